@@ -1,0 +1,110 @@
+# cohort_analyzer -- PGXS build
+#
+#   make && sudo make install       build and install into the server of PG_CONFIG
+#   make test                       the whole test suite (scripts/test.sh)
+#   make demo                       the demo on a throwaway cluster (scripts/demo.sh)
+#
+# The test targets install into a private copy of the server under build/stage
+# and start throwaway instances from it, so they never touch a running server.
+
+EXTENSION   = cohort_analyzer
+EXTVERSION  = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(EXTENSION).control)
+
+PG_CONFIG  ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
+PGXS       := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+
+CORE_SRCS   = $(sort $(wildcard src/core/*.c))
+GLUE_SRCS   = $(sort $(wildcard src/*.c))
+MODULE_big  = $(EXTENSION)
+OBJS        = $(CORE_SRCS:.c=.o) $(GLUE_SRCS:.c=.o)
+
+DATA_built  = $(EXTENSION)--$(EXTVERSION).sql
+DATA        = $(wildcard sql/$(EXTENSION)--*--*.sql)
+
+ICU_CFLAGS := $(shell pkg-config --cflags icu-i18n icu-uc 2>/dev/null)
+ICU_LIBS   := $(shell pkg-config --libs icu-i18n icu-uc 2>/dev/null || echo -licui18n -licuuc)
+
+PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/core $(ICU_CFLAGS)
+PG_CFLAGS   = -Wall -Wextra
+SHLIB_LINK  = $(ICU_LIBS) -lm
+
+EXTRA_CLEAN = $(DATA_built) build
+
+ifneq ($(PGXS),)
+include $(PGXS)
+endif
+
+# The install script is assembled from one fragment per concern.
+$(DATA_built): $(sort $(wildcard sql/install/*.sql)) $(EXTENSION).control
+	cat $(sort $(wildcard sql/install/*.sql)) > $@
+
+# ---------------------------------------------------------------------------
+# Tests
+# ---------------------------------------------------------------------------
+
+PG_BINDIR   := $(shell $(PG_CONFIG) --bindir 2>/dev/null)
+PG_PKGLIB   := $(shell $(PG_CONFIG) --pkglibdir 2>/dev/null)
+PG_SHAREDIR := $(shell $(PG_CONFIG) --sharedir 2>/dev/null)
+STAGE       := $(CURDIR)/build/stage
+STAGE_BIN   := $(STAGE)$(PG_BINDIR)
+PGXS_DIR     = $(dir $(PGXS))../..
+PG_REGRESS_BIN   = $(PGXS_DIR)/src/test/regress/pg_regress
+PG_ISOLATION_BIN = $(PGXS_DIR)/src/test/isolation/pg_isolation_regress
+
+# initdb refuses to run as root: tests then run as TEST_USER.
+TEST_USER  ?= postgres
+AS_TESTER   = $(if $(filter 0,$(shell id -u)),runuser -u $(TEST_USER) --,)
+TESTER_DIR  = mkdir -p $(1) && $(if $(filter 0,$(shell id -u)),chown -R $(TEST_USER) $(1),true)
+
+REGRESS_TESTS   = $(sort $(basename $(notdir $(wildcard test/sql/*.sql))))
+ISOLATION_TESTS = $(sort $(basename $(notdir $(wildcard test/specs/*.spec))))
+UNIT_TESTS      = $(sort $(basename $(notdir $(wildcard test/unit/test_*.c))))
+UNIT_CFLAGS     = -std=gnu11 -O1 -g -Wall -Wextra -Isrc/core $(ICU_CFLAGS) \
+				  -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+.PHONY: stage regress isolation unit tap test demo bench
+
+# A private copy of the server with this build installed into it.  The
+# server finds its share and lib directories relative to its own binary.
+stage: all
+	rm -rf $(STAGE)
+	mkdir -p $(STAGE_BIN) $(STAGE)$(PG_PKGLIB) $(STAGE)$(PG_SHAREDIR)
+	cp -a $(PG_BINDIR)/. $(STAGE_BIN)/
+	cp -a $(PG_PKGLIB)/. $(STAGE)$(PG_PKGLIB)/
+	cp -a $(PG_SHAREDIR)/. $(STAGE)$(PG_SHAREDIR)/
+	$(MAKE) install DESTDIR=$(STAGE) >/dev/null
+
+regress:
+	$(call TESTER_DIR,build/regress)
+	$(AS_TESTER) $(PG_REGRESS_BIN) --bindir=$(STAGE_BIN) --inputdir=test \
+		--outputdir=build/regress --temp-instance=build/regress/instance \
+		--temp-config=test/regress.conf $(REGRESS_TESTS)
+
+isolation:
+	$(if $(ISOLATION_TESTS),$(call TESTER_DIR,build/isolation))
+	$(if $(ISOLATION_TESTS),$(AS_TESTER) $(PG_ISOLATION_BIN) --bindir=$(STAGE_BIN) \
+		--inputdir=test --outputdir=build/isolation \
+		--temp-instance=build/isolation/instance \
+		--temp-config=test/regress.conf $(ISOLATION_TESTS),@echo "no isolation tests")
+
+unit: $(addprefix build/unit/,$(UNIT_TESTS))
+	@set -e; for t in $^; do echo "== $$t"; $$t; done
+
+build/unit/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h test/unit/*.h)
+	@mkdir -p build/unit
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(ICU_LIBS) -lm
+
+tap:
+	$(if $(wildcard test/t/*.pl),$(call TESTER_DIR,build/tap))
+	$(if $(wildcard test/t/*.pl),cd build/tap && $(AS_TESTER) env PATH="$(STAGE_BIN):$$PATH" \
+		PG_REGRESS=$(PG_REGRESS_BIN) TESTDIR=$(CURDIR)/build/tap top_srcdir=$(CURDIR) \
+		prove -I $(PGXS_DIR)/src/test/perl -I $(CURDIR)/test/t $(CURDIR)/test/t/*.pl,@echo "no TAP tests")
+
+test:
+	./scripts/test.sh
+
+demo:
+	./scripts/demo.sh
+
+bench:
+	./bench/run.sh

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The demo: builds the extension, starts a throwaway cluster under .demo/,
+# loads the canary sample of a phased rollout and runs scripts/demo/*.sql
+# in order, each printing one part of the analysis.  Removes the cluster
+# when done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/deps.sh
+make -s -j2 >/dev/null
+make -s stage >/dev/null
+. scripts/pgcluster.sh
+trap cluster_stop EXIT
+cluster_start "$(pwd)/.demo" "shared_preload_libraries = 'cohort_analyzer'"
+cluster_psql -q -c "CREATE DATABASE demo"
+for f in scripts/demo/*.sql; do
+    cluster_psql -q -d demo -f "$f"
+done

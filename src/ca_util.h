@@ -1,0 +1,47 @@
+/*
+ * ca_util.h
+ *		Helpers shared by the SQL-callable glue of cohort_analyzer.
+ */
+#ifndef CA_UTIL_H
+#define CA_UTIL_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+
+#include "moments.h"
+
+/* Turns a failed core update into an ERROR that names what was updated. */
+extern void ca_report_status(CaStatus st, const char *what);
+
+/*
+ * Returns the aggregate's memory context, or raises an ERROR naming fname
+ * when the function is not called as part of an aggregate.
+ */
+extern MemoryContext ca_agg_context(FunctionCallInfo fcinfo, const char *fname);
+
+/* Appends a double in its shortest form that reads back to the same bits. */
+extern void ca_append_double(StringInfo buf, double v);
+
+/* Appends a double, or JSON null when it is NaN. */
+extern void ca_append_json_double(StringInfo buf, double v);
+
+/*
+ * Parses a finite double at *p, advancing *p past it; false when there is
+ * no number there or it is not finite.
+ */
+extern bool ca_parse_double(const char **p, double *result);
+
+/* Parses a decimal int64 at *p, advancing *p past it. */
+extern bool ca_parse_int64(const char **p, int64 *result);
+
+/*
+ * Finds a text argument among names (NULL-terminated), case-insensitively.
+ * An unknown name raises an ERROR that names the argument and lists the
+ * accepted values.
+ */
+extern int	ca_lookup_name(text *value, const char *const *names,
+						   const char *argname);
+
+#endif							/* CA_UTIL_H */

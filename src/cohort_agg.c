@@ -1,0 +1,173 @@
+/*
+ * cohort_agg.c
+ *		Aggregates building cohort summaries: cohort_agg over unit rows and
+ *		rollup over stored summaries, with combine, serialize, deserialize
+ *		and inverse transition functions for parallel and moving use.
+ *
+ * The transition state is a CohortStats allocated once per group in the
+ * aggregate context; rows only update it in place.
+ */
+#include "postgres.h"
+
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+
+#include "ca_util.h"
+#include "cohort_type.h"
+
+static CohortStats *
+state_get(FunctionCallInfo fcinfo, const char *fname)
+{
+	MemoryContext aggcontext = ca_agg_context(fcinfo, fname);
+
+	if (PG_ARGISNULL(0))
+	{
+		CohortStats *s = MemoryContextAlloc(aggcontext, sizeof(CohortStats));
+
+		cohort_stats_init(s);
+		return s;
+	}
+	return (CohortStats *) PG_GETARG_POINTER(0);
+}
+
+static CaFlag
+arg_flag(FunctionCallInfo fcinfo, int n)
+{
+	if (PG_NARGS() <= n || PG_ARGISNULL(n))
+		return CA_FLAG_NULL;
+	return PG_GETARG_BOOL(n) ? CA_FLAG_TRUE : CA_FLAG_FALSE;
+}
+
+/* Reads one unit from arguments 1.. of a cohort_agg transition call. */
+static void
+arg_unit(FunctionCallInfo fcinfo, CohortUnit *u)
+{
+	u->completed = arg_flag(fcinfo, 1);
+	u->churned = arg_flag(fcinfo, 2);
+	u->has_value = PG_NARGS() > 3 && !PG_ARGISNULL(3);
+	u->value = u->has_value ? PG_GETARG_FLOAT8(3) : 0.0;
+	u->has_covariate = PG_NARGS() > 4 && !PG_ARGISNULL(4);
+	u->covariate = u->has_covariate ? PG_GETARG_FLOAT8(4) : 0.0;
+}
+
+PG_FUNCTION_INFO_V1(cohort_agg_trans);
+Datum
+cohort_agg_trans(PG_FUNCTION_ARGS)
+{
+	CohortStats *s = state_get(fcinfo, "cohort_agg_trans");
+	CohortUnit	u;
+
+	arg_unit(fcinfo, &u);
+	ca_report_status(cohort_stats_add(s, &u), "cohort_agg value or covariate");
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(cohort_agg_inverse);
+Datum
+cohort_agg_inverse(PG_FUNCTION_ARGS)
+{
+	CohortStats *s = state_get(fcinfo, "cohort_agg_inverse");
+	CohortUnit	u;
+
+	arg_unit(fcinfo, &u);
+	ca_report_status(cohort_stats_remove(s, &u), "cohort_agg moving state");
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(cohort_rollup_trans);
+Datum
+cohort_rollup_trans(PG_FUNCTION_ARGS)
+{
+	CohortStats *s = state_get(fcinfo, "cohort_rollup_trans");
+
+	if (!PG_ARGISNULL(1))
+		ca_report_status(cohort_stats_merge(s, &PG_GETARG_COHORT(1)->stats),
+						 "rolled-up cohort");
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(cohort_rollup_inverse);
+Datum
+cohort_rollup_inverse(PG_FUNCTION_ARGS)
+{
+	CohortStats *s = state_get(fcinfo, "cohort_rollup_inverse");
+
+	if (!PG_ARGISNULL(1))
+		ca_report_status(cohort_stats_unmerge(s, &PG_GETARG_COHORT(1)->stats),
+						 "rollup moving state");
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(cohort_agg_combine);
+Datum
+cohort_agg_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = ca_agg_context(fcinfo, "cohort_agg_combine");
+	CohortStats *a = PG_ARGISNULL(0) ? NULL : (CohortStats *) PG_GETARG_POINTER(0);
+	CohortStats *b = PG_ARGISNULL(1) ? NULL : (CohortStats *) PG_GETARG_POINTER(1);
+
+	if (b == NULL)
+	{
+		if (a == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(a);
+	}
+	if (a == NULL)
+	{
+		/* the state must live in our aggregate context, so copy */
+		a = MemoryContextAlloc(aggcontext, sizeof(CohortStats));
+		*a = *b;
+		PG_RETURN_POINTER(a);
+	}
+	ca_report_status(cohort_stats_merge(a, b), "combined cohort");
+	PG_RETURN_POINTER(a);
+}
+
+PG_FUNCTION_INFO_V1(cohort_agg_serialize);
+Datum
+cohort_agg_serialize(PG_FUNCTION_ARGS)
+{
+	CohortStats *s;
+	bytea	   *result;
+
+	ca_agg_context(fcinfo, "cohort_agg_serialize");
+	s = (CohortStats *) PG_GETARG_POINTER(0);
+	result = palloc(VARHDRSZ + sizeof(CohortStats));
+	SET_VARSIZE(result, VARHDRSZ + sizeof(CohortStats));
+	memcpy(VARDATA(result), s, sizeof(CohortStats));
+	PG_RETURN_BYTEA_P(result);
+}
+
+PG_FUNCTION_INFO_V1(cohort_agg_deserialize);
+Datum
+cohort_agg_deserialize(PG_FUNCTION_ARGS)
+{
+	bytea	   *b;
+	CohortStats *s;
+
+	ca_agg_context(fcinfo, "cohort_agg_deserialize");
+	b = PG_GETARG_BYTEA_PP(0);
+	if (VARSIZE_ANY_EXHDR(b) != sizeof(CohortStats))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid serialized cohort state of %zu bytes",
+						(size_t) VARSIZE_ANY_EXHDR(b))));
+	s = palloc(sizeof(CohortStats));
+	memcpy(s, VARDATA_ANY(b), sizeof(CohortStats));
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(cohort_agg_final);
+Datum
+cohort_agg_final(PG_FUNCTION_ARGS)
+{
+	CohortStats empty;
+
+	ca_agg_context(fcinfo, "cohort_agg_final");
+	if (PG_ARGISNULL(0))
+	{
+		cohort_stats_init(&empty);
+		PG_RETURN_COHORT(cohort_make(&empty));
+	}
+	PG_RETURN_COHORT(cohort_make((CohortStats *) PG_GETARG_POINTER(0)));
+}

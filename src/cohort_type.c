@@ -1,0 +1,595 @@
+/*
+ * cohort_type.c
+ *		Input, output, binary I/O, jsonb cast, accessors and operators of
+ *		the cohort type.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+
+#include "ca_util.h"
+#include "cohort_type.h"
+
+/*
+ * Binary format: version byte, five counts, value moments (n, mean, m2),
+ * paired moments (n, five doubles).
+ */
+#define COHORT_SEND_SIZE (1 + 5 * 8 + 3 * 8 + 6 * 8)
+
+Cohort *
+cohort_from_datum(Datum d)
+{
+	Cohort	   *c = (Cohort *) PG_DETOAST_DATUM(d);
+
+	if (VARSIZE(c) != COHORT_SIZE || c->version != COHORT_FORMAT_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("stored cohort value has unsupported format version %d or size %zu",
+						(int) c->version, (size_t) VARSIZE(c)),
+				 errdetail("This build reads cohort format version %d of %zu bytes.",
+						   COHORT_FORMAT_VERSION, (size_t) COHORT_SIZE)));
+	return c;
+}
+
+Cohort *
+cohort_make(const CohortStats *s)
+{
+	Cohort	   *c = palloc0(COHORT_SIZE);
+
+	SET_VARSIZE(c, COHORT_SIZE);
+	c->version = COHORT_FORMAT_VERSION;
+	c->stats = *s;
+	return c;
+}
+
+/* Text form fields, in output order. */
+typedef enum CohortField
+{
+	F_VERSION,
+	F_UNITS,
+	F_COMPLETED,
+	F_CHURNED,
+	F_VALUE_N,
+	F_VALUE_MEAN,
+	F_VALUE_M2,
+	F_PAIRED_N,
+	F_PAIRED_VALUE_MEAN,
+	F_PAIRED_COVARIATE_MEAN,
+	F_PAIRED_VALUE_M2,
+	F_PAIRED_COVARIATE_M2,
+	F_PAIRED_COMOMENT,
+	F_NFIELDS
+} CohortField;
+
+static const char *const field_names[F_NFIELDS] = {
+	"version", "units", "completed", "churned",
+	"value_n", "value_mean", "value_m2",
+	"paired_n", "paired_value_mean", "paired_covariate_mean",
+	"paired_value_m2", "paired_covariate_m2", "paired_comoment"
+};
+
+/* Addresses of the double fields, indexed by CohortField. */
+static double *
+double_field(CohortStats *s, CohortField f)
+{
+	switch (f)
+	{
+		case F_VALUE_MEAN:
+			return &s->value.mean;
+		case F_VALUE_M2:
+			return &s->value.m2;
+		case F_PAIRED_VALUE_MEAN:
+			return &s->paired.mean_y;
+		case F_PAIRED_COVARIATE_MEAN:
+			return &s->paired.mean_x;
+		case F_PAIRED_VALUE_M2:
+			return &s->paired.m2_y;
+		case F_PAIRED_COVARIATE_M2:
+			return &s->paired.m2_x;
+		case F_PAIRED_COMOMENT:
+			return &s->paired.c_xy;
+		default:
+			return NULL;
+	}
+}
+
+static int64 *
+int_field(CohortStats *s, CohortField f)
+{
+	switch (f)
+	{
+		case F_UNITS:
+			return &s->units;
+		case F_VALUE_N:
+			return &s->value.n;
+		case F_PAIRED_N:
+			return &s->paired.n;
+		default:
+			return NULL;
+	}
+}
+
+static Outcome *
+outcome_field(CohortStats *s, CohortField f)
+{
+	if (f == F_COMPLETED)
+		return &s->completed;
+	if (f == F_CHURNED)
+		return &s->churned;
+	return NULL;
+}
+
+PG_FUNCTION_INFO_V1(cohort_out);
+Datum
+cohort_out(PG_FUNCTION_ARGS)
+{
+	Cohort	   *c = PG_GETARG_COHORT(0);
+	StringInfoData buf;
+	int			f;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "(version=%d", (int) c->version);
+	for (f = F_UNITS; f < F_NFIELDS; f++)
+	{
+		Outcome    *o = outcome_field(&c->stats, f);
+		int64	   *i = int_field(&c->stats, f);
+
+		appendStringInfo(&buf, ", %s=", field_names[f]);
+		if (o)
+			appendStringInfo(&buf, INT64_FORMAT "/" INT64_FORMAT, o->yes, o->known);
+		else if (i)
+			appendStringInfo(&buf, INT64_FORMAT, *i);
+		else
+			ca_append_double(&buf, *double_field(&c->stats, f));
+	}
+	appendStringInfoChar(&buf, ')');
+	PG_RETURN_CSTRING(buf.data);
+}
+
+static void
+skip_space(const char **p)
+{
+	while (**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r')
+		(*p)++;
+}
+
+static void
+cohort_syntax_error(const char *input, const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type cohort: \"%s\"", input),
+			 errdetail("%s", what)));
+}
+
+/* Parses one field's value at *p into s. */
+static bool
+parse_field_value(const char **p, CohortStats *s, CohortField f)
+{
+	Outcome    *o = outcome_field(s, f);
+	int64	   *i = int_field(s, f);
+
+	if (o)
+	{
+		if (!ca_parse_int64(p, &o->yes) || **p != '/')
+			return false;
+		(*p)++;
+		return ca_parse_int64(p, &o->known);
+	}
+	if (i)
+		return ca_parse_int64(p, i);
+	return ca_parse_double(p, double_field(s, f));
+}
+
+/* Reads a field name at *p and returns its index; errors if unknown. */
+static CohortField
+parse_field_name(const char **p, const char *input)
+{
+	const char *key = *p;
+	size_t		len;
+	int			f;
+
+	while ((**p >= 'a' && **p <= 'z') || **p == '_' || (**p >= '0' && **p <= '9'))
+		(*p)++;
+	len = *p - key;
+	for (f = 0; f < F_NFIELDS; f++)
+		if (strlen(field_names[f]) == len && strncmp(key, field_names[f], len) == 0)
+			return (CohortField) f;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type cohort: \"%s\"", input),
+			 errdetail("Unknown field \"%.*s\".", (int) len, key)));
+	return F_NFIELDS;			/* keep compiler quiet */
+}
+
+PG_FUNCTION_INFO_V1(cohort_in);
+Datum
+cohort_in(PG_FUNCTION_ARGS)
+{
+	const char *input = PG_GETARG_CSTRING(0);
+	const char *p = input;
+	CohortStats s;
+	bool		seen[F_NFIELDS] = {false};
+	const char *problem;
+	int			f;
+
+	cohort_stats_init(&s);
+	skip_space(&p);
+	if (*p++ != '(')
+		cohort_syntax_error(input, "A cohort starts with \"(version=\".");
+	for (;;)
+	{
+		skip_space(&p);
+		f = parse_field_name(&p, input);
+		if (seen[F_VERSION] != (f != F_VERSION))
+			cohort_syntax_error(input, "The first field, and only the first, is \"version\".");
+		if (seen[f])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("invalid input syntax for type cohort: \"%s\"", input),
+					 errdetail("Field \"%s\" appears twice.", field_names[f])));
+		seen[f] = true;
+		skip_space(&p);
+		if (*p++ != '=')
+			cohort_syntax_error(input, "Expected \"=\" after a field name.");
+		skip_space(&p);
+		if (f == F_VERSION)
+		{
+			int64		version;
+
+			if (!ca_parse_int64(&p, &version))
+				cohort_syntax_error(input, "The version must be an integer.");
+			if (version != COHORT_FORMAT_VERSION)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+						 errmsg("unsupported cohort format version " INT64_FORMAT, version),
+						 errdetail("This build reads cohort format version %d.",
+								   COHORT_FORMAT_VERSION)));
+		}
+		else if (!parse_field_value(&p, &s, f))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("invalid input syntax for type cohort: \"%s\"", input),
+					 errdetail("Field \"%s\" has an invalid value; counts are integers, "
+							   "outcomes are true/known, moments are finite numbers.",
+							   field_names[f])));
+		skip_space(&p);
+		if (*p == ')')
+			break;
+		if (*p++ != ',')
+			cohort_syntax_error(input, "Expected \",\" or \")\" after a field.");
+	}
+	p++;
+	skip_space(&p);
+	if (*p != '\0')
+		cohort_syntax_error(input, "Unexpected text after \")\".");
+	for (f = 0; f < F_NFIELDS; f++)
+		if (!seen[f])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("invalid input syntax for type cohort: \"%s\"", input),
+					 errdetail("Field \"%s\" is missing.", field_names[f])));
+	if ((problem = cohort_stats_problem(&s)) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid cohort value: %s", problem),
+				 errdetail("Input: \"%s\".", input)));
+	PG_RETURN_COHORT(cohort_make(&s));
+}
+
+PG_FUNCTION_INFO_V1(cohort_send);
+Datum
+cohort_send(PG_FUNCTION_ARGS)
+{
+	Cohort	   *c = PG_GETARG_COHORT(0);
+	const CohortStats *s = &c->stats;
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, c->version);
+	pq_sendint64(&buf, s->units);
+	pq_sendint64(&buf, s->completed.known);
+	pq_sendint64(&buf, s->completed.yes);
+	pq_sendint64(&buf, s->churned.known);
+	pq_sendint64(&buf, s->churned.yes);
+	pq_sendint64(&buf, s->value.n);
+	pq_sendfloat8(&buf, s->value.mean);
+	pq_sendfloat8(&buf, s->value.m2);
+	pq_sendint64(&buf, s->paired.n);
+	pq_sendfloat8(&buf, s->paired.mean_y);
+	pq_sendfloat8(&buf, s->paired.mean_x);
+	pq_sendfloat8(&buf, s->paired.m2_y);
+	pq_sendfloat8(&buf, s->paired.m2_x);
+	pq_sendfloat8(&buf, s->paired.c_xy);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(cohort_recv);
+Datum
+cohort_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	CohortStats s;
+	int			version;
+	int			remaining = buf->len - buf->cursor;
+	const char *problem;
+
+	/* check the length first: the pq_getmsg functions raise protocol errors */
+	if (remaining < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary cohort value: no data")));
+	version = pq_getmsgbyte(buf);
+	if (version != COHORT_FORMAT_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary cohort value: unsupported format version %d",
+						version),
+				 errdetail("This build reads cohort format version %d.",
+						   COHORT_FORMAT_VERSION)));
+	if (remaining != COHORT_SEND_SIZE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary cohort value: %d bytes where %d are expected",
+						remaining, COHORT_SEND_SIZE)));
+	s.units = pq_getmsgint64(buf);
+	s.completed.known = pq_getmsgint64(buf);
+	s.completed.yes = pq_getmsgint64(buf);
+	s.churned.known = pq_getmsgint64(buf);
+	s.churned.yes = pq_getmsgint64(buf);
+	s.value.n = pq_getmsgint64(buf);
+	s.value.mean = pq_getmsgfloat8(buf);
+	s.value.m2 = pq_getmsgfloat8(buf);
+	s.paired.n = pq_getmsgint64(buf);
+	s.paired.mean_y = pq_getmsgfloat8(buf);
+	s.paired.mean_x = pq_getmsgfloat8(buf);
+	s.paired.m2_y = pq_getmsgfloat8(buf);
+	s.paired.m2_x = pq_getmsgfloat8(buf);
+	s.paired.c_xy = pq_getmsgfloat8(buf);
+	if ((problem = cohort_stats_problem(&s)) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary cohort value: %s", problem)));
+	PG_RETURN_COHORT(cohort_make(&s));
+}
+
+PG_FUNCTION_INFO_V1(cohort_to_jsonb);
+Datum
+cohort_to_jsonb(PG_FUNCTION_ARGS)
+{
+	Cohort	   *c = PG_GETARG_COHORT(0);
+	const CohortStats *s = &c->stats;
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"version\": %d, \"units\": " INT64_FORMAT,
+					 (int) c->version, s->units);
+	appendStringInfo(&buf, ", \"completions\": " INT64_FORMAT
+					 ", \"completion_known\": " INT64_FORMAT ", \"completion_rate\": ",
+					 s->completed.yes, s->completed.known);
+	ca_append_json_double(&buf, outcome_rate(&s->completed));
+	appendStringInfo(&buf, ", \"churns\": " INT64_FORMAT
+					 ", \"churn_known\": " INT64_FORMAT ", \"churn_rate\": ",
+					 s->churned.yes, s->churned.known);
+	ca_append_json_double(&buf, outcome_rate(&s->churned));
+	appendStringInfo(&buf, ", \"value\": {\"count\": " INT64_FORMAT ", \"mean\": ",
+					 s->value.n);
+	ca_append_json_double(&buf, s->value.n > 0 ? s->value.mean : NAN);
+	appendStringInfoString(&buf, ", \"variance\": ");
+	ca_append_json_double(&buf, moments_variance(&s->value));
+	appendStringInfoString(&buf, ", \"m2\": ");
+	ca_append_double(&buf, s->value.m2);
+	appendStringInfo(&buf, "}, \"paired\": {\"count\": " INT64_FORMAT
+					 ", \"value_mean\": ", s->paired.n);
+	ca_append_double(&buf, s->paired.mean_y);
+	appendStringInfoString(&buf, ", \"covariate_mean\": ");
+	ca_append_double(&buf, s->paired.mean_x);
+	appendStringInfoString(&buf, ", \"value_m2\": ");
+	ca_append_double(&buf, s->paired.m2_y);
+	appendStringInfoString(&buf, ", \"covariate_m2\": ");
+	ca_append_double(&buf, s->paired.m2_x);
+	appendStringInfoString(&buf, ", \"comoment\": ");
+	ca_append_double(&buf, s->paired.c_xy);
+	appendStringInfoString(&buf, "}}");
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
+}
+
+PG_FUNCTION_INFO_V1(cohort_from_counts);
+Datum
+cohort_from_counts(PG_FUNCTION_ARGS)
+{
+	CohortStats s;
+	int64		units,
+				completions,
+				churns;
+	bool		has_sum = !PG_ARGISNULL(3),
+				has_sum_sq = !PG_ARGISNULL(4);
+	CaStatus	st;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_NULL();
+	units = PG_GETARG_INT64(0);
+	completions = PG_GETARG_INT64(1);
+	churns = PG_GETARG_INT64(2);
+	if (units < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("units must not be negative, got " INT64_FORMAT, units)));
+	if (completions < 0 || completions > units)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("completions must lie between 0 and units (" INT64_FORMAT "), got " INT64_FORMAT,
+						units, completions)));
+	if (churns < 0 || churns > units)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("churns must lie between 0 and units (" INT64_FORMAT "), got " INT64_FORMAT,
+						units, churns)));
+	if (has_sum != has_sum_sq)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("value_sum and value_sum_sq must be given together"),
+				 errhint("The variance needs both the sum and the sum of squares.")));
+	st = cohort_stats_from_counts(&s, units, completions, churns, has_sum,
+								  has_sum ? PG_GETARG_FLOAT8(3) : 0.0,
+								  has_sum_sq ? PG_GETARG_FLOAT8(4) : 0.0);
+	if (st == CA_INCONSISTENT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("value_sum_sq is smaller than value_sum^2 / units"),
+				 errdetail("No set of " INT64_FORMAT " real values has these sums.", units)));
+	ca_report_status(st, "value_sum or value_sum_sq");
+	PG_RETURN_COHORT(cohort_make(&s));
+}
+
+PG_FUNCTION_INFO_V1(cohort_plus);
+Datum
+cohort_plus(PG_FUNCTION_ARGS)
+{
+	Cohort	   *a = PG_GETARG_COHORT(0);
+	Cohort	   *b = PG_GETARG_COHORT(1);
+	CohortStats s = a->stats;
+
+	ca_report_status(cohort_stats_merge(&s, &b->stats), "merged cohort");
+	PG_RETURN_COHORT(cohort_make(&s));
+}
+
+PG_FUNCTION_INFO_V1(cohort_eq);
+Datum
+cohort_eq(PG_FUNCTION_ARGS)
+{
+	Cohort	   *a = PG_GETARG_COHORT(0);
+	Cohort	   *b = PG_GETARG_COHORT(1);
+
+	PG_RETURN_BOOL(memcmp(a, b, COHORT_SIZE) == 0);
+}
+
+/* Accessors: NULL where the quantity is undefined, never NaN. */
+
+#define RETURN_FLOAT8_OR_NULL(x) \
+	do { double v_ = (x); if (isnan(v_)) PG_RETURN_NULL(); PG_RETURN_FLOAT8(v_); } while (0)
+
+PG_FUNCTION_INFO_V1(cohort_units);
+Datum
+cohort_units(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(PG_GETARG_COHORT(0)->stats.units);
+}
+
+PG_FUNCTION_INFO_V1(cohort_completions);
+Datum
+cohort_completions(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(PG_GETARG_COHORT(0)->stats.completed.yes);
+}
+
+PG_FUNCTION_INFO_V1(cohort_completion_known);
+Datum
+cohort_completion_known(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(PG_GETARG_COHORT(0)->stats.completed.known);
+}
+
+PG_FUNCTION_INFO_V1(cohort_completion_rate);
+Datum
+cohort_completion_rate(PG_FUNCTION_ARGS)
+{
+	RETURN_FLOAT8_OR_NULL(outcome_rate(&PG_GETARG_COHORT(0)->stats.completed));
+}
+
+PG_FUNCTION_INFO_V1(cohort_churns);
+Datum
+cohort_churns(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(PG_GETARG_COHORT(0)->stats.churned.yes);
+}
+
+PG_FUNCTION_INFO_V1(cohort_churn_known);
+Datum
+cohort_churn_known(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(PG_GETARG_COHORT(0)->stats.churned.known);
+}
+
+PG_FUNCTION_INFO_V1(cohort_churn_rate);
+Datum
+cohort_churn_rate(PG_FUNCTION_ARGS)
+{
+	RETURN_FLOAT8_OR_NULL(outcome_rate(&PG_GETARG_COHORT(0)->stats.churned));
+}
+
+PG_FUNCTION_INFO_V1(cohort_value_count);
+Datum
+cohort_value_count(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(PG_GETARG_COHORT(0)->stats.value.n);
+}
+
+PG_FUNCTION_INFO_V1(cohort_value_sum);
+Datum
+cohort_value_sum(PG_FUNCTION_ARGS)
+{
+	const Moments *m = &PG_GETARG_COHORT(0)->stats.value;
+
+	if (m->n == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(m->mean * (double) m->n);
+}
+
+PG_FUNCTION_INFO_V1(cohort_value_mean);
+Datum
+cohort_value_mean(PG_FUNCTION_ARGS)
+{
+	const Moments *m = &PG_GETARG_COHORT(0)->stats.value;
+
+	if (m->n == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(m->mean);
+}
+
+PG_FUNCTION_INFO_V1(cohort_value_variance);
+Datum
+cohort_value_variance(PG_FUNCTION_ARGS)
+{
+	RETURN_FLOAT8_OR_NULL(moments_variance(&PG_GETARG_COHORT(0)->stats.value));
+}
+
+PG_FUNCTION_INFO_V1(cohort_value_stddev);
+Datum
+cohort_value_stddev(PG_FUNCTION_ARGS)
+{
+	RETURN_FLOAT8_OR_NULL(sqrt(moments_variance(&PG_GETARG_COHORT(0)->stats.value)));
+}
+
+PG_FUNCTION_INFO_V1(cohort_covariate_count);
+Datum
+cohort_covariate_count(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(PG_GETARG_COHORT(0)->stats.paired.n);
+}
+
+PG_FUNCTION_INFO_V1(cohort_covariate_mean);
+Datum
+cohort_covariate_mean(PG_FUNCTION_ARGS)
+{
+	const CoMoments *m = &PG_GETARG_COHORT(0)->stats.paired;
+
+	if (m->n == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(m->mean_x);
+}
+
+PG_FUNCTION_INFO_V1(cohort_value_covariate_corr);
+Datum
+cohort_value_covariate_corr(PG_FUNCTION_ARGS)
+{
+	const CoMoments *m = &PG_GETARG_COHORT(0)->stats.paired;
+
+	if (m->n < 2 || m->m2_x <= 0.0 || m->m2_y <= 0.0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(m->c_xy / (sqrt(m->m2_x) * sqrt(m->m2_y)));
+}

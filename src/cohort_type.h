@@ -1,0 +1,35 @@
+/*
+ * cohort_type.h
+ *		The on-disk cohort value and how glue code reads and builds it.
+ */
+#ifndef CA_COHORT_TYPE_H
+#define CA_COHORT_TYPE_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+
+#include "cohort_stats.h"
+
+/* Version 1 of the stored format; readers reject every other version. */
+#define COHORT_FORMAT_VERSION 1
+
+typedef struct Cohort
+{
+	int32		vl_len_;		/* varlena header (do not touch directly) */
+	uint8		version;
+	uint8		flags;			/* reserved, always zero in version 1 */
+	uint16		reserved;		/* always zero in version 1 */
+	CohortStats stats;
+} Cohort;
+
+#define COHORT_SIZE sizeof(Cohort)
+
+/* Detoasts and checks the version and size of a stored cohort. */
+extern Cohort *cohort_from_datum(Datum d);
+extern Cohort *cohort_make(const CohortStats *s);
+
+#define PG_GETARG_COHORT(n)		cohort_from_datum(PG_GETARG_DATUM(n))
+#define PG_RETURN_COHORT(c)		PG_RETURN_POINTER(c)
+
+#endif							/* CA_COHORT_TYPE_H */
