@@ -22,6 +22,7 @@
  */
 #include "ddsketch.h"
 
+#include <math.h>
 #include <string.h>
 
 #define FLAG_POS_COLLAPSED 1
@@ -257,9 +258,9 @@ ddsketch_decode(DDSketch *s, const uint8_t *buf, size_t len,
 	{
 		if (!get_double(&r, &s->min) || !get_double(&r, &s->max))
 			return "truncated min or max";
-		/* -0 reads as 0, as the aggregates store it */
-		s->min += 0.0;
-		s->max += 0.0;
+		/* the aggregates store -0 as 0: one encoding per sketch */
+		if ((s->min == 0.0 && signbit(s->min)) || (s->max == 0.0 && signbit(s->max)))
+			return "min or max is -0";
 	}
 	if (!get_varint(&r, &ndigits) || ndigits > XSUM_DIGITS)
 		return "truncated or invalid sum";
