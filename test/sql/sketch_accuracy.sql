@@ -22,18 +22,24 @@ SELECT 'mixed', CASE WHEN u3 < 0.05 THEN 0 ELSE 50 * sqrt(-2 * ln(1 - u1)) * cos
 -- rounding of log and exp), at each accuracy; max error in percent.
 CREATE TABLE sk_qs AS
 SELECT unnest('{0, 0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1}'::float8[]) AS q;
-SELECT d.dist, a.alpha, count(*) AS quantiles,
-       bool_and(abs(approx - exact) <= a.alpha * abs(exact) * (1 + 1e-9)) AS all_within_alpha,
+WITH exact AS (
+    SELECT dist, percentile_disc((SELECT array_agg(q ORDER BY q) FROM sk_qs))
+                 WITHIN GROUP (ORDER BY v) AS vals
+    FROM sk_data GROUP BY dist
+), sketches AS (
+    SELECT dist, alpha, quantile_sketch_agg(v, alpha) AS sk
+    FROM sk_data CROSS JOIN (VALUES (0.005::float8), (0.01), (0.05)) a(alpha)
+    GROUP BY dist, alpha
+), pairs AS (
+    SELECT s.dist, s.alpha, p.q, p.exact, quantile(s.sk, p.q) AS approx
+    FROM sketches s JOIN exact e USING (dist)
+    CROSS JOIN LATERAL unnest((SELECT array_agg(q ORDER BY q) FROM sk_qs), e.vals) AS p(q, exact)
+)
+SELECT dist, alpha, count(*) AS quantiles,
+       bool_and(abs(approx - exact) <= alpha * abs(exact) * (1 + 1e-9)) AS all_within_alpha,
        round(100 * max(abs(approx - exact) / nullif(abs(exact), 0))::numeric, 2) AS max_rel_err_pct,
        bool_and(approx = exact) FILTER (WHERE q IN (0, 1)) AS ends_exact
-FROM (SELECT DISTINCT dist FROM sk_data) d
-CROSS JOIN (VALUES (0.005::float8), (0.01), (0.05)) a(alpha)
-CROSS JOIN sk_qs
-CROSS JOIN LATERAL (
-    SELECT percentile_disc(sk_qs.q) WITHIN GROUP (ORDER BY v) AS exact,
-           quantile(quantile_sketch_agg(v, a.alpha), sk_qs.q) AS approx
-    FROM sk_data WHERE sk_data.dist = d.dist) r
-GROUP BY d.dist, a.alpha ORDER BY d.dist, a.alpha;
+FROM pairs GROUP BY dist, alpha ORDER BY dist, alpha;
 
 -- cdf(x) lies between the exact shares at x / (1 + alpha) and x / (1 - alpha)
 SELECT s.dist, count(*) AS points,
