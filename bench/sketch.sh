@@ -36,11 +36,12 @@ VACUUM ANALYZE requests;
 SQL
 
 declare -A QUERY=(
+    [floor]="SELECT region, count(ms) FROM requests GROUP BY region"
     [sketch]="SELECT region, quantile(quantile_sketch_agg(ms), 0.99) FROM requests GROUP BY region"
     [tdigest]="SELECT region, tdigest_percentile(ms, 100, 0.99) FROM requests GROUP BY region"
     [percentile_cont]="SELECT region, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) FROM requests GROUP BY region"
 )
-METHODS=(sketch tdigest percentile_cont)
+METHODS=(floor sketch tdigest percentile_cont)
 
 # time_ms WORKERS QUERY: the server-side execution time of one run
 time_ms() {
@@ -63,11 +64,13 @@ for workers in 0 2; do
     done
     echo
     echo "parallel workers per gather: $workers"
-    printf '%-16s %12s %16s\n' method median_ms ratio_to_sketch
+    printf '%-16s %12s %16s %22s\n' method median_ms ratio_to_sketch above_floor_ms
     base=$(echo ${times[sketch]} | tr ' ' '\n' | median)
+    floor=$(echo ${times[floor]} | tr ' ' '\n' | median)
     for m in "${METHODS[@]}"; do
         med=$(echo ${times[$m]} | tr ' ' '\n' | median)
-        printf '%-16s %12.0f %16.2f\n' "$m" "$med" "$(echo "$med / $base" | bc -l)"
+        printf '%-16s %12.0f %16.2f %22.0f\n' "$m" "$med" "$(echo "$med / $base" | bc -l)" \
+            "$(echo "$med - $floor" | bc -l)"
     done
     unset times
 done
