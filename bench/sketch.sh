@@ -19,7 +19,7 @@ make -s -j2 >/dev/null
 make -s stage >/dev/null
 . scripts/pgcluster.sh
 trap cluster_stop EXIT
-cluster_start "$(pwd)/.bench-sketch" "shared_buffers = 1GB" "work_mem = 512MB" "jit = off" \
+cluster_start "$(pwd)/build/bench-sketch" "shared_buffers = 1GB" "work_mem = 512MB" "jit = off" \
     "max_parallel_workers_per_gather = 2"
 
 cluster_psql -q <<SQL

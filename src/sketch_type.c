@@ -262,7 +262,8 @@ parse_store(TextParser *tp, TextStore *st)
 	for (;;)
 	{
 		skip_space(tp);
-		if (!ca_parse_int64(&tp->p, &index))
+		if (!ca_parse_int64(&tp->p, &index) ||
+			index < PG_INT32_MIN || index > PG_INT32_MAX)
 			return false;
 		skip_space(tp);
 		if (*tp->p++ != ':')
@@ -286,7 +287,7 @@ parse_store(TextParser *tp, TextStore *st)
 			return false;
 	}
 	tp->p++;
-	return (st->lo >= PG_INT32_MIN && last <= PG_INT32_MAX);
+	return true;
 }
 
 /* The exact sum: doubles joined by signs, e.g. 4521.125+2.7e-17. */
