@@ -8,21 +8,21 @@
 -- A deterministic sample: lognormal latencies with a p99 near 46 ms; the
 -- treatment is 6% slower, a shift no fixed p99 limit of 200 ms would catch.
 SELECT setseed(0.46) \g /dev/null
-CREATE TABLE requests AS
+CREATE TABLE canary_requests AS
 SELECT timestamptz '2026-11-02 09:00+00' + i * interval '36 ms' AS at,
        CASE WHEN random() < 0.01 THEN 'treatment' ELSE 'control' END AS variant,
        random() AS u1, random() AS u2
 FROM generate_series(1, 200000) i;
-ALTER TABLE requests ADD COLUMN latency_ms float8;
-UPDATE requests SET latency_ms = round((exp(ln(20) + 0.36 * sqrt(-2 * ln(1 - u1)) * cos(2 * pi() * u2))
+ALTER TABLE canary_requests ADD COLUMN latency_ms float8;
+UPDATE canary_requests SET latency_ms = round((exp(ln(20) + 0.36 * sqrt(-2 * ln(1 - u1)) * cos(2 * pi() * u2))
                                         * CASE variant WHEN 'treatment' THEN 1.06 ELSE 1 END)::numeric, 3);
-ALTER TABLE requests DROP COLUMN u1, DROP COLUMN u2;
-ANALYZE requests;
+ALTER TABLE canary_requests DROP COLUMN u1, DROP COLUMN u2;
+ANALYZE canary_requests;
 
 -- What a dashboard stores: one small sketch per minute and variant.
 CREATE TABLE latency_minutes AS
 SELECT date_trunc('minute', at) AS minute, variant, quantile_sketch_agg(latency_ms) AS sketch
-FROM requests GROUP BY 1, 2;
+FROM canary_requests GROUP BY 1, 2;
 
 \echo '-- per variant (sketches rolled up from the per-minute table):'
 SELECT variant, value_count(s) AS requests,
@@ -57,5 +57,5 @@ FROM compare_distributions(
 
 \echo '-- storage: every minute of both variants, against the raw requests'
 SELECT count(*) AS sketches, pg_size_pretty(sum(pg_column_size(sketch))) AS sketch_bytes,
-       pg_size_pretty(pg_total_relation_size('requests')) AS raw_table
+       pg_size_pretty(pg_total_relation_size('canary_requests')) AS raw_table
 FROM latency_minutes;
