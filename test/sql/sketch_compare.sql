@@ -21,7 +21,8 @@ UNION ALL
 SELECT 'shifted', 'treatment', (i * 11) % 50 + 24 FROM generate_series(1, 300) i;
 
 -- R 4.x, wilcox.test(treatment, control, exact = FALSE, correct = TRUE):
--- W / (n_t n_c) and the p-value (test/ref/sketch_mwu.out).  Integers get
+-- W / (n_t n_c) and the p-value (test/ref/sketch_mwu.out; SciPy's
+-- mannwhitneyu agrees to 1e-15, test/ref/sketch_mwu_scipy.out).  Integers get
 -- buckets of their own at alpha 0.001, so the sketch's test is the raw
 -- one: probabilities to 1e-12, p-values to a relative 1e-9.
 CREATE TABLE sk_ref (name text, prob float8, p float8);
