@@ -1,0 +1,411 @@
+/*
+ * calendar.c
+ *		Period starts and period counts with ICU's calendars.
+ *
+ * ICU silently falls back to a default locale when it does not know one,
+ * and to the Gregorian calendar when it does not know a calendar keyword;
+ * both would give plausible but wrong periods, so the locale is checked
+ * before and after opening.  All arithmetic is on day numbers, with the
+ * ICU calendar in UTC: a day's fields are read at its midnight.
+ */
+#include "calendar.h"
+
+#include <string.h>
+
+#include <unicode/uenum.h>
+#include <unicode/uloc.h>
+#include <unicode/ustring.h>
+
+const char *const ca_period_unit_names[CA_PERIOD_NUNITS + 1] = {
+	"day", "week", "month", "quarter", "year", NULL
+};
+
+#define DAY_MS 86400000.0
+
+/* ICU's earliest date: makes Gregorian calendars proleptic. */
+#define ICU_MIN_MILLIS (-184303902528000000.0)
+
+static CaCalStatus
+icu_failed(CaCalendar *c, UErrorCode err)
+{
+	c->icu_error = (int32_t) err;
+	return CA_CAL_ICU_ERROR;
+}
+
+/*
+ * Canonical ICU ID of a locale given as a BCP 47 tag or an ICU ID.  A tag
+ * must parse completely; anything else goes through uloc_canonicalize.
+ */
+static bool
+canonical_locale(const char *in, char *out, int32_t cap)
+{
+	UErrorCode	err = U_ZERO_ERROR;
+	int32_t		parsed = 0;
+	int32_t		len;
+
+	if (strchr(in, '@') == NULL)
+	{
+		len = uloc_forLanguageTag(in, out, cap, &parsed, &err);
+		if (U_SUCCESS(err) && err != U_STRING_NOT_TERMINATED_WARNING &&
+			len > 0 && parsed == (int32_t) strlen(in))
+			return true;
+	}
+	err = U_ZERO_ERROR;
+	len = uloc_canonicalize(in, out, cap, &err);
+	return U_SUCCESS(err) && err != U_STRING_NOT_TERMINATED_WARNING && len > 0;
+}
+
+/* True when ICU has locale data for some locale of this language. */
+static bool
+language_available(const char *language)
+{
+	int32_t		n = uloc_countAvailable();
+	int32_t		i;
+
+	for (i = 0; i < n; i++)
+	{
+		char		lang[ULOC_LANG_CAPACITY];
+		UErrorCode	err = U_ZERO_ERROR;
+
+		uloc_getLanguage(uloc_getAvailable(i), lang, sizeof(lang), &err);
+		if (U_SUCCESS(err) && strcmp(lang, language) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Checks the keywords of a canonical locale: only a known calendar. */
+static CaCalStatus
+check_keywords(const char *locale)
+{
+	UErrorCode	err = U_ZERO_ERROR;
+	UEnumeration *e;
+	const char *k;
+	char		value[64];
+	int32_t		len;
+	bool		found = false;
+
+	e = uloc_openKeywords(locale, &err);
+	if (U_FAILURE(err))
+		return CA_CAL_BAD_LOCALE;
+	if (e == NULL)
+		return CA_CAL_OK;
+	while ((k = uenum_next(e, NULL, &err)) != NULL && U_SUCCESS(err))
+	{
+		if (strcmp(k, "calendar") != 0)
+		{
+			uenum_close(e);
+			return CA_CAL_BAD_KEYWORD;
+		}
+	}
+	uenum_close(e);
+
+	err = U_ZERO_ERROR;
+	len = uloc_getKeywordValue(locale, "calendar", value, sizeof(value), &err);
+	if (U_FAILURE(err) || err == U_STRING_NOT_TERMINATED_WARNING)
+		return CA_CAL_BAD_CALENDAR;
+	if (len == 0)
+		return CA_CAL_OK;
+
+	err = U_ZERO_ERROR;
+	e = ucal_getKeywordValuesForLocale("calendar", locale, 0, &err);
+	if (U_FAILURE(err))
+		return CA_CAL_BAD_CALENDAR;
+	while ((k = uenum_next(e, NULL, &err)) != NULL && U_SUCCESS(err))
+		if (strcmp(k, value) == 0)
+			found = true;
+	uenum_close(e);
+	return found ? CA_CAL_OK : CA_CAL_BAD_CALENDAR;
+}
+
+/* After ucal_open: did ICU really use the locale and calendar asked for? */
+static CaCalStatus
+check_opened(CaCalendar *c, const char *language)
+{
+	UErrorCode	err = U_ZERO_ERROR;
+	const char *valid;
+	const char *type;
+	char		lang[ULOC_LANG_CAPACITY];
+	char		wanted[64];
+	int32_t		len;
+
+	/*
+	 * Where ICU has no data for a locale, the valid locale is the process's
+	 * default locale (or root): another language.
+	 */
+	valid = ucal_getLocaleByType(c->ucal, ULOC_VALID_LOCALE, &err);
+	if (U_FAILURE(err) || valid == NULL)
+		return CA_CAL_BAD_LOCALE;
+	uloc_getLanguage(valid, lang, sizeof(lang), &err);
+	if (U_FAILURE(err) || strcmp(lang, language) != 0)
+		return CA_CAL_BAD_LOCALE;
+
+	type = ucal_getType(c->ucal, &err);
+	if (U_FAILURE(err) || type == NULL || strlen(type) >= sizeof(c->type))
+		return icu_failed(c, U_FAILURE(err) ? err : U_INTERNAL_PROGRAM_ERROR);
+	strcpy(c->type, type);
+	len = uloc_getKeywordValue(c->locale, "calendar", wanted, sizeof(wanted), &err);
+	if (U_SUCCESS(err) && len > 0 && strcmp(wanted, type) != 0)
+		return CA_CAL_BAD_CALENDAR;
+	return CA_CAL_OK;
+}
+
+/* Calendar properties and settings common to all locales. */
+static CaCalStatus
+finish_open(CaCalendar *c)
+{
+	UErrorCode	err = U_ZERO_ERROR;
+	int32_t		max_month;
+
+	/* PostgreSQL's dates are proleptic Gregorian: no Julian calendar */
+	ucal_setGregorianChange(c->ucal, ICU_MIN_MILLIS, &err);
+	if (err == U_UNSUPPORTED_ERROR)
+		err = U_ZERO_ERROR;		/* not a Gregorian calendar */
+	if (U_FAILURE(err))
+		return icu_failed(c, err);
+
+	max_month = ucal_getLimit(c->ucal, UCAL_MONTH, UCAL_MAXIMUM, &err);
+	c->first_day = ucal_getAttribute(c->ucal, UCAL_FIRST_DAY_OF_WEEK);
+	if (U_FAILURE(err))
+		return icu_failed(c, err);
+	/* lunisolar calendars number a leap month like the month before it */
+	c->twelve_months = max_month == 11 &&
+		strcmp(c->type, "chinese") != 0 && strcmp(c->type, "dangi") != 0;
+	return CA_CAL_OK;
+}
+
+CaCalStatus
+ca_calendar_open(CaCalendar *c, const char *locale)
+{
+	UErrorCode	err = U_ZERO_ERROR;
+	UChar		utc[4];
+	char		language[ULOC_LANG_CAPACITY];
+	CaCalStatus st;
+
+	memset(c, 0, sizeof(*c));
+	u_uastrcpy(utc, "UTC");
+
+	if (locale == NULL)
+	{
+		c->ucal = ucal_open(utc, -1, "en@calendar=gregorian", UCAL_GREGORIAN, &err);
+		if (U_FAILURE(err))
+		{
+			c->ucal = NULL;
+			return icu_failed(c, err);
+		}
+		ucal_setAttribute(c->ucal, UCAL_FIRST_DAY_OF_WEEK, UCAL_MONDAY);
+		ucal_setAttribute(c->ucal, UCAL_MINIMAL_DAYS_IN_FIRST_WEEK, 4);
+		strcpy(c->type, "gregorian");
+		st = finish_open(c);
+		if (st != CA_CAL_OK)
+			ca_calendar_close(c);
+		return st;
+	}
+
+	if (locale[0] == '\0' || strlen(locale) >= CA_LOCALE_CAPACITY ||
+		!canonical_locale(locale, c->locale, CA_LOCALE_CAPACITY))
+		return CA_CAL_BAD_LOCALE;
+	uloc_getLanguage(c->locale, language, sizeof(language), &err);
+	if (U_FAILURE(err) || language[0] == '\0' || !language_available(language))
+		return CA_CAL_BAD_LOCALE;
+	if ((st = check_keywords(c->locale)) != CA_CAL_OK)
+		return st;
+
+	c->ucal = ucal_open(utc, -1, c->locale, UCAL_DEFAULT, &err);
+	if (U_FAILURE(err))
+	{
+		c->ucal = NULL;
+		return icu_failed(c, err);
+	}
+	if (err == U_USING_DEFAULT_WARNING)
+		st = CA_CAL_BAD_LOCALE;
+	else if ((st = check_opened(c, language)) == CA_CAL_OK)
+		st = finish_open(c);
+	if (st != CA_CAL_OK)
+		ca_calendar_close(c);
+	return st;
+}
+
+void
+ca_calendar_close(CaCalendar *c)
+{
+	if (c->ucal != NULL)
+		ucal_close(c->ucal);
+	c->ucal = NULL;
+}
+
+/* Positions the calendar at the midnight that starts day. */
+static CaCalStatus
+at_day(CaCalendar *c, int64_t day)
+{
+	UErrorCode	err = U_ZERO_ERROR;
+
+	if (day < CA_DAY_MIN || day > CA_DAY_MAX)
+		return CA_CAL_OUT_OF_RANGE;
+	ucal_setMillis(c->ucal, (UDate) day * DAY_MS, &err);
+	return U_FAILURE(err) ? icu_failed(c, err) : CA_CAL_OK;
+}
+
+/* Reads a field of the day the calendar is at. */
+static CaCalStatus
+get_field(CaCalendar *c, UCalendarDateFields f, int32_t *v)
+{
+	UErrorCode	err = U_ZERO_ERROR;
+
+	*v = ucal_get(c->ucal, f, &err);
+	return U_FAILURE(err) ? icu_failed(c, err) : CA_CAL_OK;
+}
+
+/* Positions at day and reads one field. */
+static CaCalStatus
+day_field(CaCalendar *c, int64_t day, UCalendarDateFields f, int32_t *v)
+{
+	CaCalStatus st = at_day(c, day);
+
+	return st != CA_CAL_OK ? st : get_field(c, f, v);
+}
+
+CaCalStatus
+ca_calendar_period_start(CaCalendar *c, CaPeriodUnit unit, int64_t day,
+						 int64_t *start)
+{
+	CaCalStatus st;
+	int32_t		v;
+	int			back;
+
+	switch (unit)
+	{
+		case CA_PERIOD_DAY:
+			if (day < CA_DAY_MIN || day > CA_DAY_MAX)
+				return CA_CAL_OUT_OF_RANGE;
+			*start = day;
+			return CA_CAL_OK;
+		case CA_PERIOD_WEEK:
+			if ((st = day_field(c, day, UCAL_DAY_OF_WEEK, &v)) != CA_CAL_OK)
+				return st;
+			*start = day - (v - c->first_day + 7) % 7;
+			return CA_CAL_OK;
+		case CA_PERIOD_MONTH:
+			if ((st = day_field(c, day, UCAL_DATE, &v)) != CA_CAL_OK)
+				return st;
+			*start = day - (v - 1);
+			return CA_CAL_OK;
+		case CA_PERIOD_YEAR:
+			if ((st = day_field(c, day, UCAL_DAY_OF_YEAR, &v)) != CA_CAL_OK)
+				return st;
+			*start = day - (v - 1);
+			return CA_CAL_OK;
+		case CA_PERIOD_QUARTER:
+			if (!c->twelve_months)
+				return CA_CAL_UNIT_UNDEFINED;
+			if ((st = day_field(c, day, UCAL_DATE, &v)) != CA_CAL_OK)
+				return st;
+			day -= v - 1;
+			if ((st = get_field(c, UCAL_MONTH, &v)) != CA_CAL_OK)
+				return st;
+			/* step back month by month to the quarter's first month */
+			for (back = v % 3; back > 0; back--)
+			{
+				if ((st = day_field(c, day - 1, UCAL_DATE, &v)) != CA_CAL_OK)
+					return st;
+				day -= v;
+			}
+			if (day < CA_DAY_MIN)
+				return CA_CAL_OUT_OF_RANGE;
+			*start = day;
+			return CA_CAL_OK;
+		case CA_PERIOD_NUNITS:
+			break;
+	}
+	return CA_CAL_UNIT_UNDEFINED;
+}
+
+/* Months since the calendar's epoch of a 12-month calendar. */
+static CaCalStatus
+month_number(CaCalendar *c, int64_t day, int64_t *m)
+{
+	CaCalStatus st;
+	int32_t		year,
+				month;
+
+	if ((st = day_field(c, day, UCAL_EXTENDED_YEAR, &year)) != CA_CAL_OK ||
+		(st = get_field(c, UCAL_MONTH, &month)) != CA_CAL_OK)
+		return st;
+	*m = (int64_t) year * 12 + month;
+	return CA_CAL_OK;
+}
+
+CaCalStatus
+ca_calendar_periods_between(CaCalendar *c, CaPeriodUnit unit,
+							int64_t from_day, int64_t to_day, int64_t *n)
+{
+	CaCalStatus st;
+	int64_t		a,
+				b;
+	int32_t		ya,
+				yb;
+	UErrorCode	err = U_ZERO_ERROR;
+
+	if ((st = ca_calendar_period_start(c, unit, from_day, &a)) != CA_CAL_OK ||
+		(st = ca_calendar_period_start(c, unit, to_day, &b)) != CA_CAL_OK)
+		return st;
+	switch (unit)
+	{
+		case CA_PERIOD_DAY:
+			*n = b - a;
+			return CA_CAL_OK;
+		case CA_PERIOD_WEEK:
+			*n = (b - a) / 7;
+			return CA_CAL_OK;
+		case CA_PERIOD_MONTH:
+		case CA_PERIOD_QUARTER:
+			if (c->twelve_months)
+			{
+				int64_t		ma,
+							mb;
+
+				if ((st = month_number(c, a, &ma)) != CA_CAL_OK ||
+					(st = month_number(c, b, &mb)) != CA_CAL_OK)
+					return st;
+				*n = unit == CA_PERIOD_MONTH ? mb - ma : (mb - ma) / 3;
+				return CA_CAL_OK;
+			}
+			/* leap months: let ICU count whole months from start to start */
+			if ((st = at_day(c, a)) != CA_CAL_OK)
+				return st;
+			*n = ucal_getFieldDifference(c->ucal, (UDate) b * DAY_MS, UCAL_MONTH, &err);
+			return U_FAILURE(err) ? icu_failed(c, err) : CA_CAL_OK;
+		case CA_PERIOD_YEAR:
+			if ((st = day_field(c, a, UCAL_EXTENDED_YEAR, &ya)) != CA_CAL_OK ||
+				(st = day_field(c, b, UCAL_EXTENDED_YEAR, &yb)) != CA_CAL_OK)
+				return st;
+			*n = (int64_t) yb - ya;
+			return CA_CAL_OK;
+		case CA_PERIOD_NUNITS:
+			break;
+	}
+	return CA_CAL_UNIT_UNDEFINED;
+}
+
+const char *
+ca_calendar_status_text(CaCalStatus st)
+{
+	switch (st)
+	{
+		case CA_CAL_OK:
+			return "no error";
+		case CA_CAL_BAD_LOCALE:
+			return "ICU has no data for this locale";
+		case CA_CAL_BAD_KEYWORD:
+			return "only the calendar keyword is supported";
+		case CA_CAL_BAD_CALENDAR:
+			return "ICU does not know this calendar";
+		case CA_CAL_UNIT_UNDEFINED:
+			return "quarters need a calendar whose years have 12 months";
+		case CA_CAL_OUT_OF_RANGE:
+			return "date out of range";
+		case CA_CAL_ICU_ERROR:
+			return "ICU error";
+	}
+	return "unknown status";
+}
