@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 import icu
 
 F = icu.UCalendarDateFields
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 LOCALES = [
@@ -68,7 +69,9 @@ def is_start(cal, unit):
 
 def to_noon(cal, ts):
     """The calendar at local noon of the local date of ts (ms precision)."""
-    cal.setTime(ts.timestamp() // 0.001 * 0.001)
+    # whole milliseconds, rounded down, from the exact microseconds
+    us = (ts - EPOCH) // timedelta(microseconds=1)
+    cal.setTime((us // 1000) / 1000.0)
     cal.set(F.HOUR_OF_DAY, 12)
     cal.set(F.MINUTE, 0)
     cal.set(F.SECOND, 0)
