@@ -100,6 +100,7 @@ append_origin(StringInfo buf, TimestampTz origin)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("timestamp out of range")));
+	tm.tm_isdst = 0;			/* print the +00 offset */
 	EncodeDateTime(&tm, fsec, true, 0, NULL, USE_ISO_DATES, tmp);
 	appendStringInfoString(buf, tmp);
 }
