@@ -67,6 +67,8 @@ activity_normalize(ActivityView *a, FmgrInfo *flinfo, int sqlstate)
 {
 	char	   *locale = activity_locale(a);
 	const char *tzname;
+	CaCalendar *cal;
+	int64_t		n;
 
 	if (!IS_VALID_TIMESTAMP(a->origin))
 		ereport(ERROR,
@@ -79,10 +81,12 @@ activity_normalize(ActivityView *a, FmgrInfo *flinfo, int sqlstate)
 				 errmsg("invalid activity value: time zone name is too long")));
 	a->tz = tzname;
 	a->tz_len = (uint8) strlen(tzname);
+	cal = ca_calendar_for(flinfo, locale);
+	/* quarters are undefined in some calendars */
+	ca_report_calendar(ca_calendar_periods_between(cal, a->unit, 0, 0, &n),
+					   cal, locale);
 	if (locale != NULL)
 	{
-		CaCalendar *cal = ca_calendar_for(flinfo, locale);
-
 		a->locale = pstrdup(cal->locale);
 		a->locale_len = (uint8) strlen(cal->locale);
 	}
