@@ -265,9 +265,9 @@ day_field(CaCalendar *c, int64_t day, UCalendarDateFields f, int32_t *v)
 	return st != CA_CAL_OK ? st : get_field(c, f, v);
 }
 
-CaCalStatus
-ca_calendar_period_start(CaCalendar *c, CaPeriodUnit unit, int64_t day,
-						 int64_t *start)
+/* The first day of the period containing day, from ICU's fields. */
+static CaCalStatus
+compute_start(CaCalendar *c, CaPeriodUnit unit, int64_t day, int64_t *start)
 {
 	CaCalStatus st;
 	int32_t		v;
@@ -276,8 +276,6 @@ ca_calendar_period_start(CaCalendar *c, CaPeriodUnit unit, int64_t day,
 	switch (unit)
 	{
 		case CA_PERIOD_DAY:
-			if (day < CA_DAY_MIN || day > CA_DAY_MAX)
-				return CA_CAL_OUT_OF_RANGE;
 			*start = day;
 			return CA_CAL_OK;
 		case CA_PERIOD_WEEK:
@@ -296,8 +294,6 @@ ca_calendar_period_start(CaCalendar *c, CaPeriodUnit unit, int64_t day,
 			*start = day - (v - 1);
 			return CA_CAL_OK;
 		case CA_PERIOD_QUARTER:
-			if (!c->twelve_months)
-				return CA_CAL_UNIT_UNDEFINED;
 			if ((st = day_field(c, day, UCAL_DATE, &v)) != CA_CAL_OK)
 				return st;
 			day -= v - 1;
@@ -310,8 +306,6 @@ ca_calendar_period_start(CaCalendar *c, CaPeriodUnit unit, int64_t day,
 					return st;
 				day -= v;
 			}
-			if (day < CA_DAY_MIN)
-				return CA_CAL_OUT_OF_RANGE;
 			*start = day;
 			return CA_CAL_OK;
 		case CA_PERIOD_NUNITS:
@@ -320,71 +314,132 @@ ca_calendar_period_start(CaCalendar *c, CaPeriodUnit unit, int64_t day,
 	return CA_CAL_UNIT_UNDEFINED;
 }
 
-/* Months since the calendar's epoch of a 12-month calendar. */
+/*
+ * A number that grows by one from each period to the next, where plain
+ * arithmetic gives one: days, weeks, months of 12-month calendars, years.
+ * Months of calendars with leap months have none.
+ */
 static CaCalStatus
-month_number(CaCalendar *c, int64_t day, int64_t *m)
+compute_ordinal(CaCalendar *c, CaPeriodUnit unit, int64_t start,
+				int64_t *ordinal, bool *has)
 {
 	CaCalStatus st;
 	int32_t		year,
 				month;
 
-	if ((st = day_field(c, day, UCAL_EXTENDED_YEAR, &year)) != CA_CAL_OK ||
-		(st = get_field(c, UCAL_MONTH, &month)) != CA_CAL_OK)
-		return st;
-	*m = (int64_t) year * 12 + month;
+	*has = true;
+	switch (unit)
+	{
+		case CA_PERIOD_DAY:
+			*ordinal = start;
+			return CA_CAL_OK;
+		case CA_PERIOD_WEEK:
+			/* week starts lie 7 days apart: floor division numbers them */
+			*ordinal = start >= 0 ? start / 7 : -((6 - start) / 7);
+			return CA_CAL_OK;
+		case CA_PERIOD_YEAR:
+			if ((st = day_field(c, start, UCAL_EXTENDED_YEAR, &year)) != CA_CAL_OK)
+				return st;
+			*ordinal = year;
+			return CA_CAL_OK;
+		case CA_PERIOD_MONTH:
+		case CA_PERIOD_QUARTER:
+			if (!c->twelve_months)
+			{
+				*has = false;
+				return CA_CAL_OK;
+			}
+			if ((st = day_field(c, start, UCAL_EXTENDED_YEAR, &year)) != CA_CAL_OK ||
+				(st = get_field(c, UCAL_MONTH, &month)) != CA_CAL_OK)
+				return st;
+			*ordinal = (int64_t) year * 12 + month;
+			if (unit == CA_PERIOD_QUARTER)
+				*ordinal /= 3;	/* exact: quarters start in months 0, 3, 6, 9 */
+			return CA_CAL_OK;
+		case CA_PERIOD_NUNITS:
+			break;
+	}
+	return CA_CAL_UNIT_UNDEFINED;
+}
+
+/* The period of day, from the memo or computed and remembered. */
+static CaCalStatus
+period_of(CaCalendar *c, CaPeriodUnit unit, int64_t day, const CaPeriodMemo **out)
+{
+	CaPeriodMemo *m;
+	CaCalStatus st;
+	uint64_t	h;
+
+	if ((unsigned) unit >= CA_PERIOD_NUNITS)
+		return CA_CAL_UNIT_UNDEFINED;
+	if (unit == CA_PERIOD_QUARTER && !c->twelve_months)
+		return CA_CAL_UNIT_UNDEFINED;
+	if (day < CA_DAY_MIN || day > CA_DAY_MAX)
+		return CA_CAL_OUT_OF_RANGE;
+	h = ((uint64_t) day * 5 + (uint64_t) unit) * UINT64_C(0x9E3779B97F4A7C15);
+	m = &c->memo[h >> (64 - CA_MEMO_BITS)];
+	if (!(m->used && m->day == day && m->unit == unit))
+	{
+		CaPeriodMemo r;
+
+		memset(&r, 0, sizeof(r));
+		r.unit = (uint8_t) unit;
+		r.day = day;
+		if ((st = compute_start(c, unit, day, &r.start)) != CA_CAL_OK)
+			return st;
+		if (r.start < CA_DAY_MIN)
+			return CA_CAL_OUT_OF_RANGE;
+		if ((st = compute_ordinal(c, unit, r.start, &r.ordinal, &r.has_ordinal)) != CA_CAL_OK)
+			return st;
+		r.used = true;
+		*m = r;
+	}
+	*out = m;
 	return CA_CAL_OK;
+}
+
+CaCalStatus
+ca_calendar_period_start(CaCalendar *c, CaPeriodUnit unit, int64_t day,
+						 int64_t *start)
+{
+	const CaPeriodMemo *m;
+	CaCalStatus st = period_of(c, unit, day, &m);
+
+	if (st == CA_CAL_OK)
+		*start = m->start;
+	return st;
 }
 
 CaCalStatus
 ca_calendar_periods_between(CaCalendar *c, CaPeriodUnit unit,
 							int64_t from_day, int64_t to_day, int64_t *n)
 {
+	const CaPeriodMemo *a,
+			   *b;
+	int64_t		a_start,
+				a_ordinal;
+	bool		has_ordinal;
 	CaCalStatus st;
-	int64_t		a,
-				b;
-	int32_t		ya,
-				yb;
 	UErrorCode	err = U_ZERO_ERROR;
 
-	if ((st = ca_calendar_period_start(c, unit, from_day, &a)) != CA_CAL_OK ||
-		(st = ca_calendar_period_start(c, unit, to_day, &b)) != CA_CAL_OK)
+	/* copy a: looking up b may evict it from the memo */
+	if ((st = period_of(c, unit, from_day, &a)) != CA_CAL_OK)
 		return st;
-	switch (unit)
+	a_start = a->start;
+	a_ordinal = a->ordinal;
+	has_ordinal = a->has_ordinal;
+	if ((st = period_of(c, unit, to_day, &b)) != CA_CAL_OK)
+		return st;
+	if (has_ordinal)
 	{
-		case CA_PERIOD_DAY:
-			*n = b - a;
-			return CA_CAL_OK;
-		case CA_PERIOD_WEEK:
-			*n = (b - a) / 7;
-			return CA_CAL_OK;
-		case CA_PERIOD_MONTH:
-		case CA_PERIOD_QUARTER:
-			if (c->twelve_months)
-			{
-				int64_t		ma,
-							mb;
-
-				if ((st = month_number(c, a, &ma)) != CA_CAL_OK ||
-					(st = month_number(c, b, &mb)) != CA_CAL_OK)
-					return st;
-				*n = unit == CA_PERIOD_MONTH ? mb - ma : (mb - ma) / 3;
-				return CA_CAL_OK;
-			}
-			/* leap months: let ICU count whole months from start to start */
-			if ((st = at_day(c, a)) != CA_CAL_OK)
-				return st;
-			*n = ucal_getFieldDifference(c->ucal, (UDate) b * DAY_MS, UCAL_MONTH, &err);
-			return U_FAILURE(err) ? icu_failed(c, err) : CA_CAL_OK;
-		case CA_PERIOD_YEAR:
-			if ((st = day_field(c, a, UCAL_EXTENDED_YEAR, &ya)) != CA_CAL_OK ||
-				(st = day_field(c, b, UCAL_EXTENDED_YEAR, &yb)) != CA_CAL_OK)
-				return st;
-			*n = (int64_t) yb - ya;
-			return CA_CAL_OK;
-		case CA_PERIOD_NUNITS:
-			break;
+		*n = b->ordinal - a_ordinal;
+		return CA_CAL_OK;
 	}
-	return CA_CAL_UNIT_UNDEFINED;
+	/* leap months: let ICU count whole months from start to start */
+	if ((st = at_day(c, a_start)) != CA_CAL_OK)
+		return st;
+	*n = ucal_getFieldDifference(c->ucal, (UDate) b->start * DAY_MS, UCAL_MONTH, &err);
+	return U_FAILURE(err) ? icu_failed(c, err) : CA_CAL_OK;
 }
 
 const char *

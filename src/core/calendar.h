@@ -53,6 +53,23 @@ typedef enum CaCalStatus
 /* Room for an ICU locale ID with keywords (ULOC_FULLNAME_CAPACITY + 1). */
 #define CA_LOCALE_CAPACITY 160
 
+/*
+ * A remembered period: ICU's field computations are slow for some
+ * calendars (tens of microseconds for Umm al-Qura), and the days of a
+ * table's rows repeat, so each open calendar keeps a direct-mapped memo.
+ */
+typedef struct CaPeriodMemo
+{
+	bool		used;
+	bool		has_ordinal;
+	uint8_t		unit;
+	int64_t		day;
+	int64_t		start;			/* first day of the period */
+	int64_t		ordinal;		/* period number, where arithmetic gives one */
+} CaPeriodMemo;
+
+#define CA_MEMO_BITS 11
+
 typedef struct CaCalendar
 {
 	UCalendar  *ucal;			/* NULL when closed */
@@ -61,6 +78,7 @@ typedef struct CaCalendar
 	char		locale[CA_LOCALE_CAPACITY];	/* canonical ICU ID; "" = ISO */
 	char		type[32];		/* ICU calendar type: gregorian, hebrew, ... */
 	int32_t		icu_error;		/* UErrorCode behind CA_CAL_ICU_ERROR */
+	CaPeriodMemo memo[1 << CA_MEMO_BITS];
 } CaCalendar;
 
 /*

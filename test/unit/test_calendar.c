@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <unicode/uloc.h>
+#include <unicode/ustring.h>
 
 #include "calendar.h"
 #include "unit.h"
@@ -215,9 +216,76 @@ test_all_available(void)
 	CHECK(inconsistent == 0);
 }
 
+/*
+ * The memo of recent periods gives what a walk back through ICU's fields
+ * gives, also after collisions; period counts add up.
+ */
+static void
+test_memo(void)
+{
+	const char *locales[] = {NULL, "ar-SA@calendar=islamic-umalqura", "he-IL@calendar=hebrew"};
+	unsigned	seed = 7;
+	int			l,
+				i,
+				wrong = 0,
+				nonadditive = 0;
+
+	for (l = 0; l < 3; l++)
+	{
+		CaCalendar	c;
+		UErrorCode	err = U_ZERO_ERROR;
+		UChar		utc[4];
+		UCalendar  *raw;
+
+		CHECK(ca_calendar_open(&c, locales[l]) == CA_CAL_OK);
+		u_uastrcpy(utc, "UTC");
+		raw = ucal_open(utc, -1, locales[l] ? c.locale : "en@calendar=gregorian",
+						UCAL_DEFAULT, &err);
+		CHECK(U_SUCCESS(err));
+		for (i = 0; i < 3000; i++)
+		{
+			/* days of 1950-2050, many of them repeated */
+			int64_t		d = civil(1950, 1, 1) + (int64_t) ((seed = seed * 1103515245 + 12345) >> 8) % 36525;
+			CaPeriodUnit u = (i % 2) ? CA_PERIOD_MONTH : CA_PERIOD_YEAR;
+			int64_t		s,
+						w = d,
+						ab,
+						ac,
+						cb;
+
+			if (ca_calendar_period_start(&c, u, d, &s) != CA_CAL_OK)
+			{
+				wrong++;
+				continue;
+			}
+			/* walk back to the first day of the month, or of the first month */
+			for (;;)
+			{
+				ucal_setMillis(raw, (UDate) w * 86400000.0, &err);
+				if (ucal_get(raw, UCAL_DATE, &err) == 1 &&
+					(u == CA_PERIOD_MONTH || ucal_get(raw, UCAL_MONTH, &err) == 0))
+					break;
+				w--;
+			}
+			wrong += s != w;
+			if (ca_calendar_periods_between(&c, u, d, d + 400, &ab) != CA_CAL_OK ||
+				ca_calendar_periods_between(&c, u, d, d + 170, &ac) != CA_CAL_OK ||
+				ca_calendar_periods_between(&c, u, d + 170, d + 400, &cb) != CA_CAL_OK ||
+				ab != ac + cb || ab < (u == CA_PERIOD_MONTH ? 12 : 1))
+				nonadditive++;
+		}
+		CHECK(U_SUCCESS(err));
+		ucal_close(raw);
+		ca_calendar_close(&c);
+	}
+	CHECK(wrong == 0);
+	CHECK(nonadditive == 0);
+}
+
 int
 main(void)
 {
+	test_memo();
 	test_iso();
 	test_locales();
 	test_bad_locales();
