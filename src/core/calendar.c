@@ -265,110 +265,91 @@ day_field(CaCalendar *c, int64_t day, UCalendarDateFields f, int32_t *v)
 	return st != CA_CAL_OK ? st : get_field(c, f, v);
 }
 
-/* The first day of the period containing day, from ICU's fields. */
+/* Days in the month or year starting at day. */
 static CaCalStatus
-compute_start(CaCalendar *c, CaPeriodUnit unit, int64_t day, int64_t *start)
+length_at(CaCalendar *c, int64_t start, UCalendarDateFields f, int64_t *len)
 {
-	CaCalStatus st;
-	int32_t		v;
-	int			back;
+	UErrorCode	err = U_ZERO_ERROR;
+	CaCalStatus st = at_day(c, start);
 
-	switch (unit)
-	{
-		case CA_PERIOD_DAY:
-			*start = day;
-			return CA_CAL_OK;
-		case CA_PERIOD_WEEK:
-			if ((st = day_field(c, day, UCAL_DAY_OF_WEEK, &v)) != CA_CAL_OK)
-				return st;
-			*start = day - (v - c->first_day + 7) % 7;
-			return CA_CAL_OK;
-		case CA_PERIOD_MONTH:
-			if ((st = day_field(c, day, UCAL_DATE, &v)) != CA_CAL_OK)
-				return st;
-			*start = day - (v - 1);
-			return CA_CAL_OK;
-		case CA_PERIOD_YEAR:
-			if ((st = day_field(c, day, UCAL_DAY_OF_YEAR, &v)) != CA_CAL_OK)
-				return st;
-			*start = day - (v - 1);
-			return CA_CAL_OK;
-		case CA_PERIOD_QUARTER:
-			if ((st = day_field(c, day, UCAL_DATE, &v)) != CA_CAL_OK)
-				return st;
-			day -= v - 1;
-			if ((st = get_field(c, UCAL_MONTH, &v)) != CA_CAL_OK)
-				return st;
-			/* step back month by month to the quarter's first month */
-			for (back = v % 3; back > 0; back--)
-			{
-				if ((st = day_field(c, day - 1, UCAL_DATE, &v)) != CA_CAL_OK)
-					return st;
-				day -= v;
-			}
-			*start = day;
-			return CA_CAL_OK;
-		case CA_PERIOD_NUNITS:
-			break;
-	}
-	return CA_CAL_UNIT_UNDEFINED;
+	if (st != CA_CAL_OK)
+		return st;
+	*len = ucal_getLimit(c->ucal, f, UCAL_ACTUAL_MAXIMUM, &err);
+	return U_FAILURE(err) ? icu_failed(c, err) : CA_CAL_OK;
 }
 
 /*
- * A number that grows by one from each period to the next, where plain
- * arithmetic gives one: days, weeks, months of 12-month calendars, years.
- * Months of calendars with leap months have none.
+ * The month, quarter or year containing day, from ICU's fields: its first
+ * day, the first day of the next one and its number.
  */
 static CaCalStatus
-compute_ordinal(CaCalendar *c, CaPeriodUnit unit, int64_t start,
-				int64_t *ordinal, bool *has)
+compute_span(CaCalendar *c, CaPeriodUnit unit, int64_t day, CaPeriodSpan *p)
 {
 	CaCalStatus st;
-	int32_t		year,
+	int32_t		v,
+				year,
 				month;
+	int64_t		len;
+	int			i;
 
-	*has = true;
-	switch (unit)
+	if (unit == CA_PERIOD_YEAR)
 	{
-		case CA_PERIOD_DAY:
-			*ordinal = start;
-			return CA_CAL_OK;
-		case CA_PERIOD_WEEK:
-			/* week starts lie 7 days apart: floor division numbers them */
-			*ordinal = start >= 0 ? start / 7 : -((6 - start) / 7);
-			return CA_CAL_OK;
-		case CA_PERIOD_YEAR:
-			if ((st = day_field(c, start, UCAL_EXTENDED_YEAR, &year)) != CA_CAL_OK)
-				return st;
-			*ordinal = year;
-			return CA_CAL_OK;
-		case CA_PERIOD_MONTH:
-		case CA_PERIOD_QUARTER:
-			if (!c->twelve_months)
-			{
-				*has = false;
-				return CA_CAL_OK;
-			}
-			if ((st = day_field(c, start, UCAL_EXTENDED_YEAR, &year)) != CA_CAL_OK ||
-				(st = get_field(c, UCAL_MONTH, &month)) != CA_CAL_OK)
-				return st;
-			*ordinal = (int64_t) year * 12 + month;
-			if (unit == CA_PERIOD_QUARTER)
-				*ordinal /= 3;	/* exact: quarters start in months 0, 3, 6, 9 */
-			return CA_CAL_OK;
-		case CA_PERIOD_NUNITS:
-			break;
+		if ((st = day_field(c, day, UCAL_DAY_OF_YEAR, &v)) != CA_CAL_OK ||
+			(st = get_field(c, UCAL_EXTENDED_YEAR, &year)) != CA_CAL_OK)
+			return st;
+		p->start = day - (v - 1);
+		p->ordinal = year;
+		if ((st = length_at(c, p->start, UCAL_DAY_OF_YEAR, &len)) != CA_CAL_OK)
+			return st;
+		p->end = p->start + len;
+		return CA_CAL_OK;
 	}
-	return CA_CAL_UNIT_UNDEFINED;
+
+	if ((st = day_field(c, day, UCAL_DATE, &v)) != CA_CAL_OK)
+		return st;
+	p->start = day - (v - 1);
+	if ((st = length_at(c, p->start, UCAL_DATE, &len)) != CA_CAL_OK)
+		return st;
+	p->end = p->start + len;
+	p->ordinal = 0;
+	if (!c->twelve_months)
+		return CA_CAL_OK;		/* months only: counted by ICU instead */
+	if ((st = get_field(c, UCAL_EXTENDED_YEAR, &year)) != CA_CAL_OK ||
+		(st = get_field(c, UCAL_MONTH, &month)) != CA_CAL_OK)
+		return st;
+	p->ordinal = (int64_t) year * 12 + month;
+	if (unit == CA_PERIOD_MONTH)
+		return CA_CAL_OK;
+
+	/* quarters: months 0-2, 3-5, 6-8 and 9-11 of the year */
+	for (i = month % 3; i > 0; i--)
+	{
+		if ((st = day_field(c, p->start - 1, UCAL_DATE, &v)) != CA_CAL_OK)
+			return st;
+		p->start -= v;
+	}
+	for (i = month % 3; i < 2; i++)
+	{
+		if ((st = length_at(c, p->end, UCAL_DATE, &len)) != CA_CAL_OK)
+			return st;
+		p->end += len;
+	}
+	p->ordinal /= 3;
+	return CA_CAL_OK;
 }
 
-/* The period of day, from the memo or computed and remembered. */
+/*
+ * The period containing day.  Days and weeks are plain arithmetic (the
+ * week cycle is the same in every calendar); months, quarters and years
+ * come from the memo or from ICU.
+ */
 static CaCalStatus
-period_of(CaCalendar *c, CaPeriodUnit unit, int64_t day, const CaPeriodMemo **out)
+period_of(CaCalendar *c, CaPeriodUnit unit, int64_t day, CaPeriodSpan *out)
 {
 	CaPeriodMemo *m;
 	CaCalStatus st;
-	uint64_t	h;
+	int			lo,
+				hi;
 
 	if ((unsigned) unit >= CA_PERIOD_NUNITS)
 		return CA_CAL_UNIT_UNDEFINED;
@@ -376,25 +357,54 @@ period_of(CaCalendar *c, CaPeriodUnit unit, int64_t day, const CaPeriodMemo **ou
 		return CA_CAL_UNIT_UNDEFINED;
 	if (day < CA_DAY_MIN || day > CA_DAY_MAX)
 		return CA_CAL_OUT_OF_RANGE;
-	h = ((uint64_t) day * 5 + (uint64_t) unit) * UINT64_C(0x9E3779B97F4A7C15);
-	m = &c->memo[h >> (64 - CA_MEMO_BITS)];
-	if (!(m->used && m->day == day && m->unit == unit))
+	if (unit == CA_PERIOD_DAY)
 	{
-		CaPeriodMemo r;
-
-		memset(&r, 0, sizeof(r));
-		r.unit = (uint8_t) unit;
-		r.day = day;
-		if ((st = compute_start(c, unit, day, &r.start)) != CA_CAL_OK)
-			return st;
-		if (r.start < CA_DAY_MIN)
-			return CA_CAL_OUT_OF_RANGE;
-		if ((st = compute_ordinal(c, unit, r.start, &r.ordinal, &r.has_ordinal)) != CA_CAL_OK)
-			return st;
-		r.used = true;
-		*m = r;
+		out->start = out->ordinal = day;
+		out->end = day + 1;
+		return CA_CAL_OK;
 	}
-	*out = m;
+	if (unit == CA_PERIOD_WEEK)
+	{
+		/* 1970-01-01 was a Thursday: day of week 5 counting Sunday as 1 */
+		int			dow = (int) (((day % 7) + 7 + 4) % 7) + 1;
+
+		out->start = day - (dow - c->first_day + 7) % 7;
+		out->end = out->start + 7;
+		/* week starts lie 7 days apart: floor division numbers them */
+		out->ordinal = out->start >= 0 ? out->start / 7 : -((6 - out->start) / 7);
+		return out->start < CA_DAY_MIN ? CA_CAL_OUT_OF_RANGE : CA_CAL_OK;
+	}
+
+	/* binary search for the last remembered period starting at or before day */
+	m = &c->memo[unit];
+	lo = 0;
+	hi = m->n;
+	while (lo < hi)
+	{
+		int			mid = (lo + hi) / 2;
+
+		if (m->spans[mid].start <= day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo > 0 && day < m->spans[lo - 1].end)
+	{
+		*out = m->spans[lo - 1];
+		return CA_CAL_OK;
+	}
+	if ((st = compute_span(c, unit, day, out)) != CA_CAL_OK)
+		return st;
+	if (out->start < CA_DAY_MIN || out->start > day || out->end <= day)
+		return out->start < CA_DAY_MIN ? CA_CAL_OUT_OF_RANGE : icu_failed(c, U_INTERNAL_PROGRAM_ERROR);
+	if (m->n == CA_MEMO_SPANS)
+	{
+		m->n = 0;				/* full: start over */
+		lo = 0;
+	}
+	memmove(&m->spans[lo + 1], &m->spans[lo], (m->n - lo) * sizeof(CaPeriodSpan));
+	m->spans[lo] = *out;
+	m->n++;
 	return CA_CAL_OK;
 }
 
@@ -402,11 +412,11 @@ CaCalStatus
 ca_calendar_period_start(CaCalendar *c, CaPeriodUnit unit, int64_t day,
 						 int64_t *start)
 {
-	const CaPeriodMemo *m;
-	CaCalStatus st = period_of(c, unit, day, &m);
+	CaPeriodSpan p;
+	CaCalStatus st = period_of(c, unit, day, &p);
 
 	if (st == CA_CAL_OK)
-		*start = m->start;
+		*start = p.start;
 	return st;
 }
 
@@ -414,31 +424,23 @@ CaCalStatus
 ca_calendar_periods_between(CaCalendar *c, CaPeriodUnit unit,
 							int64_t from_day, int64_t to_day, int64_t *n)
 {
-	const CaPeriodMemo *a,
-			   *b;
-	int64_t		a_start,
-				a_ordinal;
-	bool		has_ordinal;
+	CaPeriodSpan a,
+				b;
 	CaCalStatus st;
 	UErrorCode	err = U_ZERO_ERROR;
 
-	/* copy a: looking up b may evict it from the memo */
-	if ((st = period_of(c, unit, from_day, &a)) != CA_CAL_OK)
+	if ((st = period_of(c, unit, from_day, &a)) != CA_CAL_OK ||
+		(st = period_of(c, unit, to_day, &b)) != CA_CAL_OK)
 		return st;
-	a_start = a->start;
-	a_ordinal = a->ordinal;
-	has_ordinal = a->has_ordinal;
-	if ((st = period_of(c, unit, to_day, &b)) != CA_CAL_OK)
-		return st;
-	if (has_ordinal)
+	if (unit != CA_PERIOD_MONTH || c->twelve_months)
 	{
-		*n = b->ordinal - a_ordinal;
+		*n = b.ordinal - a.ordinal;
 		return CA_CAL_OK;
 	}
 	/* leap months: let ICU count whole months from start to start */
-	if ((st = at_day(c, a_start)) != CA_CAL_OK)
+	if ((st = at_day(c, a.start)) != CA_CAL_OK)
 		return st;
-	*n = ucal_getFieldDifference(c->ucal, (UDate) b->start * DAY_MS, UCAL_MONTH, &err);
+	*n = ucal_getFieldDifference(c->ucal, (UDate) b.start * DAY_MS, UCAL_MONTH, &err);
 	return U_FAILURE(err) ? icu_failed(c, err) : CA_CAL_OK;
 }
 

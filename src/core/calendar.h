@@ -54,21 +54,25 @@ typedef enum CaCalStatus
 #define CA_LOCALE_CAPACITY 160
 
 /*
- * A remembered period: ICU's field computations are slow for some
- * calendars (tens of microseconds for Umm al-Qura), and the days of a
- * table's rows repeat, so each open calendar keeps a direct-mapped memo.
+ * Remembered periods: ICU's field computations are slow for some calendars
+ * (tens of microseconds a day for Umm al-Qura), while a table's rows fall
+ * into few months and years.  Each open calendar keeps, per unit, a sorted
+ * list of periods it has computed.
  */
+typedef struct CaPeriodSpan
+{
+	int64_t		start;			/* first day */
+	int64_t		end;			/* first day of the next period */
+	int64_t		ordinal;		/* period number, where arithmetic gives one */
+} CaPeriodSpan;
+
+#define CA_MEMO_SPANS 256
+
 typedef struct CaPeriodMemo
 {
-	bool		used;
-	bool		has_ordinal;
-	uint8_t		unit;
-	int64_t		day;
-	int64_t		start;			/* first day of the period */
-	int64_t		ordinal;		/* period number, where arithmetic gives one */
+	int			n;
+	CaPeriodSpan spans[CA_MEMO_SPANS];
 } CaPeriodMemo;
-
-#define CA_MEMO_BITS 11
 
 typedef struct CaCalendar
 {
@@ -78,7 +82,7 @@ typedef struct CaCalendar
 	char		locale[CA_LOCALE_CAPACITY];	/* canonical ICU ID; "" = ISO */
 	char		type[32];		/* ICU calendar type: gregorian, hebrew, ... */
 	int32_t		icu_error;		/* UErrorCode behind CA_CAL_ICU_ERROR */
-	CaPeriodMemo memo[1 << CA_MEMO_BITS];
+	CaPeriodMemo memo[CA_PERIOD_NUNITS];	/* day and week need none */
 } CaCalendar;
 
 /*
