@@ -37,7 +37,7 @@ time_query() {
 }
 
 report() {   # name baseline_ms ms
-    awk -v n="$1" -v b="$2" -v t="$3" 'BEGIN { printf "%-58s %9.1f ms  %6.2fx\n", n, t, t / b }'
+    awk -v n="$1" -v b="$2" -v t="$3" 'BEGIN { printf "%-62s %9.1f ms  %6.2fx\n", n, t, t / b }'
 }
 
 echo "== $EVENTS timestamps: period start (ratio to date_trunc)"
