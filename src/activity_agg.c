@@ -96,10 +96,12 @@ ca_activity_agg_trans(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 					 errmsg("activity_agg origin must be finite")));
-		if (strlen(tzname) > CA_MAX_NAME)
+		if (strlen(tzname) > CA_MAX_NAME ||
+			!activity_name_ok(tzname, strlen(tzname)))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("time zone name \"%s\" is too long", tzname)));
+					 errmsg("activity_agg cannot store the session's TimeZone \"%s\"", tzname),
+					 errhint("Set TimeZone to a time zone name such as 'Europe/Berlin'.")));
 		/* the ICU checks reject quarters where they are undefined */
 		ca_report_calendar(ca_calendar_periods_between(cal, unit, 0, 0, &k), cal, locale);
 		s = state_alloc(aggcontext, periods);

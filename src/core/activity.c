@@ -42,9 +42,8 @@ get_u64(const uint8_t *p)
 	return ((uint64_t) get_u32(p) << 32) | get_u32(p + 4);
 }
 
-/* Characters of locale IDs and time zone names; no separators or quotes. */
-static bool
-name_ok(const char *s, size_t len)
+bool
+activity_name_ok(const char *s, size_t len)
 {
 	size_t		i;
 
@@ -53,7 +52,7 @@ name_ok(const char *s, size_t len)
 		char		c = s[i];
 
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			  (c >= '0' && c <= '9') || strchr("_-+/@=;.:", c) != NULL) ||
+			  (c >= '0' && c <= '9') || strchr("_-+/@=;.:<>", c) != NULL) ||
 			c == '\0')
 			return false;
 	}
@@ -70,11 +69,11 @@ activity_problem(const ActivityView *a)
 		return "unknown unit";
 	if (a->periods < 1 || a->periods > CA_MAX_PERIODS)
 		return "periods out of range";
-	if (!name_ok(a->locale, a->locale_len))
+	if (!activity_name_ok(a->locale, a->locale_len))
 		return "invalid character in locale";
 	if (a->tz_len == 0)
 		return "empty time zone";
-	if (!name_ok(a->tz, a->tz_len))
+	if (!activity_name_ok(a->tz, a->tz_len))
 		return "invalid character in time zone";
 	/* bits past the last period must be zero, so equal values are equal bytes */
 	nbytes = activity_bitmap_size(a->periods);

@@ -12,6 +12,7 @@
 #ifndef CA_ACTIVITY_H
 #define CA_ACTIVITY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -68,6 +69,12 @@ extern void activity_encode(const ActivityView *a, uint8_t *out);
 /* Returns NULL when buf holds a valid activity, else what is wrong. */
 extern const char *activity_decode(const uint8_t *buf, size_t len,
 								   ActivityView *a);
+
+/*
+ * Whether a locale ID or time zone name can be stored: letters, digits and
+ * _-+/@=;.:<> only, so that the text form needs no quoting.
+ */
+extern bool activity_name_ok(const char *s, size_t len);
 
 /* Checks the fields of an activity built in memory. */
 extern const char *activity_problem(const ActivityView *a);

@@ -212,6 +212,15 @@ SELECT retention_agg(a, NULL) FROM io WHERE id = 1;
 SELECT churn_rate(r, 3) FROM io WHERE id = 3;
 SELECT retention_rates(r, 'eligible') FROM io WHERE id = 3;
 
+-- the session's TimeZone is stored with the activity: a POSIX offset
+-- works, a rule with commas cannot be stored
+SET TimeZone = '+03';
+SELECT a, a::text::activity::text = a::text AS same
+FROM (SELECT activity_agg('2026-11-02 22:00+00', '2026-11-03 20:00+00', 'day', 3) AS a) s;
+SET TimeZone = 'EST5EDT,M3.2.0,M11.1.0';
+SELECT activity_agg('2026-11-02 22:00+00', '2026-11-03 20:00+00', 'day', 3);
+SET TimeZone = 'UTC';
+
 -- NULL where nothing is eligible
 SELECT retention_rates(r), churn_rate(r, 2)
 FROM (SELECT '(version=1, unit=week, periods=3, units=2, on={1,0,0}, on_or_after={1,0,0}, eligible={2,1,0})'::retention AS r) s;
