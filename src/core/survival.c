@@ -823,45 +823,36 @@ surv_curve_next(SurvCurveIter *it, SurvCurveRow *row)
 }
 
 /*
- * R's quantile.survfit (findq) for p = 1/2 on the curve F = 1 - S:
- * x1 and x2 are the first times where F reaches 1/2 within +tol and
- * -tol, after dropping repeated values of F; their midpoint is the
- * median, or the midpoint of x1 and the last time when the curve ends
- * within tol of 1/2.
+ * The median as print.survfit reports it (survmean's minmin): the first
+ * time where the curve is below 1/2 + tol; when the curve sits at 1/2
+ * there, the midpoint between that time and the time it next drops.
  */
 double
 surv_median(const SurvPoint *pts, size_t n)
 {
 	const double tol = sqrt(2.220446049250313e-16);
-	const double p = 0.5;
 	SurvCurveIter it;
 	SurvCurveRow row;
-	double		last_y = 0.0,
-				x1 = NAN,
-				x2 = NAN,
-				xmax = n > 0 ? pts[n - 1].time : 0.0;
+	double		x1 = NAN,
+				s1 = NAN;
 
-	/* the curve starts at time 0 with F = 0 */
-	if (0.0 + tol >= p)
-		x1 = 0.0;
 	surv_curve_start(&it, pts, n, 0.95);
 	while (surv_curve_next(&it, &row))
 	{
-		double		y = 1.0 - row.survival;
-
-		if (y == last_y)
-			continue;
-		last_y = y;
-		if (isnan(x1) && y + tol >= p)
-			x1 = row.time;
-		if (isnan(x2) && y - tol >= p)
-			x2 = row.time;
+		if (isnan(x1))
+		{
+			if (row.survival < 0.5 + tol)
+			{
+				x1 = row.time;
+				s1 = row.survival;
+				if (!(fabs(s1 - 0.5) < tol))
+					return x1;
+			}
+		}
+		else if (row.survival < s1)
+			return (x1 + row.time) / 2.0;
 	}
-	if (last_y < p)
-		return NAN;
-	if (fabs(p - last_y) < tol)
-		return (x1 + xmax) / 2.0;
-	return (x1 + x2) / 2.0;
+	return x1;
 }
 
 void
