@@ -158,7 +158,7 @@ survival_in(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type survival: \"%.*s%s\"",
 						QUOTE_MAX, input, strlen(input) > QUOTE_MAX ? "..." : ""),
-				 errdetail("%s.", why.msg)));
+				 errdetail("%c%s.", pg_toupper((unsigned char) why.msg[0]), why.msg + 1)));
 	PG_RETURN_SURVIVAL(survival_make(pts, n));
 }
 
