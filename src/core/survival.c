@@ -692,7 +692,7 @@ parse_text(TextParser *tp)
 	if (observations != surv_observations(tp->pts, tp->n) ||
 		events != surv_events(tp->pts, tp->n))
 	{
-		problem(tp->why, "observations=%" PRId64 " and events=%" PRId64
+		problem(tp->why, "the totals observations=%" PRId64 " and events=%" PRId64
 				" do not match the points (%" PRId64 " and %" PRId64 ")",
 				observations, events, surv_observations(tp->pts, tp->n),
 				surv_events(tp->pts, tp->n));
