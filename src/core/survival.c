@@ -222,11 +222,33 @@ pending_room(SurvBuilder *b)
 	return surv_builder_flush(b);
 }
 
+/* The run's entry for time, or NULL. */
+static SurvPoint *
+run_find(SurvBuilder *b, double time)
+{
+	size_t		lo = 0,
+				hi = b->nrun;
+
+	while (lo < hi)
+	{
+		size_t		mid = lo + (hi - lo) / 2;
+
+		if (b->run[mid].time < time)
+			lo = mid + 1;
+		else if (b->run[mid].time > time)
+			hi = mid;
+		else
+			return &b->run[mid];
+	}
+	return NULL;
+}
+
 SurvStatus
 surv_builder_add(SurvBuilder *b, double time, int64_t events, int64_t censored)
 {
 	int64_t		k,
 				obs;
+	SurvPoint  *hit;
 	SurvStatus	st;
 
 	if (!isfinite(time) || time < 0.0)
@@ -237,6 +259,14 @@ surv_builder_add(SurvBuilder *b, double time, int64_t events, int64_t censored)
 		return SURV_OVERFLOW;
 	if (k == 0)
 		return SURV_OK;
+	/* a time already in the run is counted in place */
+	if ((hit = run_find(b, time)) != NULL)
+	{
+		hit->events += events;
+		hit->censored += censored;
+		b->observations = obs;
+		return SURV_OK;
+	}
 	if ((st = pending_room(b)) != SURV_OK)
 		return st;
 	/* adding +0.0 turns -0.0 into +0.0, so zero has one spelling */
