@@ -20,6 +20,8 @@
 /* Smallest pending buffer, and the size below which it is never flushed. */
 #define PENDING_START 16
 #define PENDING_FLUSH_MIN 256
+/* Largest run searched for each new row (96 kB, about an L2 cache). */
+#define RUN_SEARCH_MAX 4096
 
 static void problem(SurvProblem *why, const char *fmt,...)
 			__attribute__((format(printf, 2, 3)));
@@ -259,8 +261,12 @@ surv_builder_add(SurvBuilder *b, double time, int64_t events, int64_t censored)
 		return SURV_OVERFLOW;
 	if (k == 0)
 		return SURV_OK;
-	/* a time already in the run is counted in place */
-	if ((hit = run_find(b, time)) != NULL)
+	/*
+	 * A time already in a small run is counted in place.  Large runs come
+	 * from mostly distinct times, where the search would rarely hit and
+	 * its cache misses cost more than buffering.
+	 */
+	if (b->nrun <= RUN_SEARCH_MAX && (hit = run_find(b, time)) != NULL)
 	{
 		hit->events += events;
 		hit->censored += censored;
