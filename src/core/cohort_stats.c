@@ -28,25 +28,33 @@ outcome_step(Outcome *o, CaFlag f, int sign)
 CaStatus
 cohort_stats_add(CohortStats *s, const CohortUnit *u)
 {
-	CohortStats r = *s;
+	Moments		v;
+	CoMoments	p;
 	CaStatus	st;
 
-	if (!ca_add_i64(r.units, 1, &r.units))
+	/* this is the per-row path: update copies of what can fail, then commit */
+	if (s->units == INT64_MAX)
 		return CA_OVERFLOW;
-	/* known <= units, so the outcome counters cannot overflow first */
-	outcome_step(&r.completed, u->completed, 1);
-	outcome_step(&r.churned, u->churned, 1);
 	if (u->has_value)
 	{
-		if ((st = moments_add(&r.value, u->value)) != CA_OK)
+		v = s->value;
+		if ((st = moments_add(&v, u->value)) != CA_OK)
 			return st;
-		if (u->has_covariate &&
-			(st = comoments_add(&r.paired, u->value, u->covariate)) != CA_OK)
-			return st;
+		if (u->has_covariate)
+		{
+			p = s->paired;
+			if ((st = comoments_add(&p, u->value, u->covariate)) != CA_OK)
+				return st;
+			s->paired = p;
+		}
+		s->value = v;
 	}
 	else if (u->has_covariate && !isfinite(u->covariate))
 		return CA_NOT_FINITE;
-	*s = r;
+	/* known <= units, so the outcome counters cannot overflow first */
+	s->units++;
+	outcome_step(&s->completed, u->completed, 1);
+	outcome_step(&s->churned, u->churned, 1);
 	return CA_OK;
 }
 

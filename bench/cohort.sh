@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# cohort_agg against the hand-written SQL an analyst would otherwise use, a
+# lone avg() and the bare scan, on 10 million learner rows, ungrouped and
+# grouped by variant, on one core and with 2 parallel workers.
+#
+#   bench/cohort.sh            (ROWS=10000000 BENCH_RUNS=5 by default)
+. "$(dirname "$0")/lib.sh"
+ROWS=${ROWS:-10000000}
+
+bench_start
+bench_sql <<SQL
+CREATE EXTENSION cohort_analyzer;
+SELECT setseed(0.1);
+CREATE TABLE learners AS
+SELECT CASE WHEN random() < 0.01 THEN 'treatment' ELSE 'control' END AS variant,
+       random() < 0.42 AS completed, random() < 0.12 AS churned,
+       round((random() * 80)::numeric, 2)::float8 AS revenue
+FROM generate_series(1, $ROWS);
+VACUUM ANALYZE learners;
+SELECT count(*) FROM learners;
+SQL
+
+declare -A Q=(
+    [scan]="count(*)"
+    [avg]="avg(revenue)"
+    [handwritten]="count(*), count(*) FILTER (WHERE completed), count(*) FILTER (WHERE churned), avg(revenue), var_samp(revenue)"
+    [cohort_agg]="cohort_agg(completed, churned, revenue)"
+)
+ORDER=(scan avg handwritten cohort_agg)
+SERIAL="SET max_parallel_workers_per_gather = 0"
+PARALLEL="SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET min_parallel_table_scan_size = 0"
+
+echo
+echo "rows: $ROWS, median of $BENCH_RUNS runs, jit off, $(nproc) cores"
+for grouping in ungrouped "grouped by variant"; do
+    declare -A S=() P=()
+    for k in "${ORDER[@]}"; do
+        if [ "$grouping" = ungrouped ]; then
+            sql="SELECT ${Q[$k]} FROM learners"
+        else
+            sql="SELECT variant, ${Q[$k]} FROM learners GROUP BY variant"
+        fi
+        S[$k]=$(bench_ms "$SERIAL" "$sql")
+        P[$k]=$(bench_ms "$PARALLEL" "$sql")
+    done
+    echo
+    echo "### $grouping"
+    echo
+    echo "| query | 1 core (ms) | vs scan | vs hand-written | vs avg | 2 workers (ms) | speed-up |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    for k in "${ORDER[@]}"; do
+        printf '| %s | %.0f | %s | %s | %s | %.0f | %s |\n' "$k" "${S[$k]}" \
+            "$(ratio "${S[$k]}" "${S[scan]}")" "$(ratio "${S[$k]}" "${S[handwritten]}")" \
+            "$(ratio "${S[$k]}" "${S[avg]}")" "${P[$k]}" "$(ratio "${S[$k]}" "${P[$k]}")"
+    done
+done
