@@ -117,9 +117,6 @@ extern bool surv_binary_decode(const unsigned char *data, size_t len,
 extern bool surv_text_parse(const char *input, const SurvAlloc *mem,
 							SurvPoint **pts, size_t *n, SurvProblem *why);
 
-/* Standard normal quantile, 0 < p < 1, accurate to a few ulps. */
-extern double surv_normal_quantile(double p);
-
 /* One row of a Kaplan-Meier curve; NaN where a value is undefined. */
 typedef struct SurvCurveRow
 {

@@ -8,60 +8,10 @@
  * so results can be checked against it to 1e-10.
  */
 #include "survival.h"
+#include "distributions.h"
 
 #include <math.h>
 #include <string.h>
-
-/*
- * Acklam's rational approximation (relative error 1.15e-9) refined by one
- * Halley step on erfc, which brings it to a few ulps.
- */
-double
-surv_normal_quantile(double p)
-{
-	static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
-		-2.759285104469687e+02, 1.383577518672690e+02,
-	-3.066479806614716e+01, 2.506628277459239e+00};
-	static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02,
-		-1.556989798598866e+02, 6.680131188771972e+01,
-	-1.328068155288572e+01};
-	static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
-		-2.400758277161838e+00, -2.549732539343734e+00,
-	4.374664141464968e+00, 2.938163982698783e+00};
-	static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01,
-	2.445134137142996e+00, 3.754408661907416e+00};
-	const double plow = 0.02425;
-	double		q,
-				r,
-				x,
-				e,
-				u;
-
-	if (!(p > 0.0 && p < 1.0))
-		return NAN;
-	if (p < plow || p > 1.0 - plow)
-	{
-		q = sqrt(-2.0 * log(p < plow ? p : 1.0 - p));
-		x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-			((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0);
-		if (p > 1.0 - plow)
-			x = -x;
-	}
-	else
-	{
-		q = p - 0.5;
-		r = q * q;
-		x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-			(((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0);
-	}
-	/* Halley refinement; the tail form of the CDF keeps precision for p > 1/2 */
-	if (x > 0.0)
-		e = (1.0 - p) - 0.5 * erfc(x / sqrt(2.0));
-	else
-		e = 0.5 * erfc(-x / sqrt(2.0)) - p;
-	u = e * sqrt(2.0 * M_PI) * exp(x * x / 2.0);
-	return x - u / (1.0 + x * u / 2.0);
-}
 
 void
 surv_curve_start(SurvCurveIter *it, const SurvPoint *pts, size_t n, double level)
@@ -72,7 +22,8 @@ surv_curve_start(SurvCurveIter *it, const SurvPoint *pts, size_t n, double level
 	it->at_risk = surv_observations(pts, n);
 	it->survival = 1.0;
 	it->greenwood = 0.0;
-	it->z = surv_normal_quantile(1.0 - (1.0 - level) / 2.0);
+	/* as R's survfit: qnorm(1 - (1 - level) / 2) */
+	it->z = dist_normal_quantile(1.0 - (1.0 - level) / 2.0, false);
 }
 
 bool
