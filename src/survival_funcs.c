@@ -15,6 +15,7 @@
 #pragma GCC diagnostic pop
 #include "utils/builtins.h"
 #include "utils/float.h"
+#include "utils/tuplestore.h"
 
 #include "survival_type.h"
 
@@ -41,40 +42,27 @@ result_desc(FunctionCallInfo fcinfo)
 	return BlessTupleDesc(desc);
 }
 
+/* The whole curve goes into a tuplestore in one call (materialize mode). */
 PG_FUNCTION_INFO_V1(survival_curve);
 Datum
 survival_curve(PG_FUNCTION_ARGS)
 {
-	FuncCallContext *funcctx;
-	SurvCurveIter *it;
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	float8		level = PG_GETARG_FLOAT8(1);
+	Survival   *s;
+	SurvCurveIter it;
 	SurvCurveRow row;
 
-	if (SRF_IS_FIRSTCALL())
-	{
-		MemoryContext oldcxt;
-		Survival   *s;
-		float8		level = PG_GETARG_FLOAT8(1);
-
-		if (isnan(level) || level <= 0.0 || level >= 1.0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("survival_curve level must lie strictly between 0 and 1, got %s",
-							float8out_internal(level)),
-					 errhint("Use 0.95 for a 95%% confidence interval.")));
-		funcctx = SRF_FIRSTCALL_INIT();
-		oldcxt = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
-		/* a copy that lives as long as the iteration */
-		s = PG_GETARG_SURVIVAL(0);
-		s = survival_make(s->points, s->ntimes);
-		funcctx->tuple_desc = result_desc(fcinfo);
-		it = palloc(sizeof(SurvCurveIter));
-		surv_curve_start(it, s->points, s->ntimes, level);
-		funcctx->user_fctx = it;
-		MemoryContextSwitchTo(oldcxt);
-	}
-	funcctx = SRF_PERCALL_SETUP();
-	it = (SurvCurveIter *) funcctx->user_fctx;
-	if (surv_curve_next(it, &row))
+	if (isnan(level) || level <= 0.0 || level >= 1.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("survival_curve level must lie strictly between 0 and 1, got %s",
+						float8out_internal(level)),
+				 errhint("Use 0.95 for a 95%% confidence interval.")));
+	s = PG_GETARG_SURVIVAL(0);
+	InitMaterializedSRF(fcinfo, 0);
+	surv_curve_start(&it, s->points, s->ntimes, level);
+	while (surv_curve_next(&it, &row))
 	{
 		Datum		values[CURVE_COLUMNS];
 		bool		nulls[CURVE_COLUMNS] = {false};
@@ -87,11 +75,9 @@ survival_curve(PG_FUNCTION_ARGS)
 		set_float8(values, nulls, 5, row.std_err);
 		set_float8(values, nulls, 6, row.ci_low);
 		set_float8(values, nulls, 7, row.ci_high);
-		SRF_RETURN_NEXT(funcctx,
-						HeapTupleGetDatum(heap_form_tuple(funcctx->tuple_desc,
-														  values, nulls)));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
-	SRF_RETURN_DONE(funcctx);
+	return (Datum) 0;
 }
 
 PG_FUNCTION_INFO_V1(survival_median);
