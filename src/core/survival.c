@@ -12,9 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Smallest pending buffer, and the size below which it is never flushed. */
+/*
+ * Smallest pending buffer, the size below which it is never flushed, and
+ * the size past which it never grows (24 MB) however long the run.
+ */
 #define PENDING_START 16
 #define PENDING_FLUSH_MIN 256
+#define PENDING_MAX (1 << 20)
 /* Largest run searched for each new row (96 kB, about an L2 cache). */
 #define RUN_SEARCH_MAX 4096
 
@@ -200,6 +204,8 @@ pending_room(SurvBuilder *b)
 	size_t		cap;
 	SurvStatus	st;
 
+	if (limit > PENDING_MAX)
+		limit = PENDING_MAX;
 	if (b->npending < b->cappending)
 		return SURV_OK;
 	if (b->cappending < limit)

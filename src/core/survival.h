@@ -56,11 +56,13 @@ typedef struct SurvProblem
 } SurvProblem;
 
 /*
- * Accumulates observations: a time already in the sorted run is counted in
- * place; other entries go to an unsorted pending buffer that is sorted,
- * compacted and merged into the run when it fills, so adding a row does
- * not allocate and many rows with few distinct times take little memory.  The pending buffer is allowed to grow to the size
- * of the run, which keeps the merges' amortized cost logarithmic per row.
+ * Accumulates observations: a time already in a small sorted run is
+ * counted in place; other entries go to an unsorted pending buffer that is
+ * sorted, compacted and merged into the run when it fills, so adding a row
+ * does not allocate and many rows with few distinct times take little
+ * memory.  The pending buffer may grow to the size of the run (up to a
+ * million entries), which keeps the merges' amortized cost logarithmic per
+ * row.
  */
 typedef struct SurvBuilder
 {
