@@ -7,16 +7,9 @@
 
 #include <math.h>
 
-/* -Wextra reports unused parameters of inline functions in these headers */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#include "access/htup_details.h"
-#include "funcapi.h"
-#pragma GCC diagnostic pop
-#include "utils/builtins.h"
 #include "utils/float.h"
-#include "utils/tuplestore.h"
 
+#include "stats_tuple.h"
 #include "survival_type.h"
 
 #define CURVE_COLUMNS 8
