@@ -14,11 +14,8 @@
 #include "ca_util.h"
 #include "sketch_type.h"
 #include "stats_args.h"
-#include "stats_tuple.h"
+#include "ca_funcapi.h"
 
-/* NULL where the quantity is undefined, never NaN. */
-#define RETURN_FLOAT8_OR_NULL(x) \
-	do { double v_ = (x); if (isnan(v_)) PG_RETURN_NULL(); PG_RETURN_FLOAT8(v_); } while (0)
 
 static void
 check_q(double q)
@@ -37,7 +34,7 @@ quantile_sketch_quantile(PG_FUNCTION_ARGS)
 	double		q = PG_GETARG_FLOAT8(1);
 
 	check_q(q);
-	RETURN_FLOAT8_OR_NULL(ddsketch_quantile(s, q));
+	CA_RETURN_FLOAT8_OR_NULL(ddsketch_quantile(s, q));
 }
 
 PG_FUNCTION_INFO_V1(quantile_sketch_quantiles);
@@ -79,7 +76,7 @@ quantile_sketch_cdf(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("x of cdf must not be NaN")));
-	RETURN_FLOAT8_OR_NULL(ddsketch_cdf(s, x));
+	CA_RETURN_FLOAT8_OR_NULL(ddsketch_cdf(s, x));
 }
 
 PG_FUNCTION_INFO_V1(quantile_sketch_value_count);
