@@ -84,7 +84,8 @@ SELECT rollout_create('plan_test', 'src_ok', :'short');
 SELECT rollout_create('default_plan', 'src_ok') > 0 AS created;
 SELECT plan = rollout_plan_validate(rollout_default_plan(false)) AS default_without_revenue
 FROM rollouts WHERE name = 'default_plan';
-SELECT name, source, state, phase_no, treatment_share, next_checkpoint_at FROM rollouts ORDER BY id;
+SELECT name, source, state, phase_no, treatment_share, next_checkpoint_at FROM rollouts
+WHERE source = 'public.src_ok' ORDER BY id;
 SELECT * FROM rollout_status('plan_test');
 SELECT rollout_traffic('plan_test');
 \set VERBOSITY terse
