@@ -421,7 +421,7 @@ ca_rollout_worker_main(Datum main_arg)
 								ALLOCSET_DEFAULT_SIZES);
 	for (;;)
 	{
-		TimestampTz next;
+		TimestampTz round_end;
 
 		CHECK_FOR_INTERRUPTS();
 		reload_config();
@@ -431,11 +431,15 @@ ca_rollout_worker_main(Datum main_arg)
 			proc_exit(0);
 		MemoryContextSwitchTo(cxt);
 
-		/* sleep a naptime, checking often whether the database is wanted */
-		next = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
-										   ca_rollout_naptime);
+		/*
+		 * Sleep a naptime, checking often whether the database is wanted; a
+		 * naptime changed by SIGHUP applies to the sleep in progress.
+		 */
+		round_end = GetCurrentTimestamp();
 		for (;;)
 		{
+			TimestampTz next = TimestampTzPlusMilliseconds(round_end,
+														   ca_rollout_naptime);
 			long		left = TimestampDifferenceMilliseconds(GetCurrentTimestamp(),
 															   next);
 			bool		wanted;
