@@ -28,7 +28,14 @@ PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/core $(ICU_CFLAGS)
 PG_CFLAGS   = -Wall -Wextra
 SHLIB_LINK  = $(ICU_LIBS) -lm
 
-EXTRA_CLEAN = $(DATA_built) build
+EXTRA_CLEAN = $(DATA_built) build results regression.diffs regression.out output_iso
+
+# `make installcheck` (after `make install`) runs the same tests against the
+# installed server, each suite on a throwaway instance.
+REGRESS         = $(sort $(basename $(notdir $(wildcard test/sql/*.sql))))
+REGRESS_OPTS    = --inputdir=test --temp-instance=./tmp_check --temp-config=test/regress.conf
+ISOLATION       = $(sort $(basename $(notdir $(wildcard test/specs/*.spec))))
+ISOLATION_OPTS  = --inputdir=test --temp-instance=./tmp_check_iso --temp-config=test/regress.conf
 
 ifneq ($(PGXS),)
 include $(PGXS)
@@ -56,8 +63,6 @@ TEST_USER  ?= postgres
 AS_TESTER   = $(if $(filter 0,$(shell id -u)),runuser -u $(TEST_USER) --,)
 TESTER_DIR  = mkdir -p $(1) && $(if $(filter 0,$(shell id -u)),chown -R $(TEST_USER) $(1),true)
 
-REGRESS_TESTS   = $(sort $(basename $(notdir $(wildcard test/sql/*.sql))))
-ISOLATION_TESTS = $(sort $(basename $(notdir $(wildcard test/specs/*.spec))))
 UNIT_TESTS      = $(sort $(basename $(notdir $(wildcard test/unit/test_*.c))))
 UNIT_CFLAGS     = -std=gnu11 -O1 -g -Wall -Wextra -Isrc/core $(ICU_CFLAGS) \
 				  -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -78,14 +83,14 @@ regress:
 	$(call TESTER_DIR,build/regress)
 	$(AS_TESTER) $(PG_REGRESS_BIN) --bindir=$(STAGE_BIN) --inputdir=test \
 		--outputdir=build/regress --temp-instance=build/regress/instance \
-		--temp-config=test/regress.conf $(REGRESS_TESTS)
+		--temp-config=test/regress.conf $(REGRESS)
 
 isolation:
-	$(if $(ISOLATION_TESTS),$(call TESTER_DIR,build/isolation))
-	$(if $(ISOLATION_TESTS),$(AS_TESTER) $(PG_ISOLATION_BIN) --bindir=$(STAGE_BIN) \
+	$(if $(ISOLATION),$(call TESTER_DIR,build/isolation))
+	$(if $(ISOLATION),$(AS_TESTER) $(PG_ISOLATION_BIN) --bindir=$(STAGE_BIN) \
 		--inputdir=test --outputdir=build/isolation \
 		--temp-instance=build/isolation/instance \
-		--temp-config=test/regress.conf $(ISOLATION_TESTS),@echo "no isolation tests")
+		--temp-config=test/regress.conf $(ISOLATION),@echo "no isolation tests")
 
 unit: $(addprefix build/unit/,$(UNIT_TESTS))
 	@set -e; for t in $^; do echo "== $$t"; $$t; done

@@ -1,0 +1,48 @@
+/*
+ * stats_args.c
+ *		Argument checks and result building shared by the statistics glue.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "ca_util.h"
+#include "stats_args.h"
+
+static const char *const metric_names[] = {
+	"completion", "churn", "value", "value_cuped", NULL
+};
+
+double
+stats_open_unit_arg(double v, const char *argname)
+{
+	if (!(v > 0.0 && v < 1.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must lie strictly between 0 and 1, got %g", argname, v)));
+	return v;
+}
+
+StatMetric
+stats_metric_arg(text *metric)
+{
+	/* the order of metric_names follows StatMetric */
+	return (StatMetric) ca_lookup_name(metric, metric_names, "metric");
+}
+
+void
+stats_check_status(CaStatus st, const char *what)
+{
+	if (st == CA_NOT_FINITE)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s could not be computed to double precision", what)));
+	ca_report_status(st, what);
+}
+
+Datum
+stats_float8_or_null(double v, bool *isnull)
+{
+	*isnull = isnan(v);
+	return *isnull ? (Datum) 0 : Float8GetDatum(v);
+}

@@ -1,0 +1,26 @@
+/*
+ * stats_args.h
+ *		Argument checks and result building shared by the statistics glue.
+ */
+#ifndef CA_STATS_ARGS_H
+#define CA_STATS_ARGS_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+
+#include "stat_tests.h"
+
+/* Raises an ERROR naming argname unless 0 < v < 1. */
+extern double stats_open_unit_arg(double v, const char *argname);
+
+/* The metric argument: completion, churn, value or value_cuped. */
+extern StatMetric stats_metric_arg(text *metric);
+
+/* Raises an ERROR that names what failed for a failed core status. */
+extern void stats_check_status(CaStatus st, const char *what);
+
+/* Float8 datum, or NULL (via *isnull) for NaN. */
+extern Datum stats_float8_or_null(double v, bool *isnull);
+
+#endif							/* CA_STATS_ARGS_H */

@@ -1,0 +1,142 @@
+/*
+ * stats_compare.c
+ *		compare_cohorts, compare_cohorts_sequential and chance_to_beat.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "utils/builtins.h"
+
+#include "ca_util.h"
+#include "cohort_type.h"
+#include "stats_args.h"
+#include "stats_tuple.h"
+
+/* Fields of the cohort_comparison composite, in order. */
+enum
+{
+	CMP_METRIC,
+	CMP_METHOD,
+	CMP_CONTROL_ESTIMATE,
+	CMP_TREATMENT_ESTIMATE,
+	CMP_DIFFERENCE,
+	CMP_DIFFERENCE_LOW,
+	CMP_DIFFERENCE_HIGH,
+	CMP_RELATIVE_LIFT,
+	CMP_RELATIVE_LIFT_LOW,
+	CMP_RELATIVE_LIFT_HIGH,
+	CMP_STATISTIC,
+	CMP_DF,
+	CMP_P_VALUE,
+	CMP_SIGNIFICANT,
+	CMP_NFIELDS
+};
+
+static const char *const alternative_names[] = {
+	"two-sided", "greater", "less", NULL
+};
+
+static Datum
+comparison_datum(FunctionCallInfo fcinfo, text *metric, const StatComparison *r,
+				 double alpha)
+{
+	TupleDesc	tupdesc;
+	Datum		values[CMP_NFIELDS];
+	bool		nulls[CMP_NFIELDS];
+	const double *fields[] = {
+		&r->control_estimate, &r->treatment_estimate, &r->difference,
+		&r->difference_low, &r->difference_high, &r->relative_lift,
+		&r->relative_lift_low, &r->relative_lift_high, &r->statistic,
+		&r->df, &r->p_value
+	};
+	int			i;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("function returning a cohort_comparison called in a context that cannot accept it")));
+	tupdesc = BlessTupleDesc(tupdesc);
+
+	values[CMP_METRIC] = PointerGetDatum(metric);
+	nulls[CMP_METRIC] = false;
+	values[CMP_METHOD] = CStringGetTextDatum(r->method);
+	nulls[CMP_METHOD] = false;
+	for (i = 0; i < (int) lengthof(fields); i++)
+		values[CMP_CONTROL_ESTIMATE + i] =
+			stats_float8_or_null(*fields[i], &nulls[CMP_CONTROL_ESTIMATE + i]);
+	nulls[CMP_SIGNIFICANT] = isnan(r->p_value);
+	values[CMP_SIGNIFICANT] = BoolGetDatum(!nulls[CMP_SIGNIFICANT] && r->p_value < alpha);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/* Lower-cases the metric name as the result reports it. */
+static text *
+metric_text(StatMetric m)
+{
+	static const char *const names[] = {"completion", "churn", "value", "value_cuped"};
+
+	return cstring_to_text(names[m]);
+}
+
+PG_FUNCTION_INFO_V1(stats_compare_cohorts);
+Datum
+stats_compare_cohorts(PG_FUNCTION_ARGS)
+{
+	Cohort	   *control = PG_GETARG_COHORT(0);
+	Cohort	   *treatment = PG_GETARG_COHORT(1);
+	StatMetric	metric = stats_metric_arg(PG_GETARG_TEXT_PP(2));
+	double		alpha = stats_open_unit_arg(PG_GETARG_FLOAT8(3), "alpha");
+	StatAlternative alt = (StatAlternative)
+		ca_lookup_name(PG_GETARG_TEXT_PP(4), alternative_names, "alternative");
+	StatComparison r;
+
+	stats_check_status(stat_compare(&control->stats, &treatment->stats, metric,
+									alpha, alt, &r),
+					   "comparison");
+	return comparison_datum(fcinfo, metric_text(metric), &r, alpha);
+}
+
+PG_FUNCTION_INFO_V1(stats_compare_cohorts_sequential);
+Datum
+stats_compare_cohorts_sequential(PG_FUNCTION_ARGS)
+{
+	Cohort	   *control = PG_GETARG_COHORT(0);
+	Cohort	   *treatment = PG_GETARG_COHORT(1);
+	StatMetric	metric = stats_metric_arg(PG_GETARG_TEXT_PP(2));
+	double		alpha = stats_open_unit_arg(PG_GETARG_FLOAT8(3), "alpha");
+	double		tuning = PG_GETARG_FLOAT8(4);
+	StatComparison r;
+
+	if (!(tuning > 0.0) || isinf(tuning))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("tuning must be a positive finite number, got %g", tuning),
+				 errhint("It is the number of units at which the interval is narrowest, e.g. the expected sample size.")));
+	stats_check_status(stat_compare_sequential(&control->stats, &treatment->stats,
+											   metric, alpha, tuning, &r),
+					   "sequential comparison");
+	return comparison_datum(fcinfo, metric_text(metric), &r, alpha);
+}
+
+PG_FUNCTION_INFO_V1(stats_chance_to_beat);
+Datum
+stats_chance_to_beat(PG_FUNCTION_ARGS)
+{
+	Cohort	   *control = PG_GETARG_COHORT(0);
+	Cohort	   *treatment = PG_GETARG_COHORT(1);
+	StatMetric	metric = stats_metric_arg(PG_GETARG_TEXT_PP(2));
+	CaStatus	st;
+	double		p;
+
+	st = stat_chance_to_beat(&control->stats, &treatment->stats, metric, &p);
+	if (st == CA_OVERFLOW)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("chance_to_beat: counts too large for the exact Beta computation"),
+				 errdetail("The exact sum would take more than %d terms.", STAT_BETA_MAX_TERMS)));
+	stats_check_status(st, "chance to beat");
+	if (isnan(p))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(p);
+}

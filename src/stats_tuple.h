@@ -1,0 +1,17 @@
+/*
+ * stats_tuple.h
+ *		Server headers for building composite results.
+ *
+ * Some inline functions in these headers leave parameters unused, which
+ * -Wextra reports; the warning is silenced for these includes only.
+ */
+#ifndef CA_STATS_TUPLE_H
+#define CA_STATS_TUPLE_H
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "access/htup_details.h"
+#include "funcapi.h"
+#pragma GCC diagnostic pop
+
+#endif							/* CA_STATS_TUPLE_H */
