@@ -565,6 +565,7 @@ CREATE FUNCTION @extschema@.rollout_judge(
         low double precision;
         high double precision;
         cmp record;
+        metric text;
         status text;
         entry jsonb;
         idx integer;
@@ -611,11 +612,16 @@ CREATE FUNCTION @extschema@.rollout_judge(
                 idx := pg_catalog.array_position(names, k);
                 value := m.latency[idx];
             ELSE
-                cmp := @extschema@.compare_cohorts_sequential(
-                    m.control_cohort, m.treatment_cohort,
-                    CASE k WHEN 'revenue_lift' THEN 'value' WHEN 'completion_lift' THEN 'completion'
-                           ELSE 'churn' END,
-                    alpha, tuning);
+                -- without a tuning in the plan, the comparison's own default
+                metric := CASE k WHEN 'revenue_lift' THEN 'value'
+                                 WHEN 'completion_lift' THEN 'completion' ELSE 'churn' END;
+                IF tuning IS NULL THEN
+                    cmp := @extschema@.compare_cohorts_sequential(m.control_cohort, m.treatment_cohort,
+                                                                  metric, alpha);
+                ELSE
+                    cmp := @extschema@.compare_cohorts_sequential(m.control_cohort, m.treatment_cohort,
+                                                                  metric, alpha, tuning);
+                END IF;
                 value := cmp.relative_lift;
                 low := cmp.relative_lift_low;
                 high := cmp.relative_lift_high;
@@ -787,10 +793,9 @@ RETURNS bigint
         END IF;
 
         checked := @extschema@.rollout_plan_validate(COALESCE(plan, @extschema@.rollout_default_plan(
-            @extschema@.rollout_column_type(source, 'revenue') IS NOT NULL
-            AND pg_catalog.to_regprocedure('@extschema@.compare_cohorts_sequential(@extschema@.cohort, @extschema@.cohort, text, double precision, double precision)') IS NOT NULL)));
+            @extschema@.rollout_column_type(source, 'revenue') IS NOT NULL)));
 
-        -- guardrails need their column and the sequential comparison
+        -- guardrails need their column
         FOR guardrail, column_name IN VALUES ('revenue_lift', 'revenue'), ('completion_lift', 'completed'),
                                              ('churn_lift', 'churned') LOOP
             IF EXISTS (SELECT 1 FROM pg_catalog.jsonb_array_elements(checked -> 'phases') AS p
@@ -798,10 +803,6 @@ RETURNS bigint
                 IF @extschema@.rollout_column_type(source, column_name) IS NULL THEN
                     RAISE EXCEPTION 'metric % needs column "%" in source %', guardrail, column_name, source
                         USING ERRCODE = 'invalid_parameter_value';
-                END IF;
-                IF pg_catalog.to_regprocedure('@extschema@.compare_cohorts_sequential(@extschema@.cohort, @extschema@.cohort, text, double precision, double precision)') IS NULL THEN
-                    RAISE EXCEPTION 'metric % needs compare_cohorts_sequential, which is not installed', guardrail
-                        USING ERRCODE = 'feature_not_supported';
                 END IF;
             END IF;
         END LOOP;
