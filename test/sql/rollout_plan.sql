@@ -80,7 +80,9 @@ SELECT rollout_create('invalid', 'src_ok', '{"phases": []}');
 -- a valid source; names are unique; the default plan leaves out the revenue
 -- guardrail when the source has no revenue
 SELECT rollout_create('plan_test', 'src_ok', :'short') > 0 AS created;
+\set VERBOSITY terse
 SELECT rollout_create('plan_test', 'src_ok', :'short');
+\set VERBOSITY default
 SELECT rollout_create('default_plan', 'src_ok') > 0 AS created;
 SELECT plan = rollout_plan_validate(rollout_default_plan(false)) AS default_without_revenue
 FROM rollouts WHERE name = 'default_plan';
