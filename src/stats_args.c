@@ -8,6 +8,7 @@
 
 #include "ca_util.h"
 #include "stats_args.h"
+#include "stats_tuple.h"
 
 static const char *const metric_names[] = {
 	"completion", "churn", "value", "value_cuped", NULL
@@ -45,4 +46,17 @@ stats_float8_or_null(double v, bool *isnull)
 {
 	*isnull = isnan(v);
 	return *isnull ? (Datum) 0 : Float8GetDatum(v);
+}
+
+TupleDesc
+stats_result_tupdesc(FunctionCallInfo fcinfo, const char *typname)
+{
+	TupleDesc	tupdesc;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("function returning %s called in a context that cannot accept it",
+						typname)));
+	return BlessTupleDesc(tupdesc);
 }

@@ -7,6 +7,7 @@
 
 #include "postgres.h"
 
+#include "access/tupdesc.h"
 #include "fmgr.h"
 
 #include "stat_tests.h"
@@ -19,6 +20,12 @@ extern StatMetric stats_metric_arg(text *metric);
 
 /* Raises an ERROR that names what failed for a failed core status. */
 extern void stats_check_status(CaStatus st, const char *what);
+
+/*
+ * The blessed tuple descriptor of the composite the function returns;
+ * typname names it in the error raised when the caller cannot accept it.
+ */
+extern TupleDesc stats_result_tupdesc(FunctionCallInfo fcinfo, const char *typname);
 
 /* Float8 datum, or NULL (via *isnull) for NaN. */
 extern Datum stats_float8_or_null(double v, bool *isnull);

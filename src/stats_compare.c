@@ -41,7 +41,7 @@ static Datum
 comparison_datum(FunctionCallInfo fcinfo, text *metric, const StatComparison *r,
 				 double alpha)
 {
-	TupleDesc	tupdesc;
+	TupleDesc	tupdesc = stats_result_tupdesc(fcinfo, "cohort_comparison");
 	Datum		values[CMP_NFIELDS];
 	bool		nulls[CMP_NFIELDS];
 	const double *fields[] = {
@@ -51,12 +51,6 @@ comparison_datum(FunctionCallInfo fcinfo, text *metric, const StatComparison *r,
 		&r->df, &r->p_value
 	};
 	int			i;
-
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("function returning a cohort_comparison called in a context that cannot accept it")));
-	tupdesc = BlessTupleDesc(tupdesc);
 
 	values[CMP_METRIC] = PointerGetDatum(metric);
 	nulls[CMP_METRIC] = false;
@@ -70,7 +64,7 @@ comparison_datum(FunctionCallInfo fcinfo, text *metric, const StatComparison *r,
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
-/* Lower-cases the metric name as the result reports it. */
+/* The canonical metric name, as the result reports it. */
 static text *
 metric_text(StatMetric m)
 {

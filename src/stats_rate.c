@@ -29,11 +29,7 @@ rate_interval_datum(FunctionCallInfo fcinfo, int64 yes, int64 n, double level,
 
 	stats_open_unit_arg(level, "level");
 	stats_check_status(stat_rate_interval(yes, n, level, m, &low, &high), "rate interval");
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("function returning a rate_interval called in a context that cannot accept it")));
-	tupdesc = BlessTupleDesc(tupdesc);
+	tupdesc = stats_result_tupdesc(fcinfo, "rate_interval");
 	values[0] = stats_float8_or_null(low, &nulls[0]);
 	values[1] = stats_float8_or_null(high, &nulls[1]);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));

@@ -135,9 +135,11 @@ stats_srm_test_pair(PG_FUNCTION_ARGS)
 	return srm_result(observed, shares, 2, fcinfo);
 }
 
+/* in the order of StatPAdjust, then R's alias "fdr" of "BH" */
 static const char *const padjust_names[] = {
 	"holm", "hochberg", "bonferroni", "BH", "BY", "fdr", NULL
 };
+#define PADJUST_FDR 5
 
 PG_FUNCTION_INFO_V1(stats_p_adjust);
 Datum
@@ -156,8 +158,7 @@ stats_p_adjust(PG_FUNCTION_ARGS)
 	int			dims[1] = {n},
 				lbs[1] = {1};
 
-	/* 'fdr' is R's alias of 'BH' */
-	if (m == 5)
+	if (m == PADJUST_FDR)
 		m = STAT_PADJ_BH;
 	/* NULLs stay NULL and do not count, as R's p.adjust treats NA */
 	for (i = 0; i < n; i++)

@@ -171,57 +171,65 @@ beta_prefactor(double a, double b, double x, double y)
 }
 
 /*
- * Continued fraction for I_x(a, b) (Numerical Recipes' betacf, modified
- * Lentz); converges quickly for x < (a + 1) / (a + b + 2).  NaN if it
- * does not converge.
+ * Continued fraction for I_x(a, b) / (x^a y^b / B(a, b)), in the form of
+ * DiDonato and Morris (TOMS 708, BFRAC): its terms are written with
+ * l = a - (a + b) x, computed from y where x is near 1, instead of 1 - x,
+ * which would cancel.  Converges quickly for x < (a + 1) / (a + b + 2).
+ * NaN if it does not converge.
  */
 static double
 beta_cf(double a, double b, double x, double y)
 {
-	double		qab = a + b,
-				qap = a + 1.0,
-				qam = a - 1.0;
-	double		c = 1.0,
-				d,
-				h;
-	int			m;
+	double		l = (x > 0.5) ? (a + b) * y - b : a - (a + b) * x;
+	double		c = l + 1.0,
+				c0 = b / a,
+				c1 = 1.0 / a + 1.0,
+				yp1 = y + 1.0;
+	double		n = 0.0,
+				p = 1.0,
+				s = a + 1.0,
+				an = 0.0,
+				bn = 1.0,
+				anp1 = 1.0,
+				bnp1 = c / c1,
+				r = c1 / c;
+	int			iter;
 
-	/* 1 - (a + b) x / (a + 1), which cancels badly for x near 1 */
-	if (x > 0.5)
-		d = (1.0 - b + qab * y) / qap;
-	else
-		d = 1.0 - qab * x / qap;
-	if (fabs(d) < TINY)
-		d = TINY;
-	d = 1.0 / d;
-	h = d;
-	for (m = 1; m <= MAX_CF_ITER; m++)
+	for (iter = 0; iter < MAX_CF_ITER; iter++)
 	{
-		double		m2 = 2.0 * m;
-		double		aa,
-					del;
+		double		t,
+					w,
+					e,
+					alpha,
+					beta,
+					r0;
 
-		aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-		d = 1.0 + aa * d;
-		if (fabs(d) < TINY)
-			d = TINY;
-		c = 1.0 + aa / c;
-		if (fabs(c) < TINY)
-			c = TINY;
-		d = 1.0 / d;
-		h *= d * c;
-		aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-		d = 1.0 + aa * d;
-		if (fabs(d) < TINY)
-			d = TINY;
-		c = 1.0 + aa / c;
-		if (fabs(c) < TINY)
-			c = TINY;
-		d = 1.0 / d;
-		del = d * c;
-		h *= del;
-		if (fabs(del - 1.0) <= CF_EPS)
-			return h;
+		n += 1.0;
+		t = n / a;
+		w = n * (b - n) * x;
+		e = a / s;
+		alpha = p * (p + c0) * e * e * (w * x);
+		e = (t + 1.0) / (c1 + t + t);
+		beta = n + w / s + e * (c + n * yp1);
+		p = t + 1.0;
+		s += 2.0;
+
+		t = alpha * an + beta * anp1;
+		an = anp1;
+		anp1 = t;
+		t = alpha * bn + beta * bnp1;
+		bn = bnp1;
+		bnp1 = t;
+
+		r0 = r;
+		r = anp1 / bnp1;
+		if (fabs(r - r0) <= CF_EPS * r)
+			return r;
+		/* rescale */
+		an /= bnp1;
+		bn /= bnp1;
+		anp1 = r;
+		bnp1 = 1.0;
 	}
 	return NAN;
 }
@@ -250,7 +258,7 @@ dist_beta_cdf(double x, double y, double a, double b, bool upper)
 		b = t;
 		swapped = true;
 	}
-	v = beta_prefactor(a, b, x, y) * beta_cf(a, b, x, y) / a;
+	v = beta_prefactor(a, b, x, y) * beta_cf(a, b, x, y);
 	if (v > 1.0)
 		v = 1.0;
 	/* v is I_x(a, b) of the possibly swapped problem */
@@ -273,7 +281,8 @@ beta_density(double a, double b, double x, double y)
 static double
 gamma_prefactor(double a, double x)
 {
-	if (a >= LARGE_PARAM)
+	/* near the mode the logarithms below would cancel */
+	if (a >= LARGE_PARAM && fabs(x - a) <= 0.6 * a)
 		return sqrt(a) * INV_SQRT_2PI *
 			exp(-a * rlog1((x - a) / a) - stirling_remainder(a));
 	return exp(a * log(x) - x - dist_lgamma(a));

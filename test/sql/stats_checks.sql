@@ -95,6 +95,8 @@ SELECT sample_size_proportions(0.4, 0.4);
 SELECT sample_size_proportions(0, 0.4);
 SELECT sample_size_proportions(0.4, 0.5, 0.05, 1);
 SELECT sample_size_proportions(0.4, 0.5, 0.05, 0.01);
+SELECT sample_size_proportions('NaN', 0.5);
+SELECT rate_ci(1, 4, 'Infinity');
 \set VERBOSITY default
 SELECT rate_ci(5, 4);
 SELECT srm_test(ARRAY[1, 2]::bigint[], ARRAY[0.6, 0.6]);

@@ -154,6 +154,20 @@ FROM compare_cohorts_sequential(cohort_from_counts(1000, 400), cohort_from_count
 -- chance_to_beat of empty arms is the prior's 0.5; of constant values NULL
 SELECT chance_to_beat(cohort_from_counts(0, 0), cohort_from_counts(0, 0)),
        chance_to_beat((SELECT cohort_agg(true, false, 5.0)), (SELECT cohort_agg(true, false, 7.0)), 'value');
+-- huge counts (9e18 units, rates differing by 1e-10): finite results,
+-- z = 1e-10 / sqrt(0.5 * 0.5 * 2 / 9e18) = 0.42426, p = 2 Phi(-z) = 0.67137
+SELECT round(statistic::numeric, 5) AS z, round(p_value::numeric, 5) AS p,
+       difference_low < 0 AND difference_high > 0 AS covers_zero
+FROM compare_cohorts(cohort_from_counts(9000000000000000000, 4500000000000000000),
+                     cohort_from_counts(9000000000000000000, 4500000000900000000));
+-- exact Beta sums beyond 10^8 terms are refused, not left running
+\set VERBOSITY sqlstate
+SELECT chance_to_beat(cohort_from_counts(1000000000, 500000000), cohort_from_counts(1000000000, 500000000));
+\set VERBOSITY default
+SELECT chance_to_beat(cohort_from_counts(1000000000, 500000000), cohort_from_counts(1000000000, 500000000));
+-- but large arms with a small side are quick and exact
+SELECT round(chance_to_beat(cohort_from_counts(100000000, 200), cohort_from_counts(100000000, 260))::numeric, 6) AS p;
+
 -- NULL arguments: STRICT
 SELECT compare_cohorts(NULL, cohort_from_counts(1, 1)) IS NULL AS is_null;
 

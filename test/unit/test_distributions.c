@@ -78,20 +78,13 @@ test_student_t(void)
 		CHECK_TRACK(2, dist_t_cdf(-ref_pt[i].t, ref_pt[i].df, false), ref_pt[i].upper, 1e-9);
 		CHECK_TRACK(2, dist_t_cdf(ref_pt[i].t, ref_pt[i].df, false), ref_pt[i].lower, 1e-9);
 	}
-	/*
-	 * Beyond a million degrees of freedom the continued fraction loses
-	 * digits (about 1e-17 * df relative): 2e-8 at df = 1e9.
-	 */
 	for (i = 0; i < NELEM(ref_pt_scipy); i++)
-	{
-		if (ref_pt_scipy[i].df <= 1e6)
-			CHECK_TRACK(2, dist_t_cdf(ref_pt_scipy[i].t, ref_pt_scipy[i].df, true),
-						ref_pt_scipy[i].upper, 1e-9);
-		else
-			CHECK_REL(dist_t_cdf(ref_pt_scipy[i].t, ref_pt_scipy[i].df, true),
-					  ref_pt_scipy[i].upper, 1e-7);
-	}
-	/* extreme quantiles, beyond R's qt: round trips through the cdf */
+		CHECK_TRACK(2, dist_t_cdf(ref_pt_scipy[i].t, ref_pt_scipy[i].df, true),
+					ref_pt_scipy[i].upper, 1e-9);
+	/*
+	 * extreme quantiles, beyond R's qt: round trips through the cdf (in the
+	 * far tail p changes df times faster than t, relatively)
+	 */
 	{
 		static const double dfs[] = {1, 2, 3, 4.5, 10, 136.875, 1e5};
 		static const double ps[] = {1e-300, 1e-200, 1e-100, 1e-50, 1e-25};
@@ -103,7 +96,7 @@ test_student_t(void)
 			{
 				double		q = dist_t_quantile(ps[k], dfs[j], true);
 
-				CHECK_REL(dist_t_cdf(q, dfs[j], true), ps[k], 1e-10);
+				CHECK_REL(dist_t_cdf(q, dfs[j], true), ps[k], 1e-11);
 			}
 	}
 	for (i = 0; i < NELEM(ref_qt); i++)
