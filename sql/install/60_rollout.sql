@@ -439,9 +439,13 @@ CREATE FUNCTION @extschema@.rollout_check_source(source text) RETURNS regclass
 COMMENT ON FUNCTION @extschema@.rollout_check_source(text) IS
     'Resolves a rollout source and checks its columns and their types';
 
+-- At most two scans of the window: one grouped by arm and minute (counts,
+-- errors, uptime minutes and, without unit_id, the cohorts), and one sort of
+-- the treatment's latencies for the exact quantiles; with unit_id a third
+-- groups the requests by unit.
 CREATE FUNCTION @extschema@.rollout_measure(
     source text, window_start timestamptz, window_end timestamptz,
-    quantiles double precision[], with_uptime boolean, with_cohorts boolean)
+    quantiles double precision[], with_cohorts boolean)
 RETURNS @extschema@.rollout_measurement
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
@@ -449,77 +453,77 @@ RETURNS @extschema@.rollout_measurement
     DECLARE
         rel regclass := @extschema@.rollout_check_source(source);
         m @extschema@.rollout_measurement;
-        units text;
+        by_unit boolean := with_cohorts AND @extschema@.rollout_column_type(rel, 'unit_id') IS NOT NULL;
+        outcomes text := pg_catalog.format('%s, %s, %s',
+            CASE WHEN @extschema@.rollout_column_type(rel, 'completed') IS NULL
+                 THEN 'NULL::boolean' ELSE 'completed' END,
+            CASE WHEN @extschema@.rollout_column_type(rel, 'churned') IS NULL
+                 THEN 'NULL::boolean' ELSE 'churned' END,
+            CASE WHEN @extschema@.rollout_column_type(rel, 'revenue') IS NULL
+                 THEN 'NULL::double precision' ELSE 'revenue' END);
     BEGIN
+        -- a minute (counted from the window start) with treatment requests is
+        -- observed, and down when at least half of them failed
         EXECUTE pg_catalog.format(
-            'SELECT count(*) FILTER (WHERE arm = ''treatment''),
-                    count(*) FILTER (WHERE arm = ''treatment'' AND is_error),
-                    count(*) FILTER (WHERE arm = ''control''),
-                    %s
-             FROM %s WHERE ts >= $1 AND ts < $2',
-            CASE WHEN pg_catalog.cardinality(quantiles) > 0
-                 THEN 'percentile_disc($3) WITHIN GROUP (ORDER BY latency_ms)
-                           FILTER (WHERE arm = ''treatment'' AND latency_ms <> ''NaN'')'
-                 ELSE 'NULL::double precision[]' END,
+            'WITH minutes AS (
+                 SELECT arm, pg_catalog.date_bin(''1 minute'', ts, $1) AS minute, count(*) AS n,
+                        count(*) FILTER (WHERE is_error) AS errors, %s AS c
+                 FROM %s WHERE ts >= $1 AND ts < $2 AND arm IN (''control'', ''treatment'')
+                 GROUP BY 1, 2)
+             SELECT COALESCE(sum(n) FILTER (WHERE arm = ''treatment''), 0)::bigint,
+                    COALESCE(sum(errors) FILTER (WHERE arm = ''treatment''), 0)::bigint,
+                    COALESCE(sum(n) FILTER (WHERE arm = ''control''), 0)::bigint,
+                    count(*) FILTER (WHERE arm = ''treatment''),
+                    count(*) FILTER (WHERE arm = ''treatment'' AND 2 * errors >= n),
+                    @extschema@.rollup(c) FILTER (WHERE arm = ''control''),
+                    @extschema@.rollup(c) FILTER (WHERE arm = ''treatment'')
+             FROM minutes',
+            CASE WHEN with_cohorts AND NOT by_unit
+                 THEN pg_catalog.format('@extschema@.cohort_agg(%s)', outcomes)
+                 ELSE 'NULL::@extschema@.cohort' END,
             rel)
-            INTO m.treatment_requests, m.treatment_errors, m.control_requests, m.latency
-            USING window_start, window_end, quantiles;
+            INTO m.treatment_requests, m.treatment_errors, m.control_requests,
+                 m.observed_minutes, m.down_minutes, m.control_cohort, m.treatment_cohort
+            USING window_start, window_end;
 
-        IF with_uptime THEN
-            -- a minute (counted from the window start) is down when at least
-            -- half of its treatment requests failed
+        IF pg_catalog.cardinality(quantiles) > 0 THEN
             EXECUTE pg_catalog.format(
-                'SELECT count(*), count(*) FILTER (WHERE 2 * errors >= requests)
-                 FROM (SELECT count(*) AS requests, count(*) FILTER (WHERE is_error) AS errors
-                       FROM %s WHERE ts >= $1 AND ts < $2 AND arm = ''treatment''
-                       GROUP BY pg_catalog.floor(EXTRACT(epoch FROM ts - $1) / 60)) AS minutes', rel)
-                INTO m.observed_minutes, m.down_minutes
-                USING window_start, window_end;
+                'SELECT percentile_disc($3) WITHIN GROUP (ORDER BY latency_ms)
+                 FROM %s WHERE ts >= $1 AND ts < $2 AND arm = ''treatment'' AND latency_ms <> ''NaN''', rel)
+                INTO m.latency
+                USING window_start, window_end, quantiles;
         END IF;
 
-        IF with_cohorts THEN
-            -- requests of one unit are one learner: outcomes and revenue per unit
-            units := pg_catalog.format(
-                '(SELECT arm, %s AS completed, %s AS churned, %s AS revenue, %s AS unit
-                  FROM %s WHERE ts >= $1 AND ts < $2 AND arm IN (''control'', ''treatment''))',
-                CASE WHEN @extschema@.rollout_column_type(rel, 'completed') IS NULL
-                     THEN 'NULL::boolean' ELSE 'completed' END,
-                CASE WHEN @extschema@.rollout_column_type(rel, 'churned') IS NULL
-                     THEN 'NULL::boolean' ELSE 'churned' END,
-                CASE WHEN @extschema@.rollout_column_type(rel, 'revenue') IS NULL
-                     THEN 'NULL::double precision' ELSE 'revenue' END,
-                CASE WHEN @extschema@.rollout_column_type(rel, 'unit_id') IS NULL
-                     THEN 'NULL::integer' ELSE 'unit_id' END,
-                rel);
-            -- with a unit_id column, the requests of one unit make one unit
-            -- (outcomes or-ed, revenue summed); rows without a unit are left out
-            IF @extschema@.rollout_column_type(rel, 'unit_id') IS NOT NULL THEN
-                units := pg_catalog.format(
-                    '(SELECT arm, pg_catalog.bool_or(completed) AS completed,
-                             pg_catalog.bool_or(churned) AS churned, pg_catalog.sum(revenue) AS revenue
-                      FROM %s AS requests WHERE unit IS NOT NULL GROUP BY arm, unit)', units);
-            END IF;
+        IF by_unit THEN
+            -- the requests of one unit make one unit (outcomes or-ed, revenue
+            -- summed); rows without a unit are left out
             EXECUTE pg_catalog.format(
                 'SELECT @extschema@.cohort_agg(completed, churned, revenue) FILTER (WHERE arm = ''control''),
                         @extschema@.cohort_agg(completed, churned, revenue) FILTER (WHERE arm = ''treatment'')
-                 FROM %s AS units', units)
+                 FROM (SELECT arm, pg_catalog.bool_or(completed) AS completed,
+                              pg_catalog.bool_or(churned) AS churned, pg_catalog.sum(revenue) AS revenue
+                       FROM (SELECT arm, unit_id, %s FROM %s
+                             WHERE ts >= $1 AND ts < $2 AND arm IN (''control'', ''treatment'')
+                               AND unit_id IS NOT NULL) AS r (arm, unit_id, completed, churned, revenue)
+                       GROUP BY arm, unit_id) AS units',
+                outcomes, rel)
                 INTO m.control_cohort, m.treatment_cohort
                 USING window_start, window_end;
         END IF;
         RETURN m;
     END
     $$;
-COMMENT ON FUNCTION @extschema@.rollout_measure(text, timestamptz, timestamptz, double precision[], boolean, boolean) IS
+COMMENT ON FUNCTION @extschema@.rollout_measure(text, timestamptz, timestamptz, double precision[], boolean) IS
     'Measures a rollout source over [window_start, window_end) with the caller''s privileges';
 
 CREATE FUNCTION @extschema@.rollout_measure_as(
     owner name, source text, window_start timestamptz, window_end timestamptz,
-    quantiles double precision[], with_uptime boolean, with_cohorts boolean)
+    quantiles double precision[], with_cohorts boolean)
 RETURNS @extschema@.rollout_measurement
     AS 'MODULE_PATHNAME', 'rollout_measure_as' LANGUAGE C VOLATILE STRICT;
-COMMENT ON FUNCTION @extschema@.rollout_measure_as(name, text, timestamptz, timestamptz, double precision[], boolean, boolean) IS
+COMMENT ON FUNCTION @extschema@.rollout_measure_as(name, text, timestamptz, timestamptz, double precision[], boolean) IS
     'rollout_measure run with the privileges of the given owner (not executable by ordinary roles)';
-REVOKE ALL ON FUNCTION @extschema@.rollout_measure_as(name, text, timestamptz, timestamptz, double precision[], boolean, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.rollout_measure_as(name, text, timestamptz, timestamptz, double precision[], boolean) FROM PUBLIC;
 
 CREATE FUNCTION @extschema@.rollout_actor() RETURNS text
     AS 'MODULE_PATHNAME', 'rollout_actor' LANGUAGE C STABLE PARALLEL SAFE;
@@ -580,7 +584,6 @@ CREATE FUNCTION @extschema@.rollout_judge(
 
         m := @extschema@.rollout_measure_as(
             r.owner, r.source, r.phase_started_at, checkpoint_at, COALESCE(quantiles, '{}'),
-            (phase -> 'thresholds') ? 'uptime',
             (phase -> 'thresholds') ?| ARRAY['revenue_lift', 'completion_lift', 'churn_lift']);
 
         metrics := pg_catalog.jsonb_build_object(

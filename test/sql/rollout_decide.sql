@@ -129,14 +129,14 @@ INSERT INTO odd VALUES (:t0, 'treatment', NULL, 'NaN'), (:t0, 'treatment', true,
     (:t0, 'control', true, 5), (:t0, 'other', true, 5);
 SELECT (m).treatment_requests, (m).treatment_errors, (m).control_requests, (m).latency
 FROM (SELECT rollout_measure('public.odd', :t0, :t0::timestamptz + interval '1 minute',
-                             '{0.5, 0.99}', false, false) AS m) s;
+                             '{0.5, 0.99}', false) AS m) s;
 SELECT (m).observed_minutes, (m).down_minutes
 FROM (SELECT rollout_measure('public.odd', :t0, :t0::timestamptz + interval '1 minute',
-                             '{}', true, false) AS m) s;
-SELECT rollout_measure('public.missing', :t0, :t0, '{}', false, false);
+                             '{}', false) AS m) s;
+\set VERBOSITY terse
+SELECT rollout_measure('public.missing', :t0, :t0, '{}', false);
 
 -- the decision log is append-only, for its owner and for a superuser alike
-\set VERBOSITY terse
 UPDATE rollout_decisions SET decision = 'advance';
 DELETE FROM rollout_decisions;
 INSERT INTO rollout_decisions (rollout_id, rollout, owner, phase, phase_run, decision, actor, state, treatment_share)

@@ -25,7 +25,7 @@ SET SESSION AUTHORIZATION regress_bob;
 SELECT count(*) FROM carol_requests;
 SELECT rollout_create('bob_peeks', 'carol_requests', :'plan');
 -- nor measure as carol directly
-SELECT rollout_measure_as('regress_carol', 'public.carol_requests', :t0, :t0::timestamptz + interval '1 hour', '{}', false, false);
+SELECT rollout_measure_as('regress_carol', 'public.carol_requests', :t0, :t0::timestamptz + interval '1 hour', '{}', false);
 -- nor change carol's rollout
 SELECT rollout_hold('carol_rollout', 'mine now');
 SELECT rollout_rollback('carol_rollout', 'mine now');
@@ -67,4 +67,4 @@ SELECT p.proname, p.prosecdef, p.proconfig
 FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'cohort_analyzer'
 WHERE p.proname LIKE 'rollout%' AND p.prosecdef ORDER BY 1;
-SELECT has_function_privilege('regress_bob', 'rollout_measure_as(name, text, timestamptz, timestamptz, float8[], boolean, boolean)', 'EXECUTE') AS bob_can_measure_as;
+SELECT has_function_privilege('regress_bob', 'rollout_measure_as(name, text, timestamptz, timestamptz, float8[], boolean)', 'EXECUTE') AS bob_can_measure_as;
