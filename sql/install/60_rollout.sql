@@ -439,10 +439,10 @@ CREATE FUNCTION @extschema@.rollout_check_source(source text) RETURNS regclass
 COMMENT ON FUNCTION @extschema@.rollout_check_source(text) IS
     'Resolves a rollout source and checks its columns and their types';
 
--- At most two scans of the window: one grouped by arm and minute (counts,
--- errors, uptime minutes and, without unit_id, the cohorts), and one sort of
--- the treatment's latencies for the exact quantiles; with unit_id a third
--- groups the requests by unit.
+-- One scan of the window for the counts (and, without unit_id, the cohorts);
+-- the treatment's rows again for its minutes and its exact latency
+-- quantiles; with unit_id one more grouping the requests by unit.  Each is
+-- a plain aggregate that can run in parallel.
 CREATE FUNCTION @extschema@.rollout_measure(
     source text, window_start timestamptz, window_end timestamptz,
     quantiles double precision[], with_cohorts boolean)
@@ -462,28 +462,29 @@ RETURNS @extschema@.rollout_measurement
             CASE WHEN @extschema@.rollout_column_type(rel, 'revenue') IS NULL
                  THEN 'NULL::double precision' ELSE 'revenue' END);
     BEGIN
+        EXECUTE pg_catalog.format(
+            'SELECT count(*) FILTER (WHERE arm = ''treatment''),
+                    count(*) FILTER (WHERE arm = ''treatment'' AND is_error),
+                    count(*) FILTER (WHERE arm = ''control''), %s
+             FROM %s WHERE ts >= $1 AND ts < $2',
+            CASE WHEN with_cohorts AND NOT by_unit
+                 THEN pg_catalog.format('@extschema@.cohort_agg(%s) FILTER (WHERE arm = ''control''),
+                                         @extschema@.cohort_agg(%s) FILTER (WHERE arm = ''treatment'')',
+                                        outcomes, outcomes)
+                 ELSE 'NULL::@extschema@.cohort, NULL::@extschema@.cohort' END,
+            rel)
+            INTO m.treatment_requests, m.treatment_errors, m.control_requests,
+                 m.control_cohort, m.treatment_cohort
+            USING window_start, window_end;
+
         -- a minute (counted from the window start) with treatment requests is
         -- observed, and down when at least half of them failed
         EXECUTE pg_catalog.format(
-            'WITH minutes AS (
-                 SELECT arm, pg_catalog.date_bin(''1 minute'', ts, $1) AS minute, count(*) AS n,
-                        count(*) FILTER (WHERE is_error) AS errors, %s AS c
-                 FROM %s WHERE ts >= $1 AND ts < $2 AND arm IN (''control'', ''treatment'')
-                 GROUP BY 1, 2)
-             SELECT COALESCE(sum(n) FILTER (WHERE arm = ''treatment''), 0)::bigint,
-                    COALESCE(sum(errors) FILTER (WHERE arm = ''treatment''), 0)::bigint,
-                    COALESCE(sum(n) FILTER (WHERE arm = ''control''), 0)::bigint,
-                    count(*) FILTER (WHERE arm = ''treatment''),
-                    count(*) FILTER (WHERE arm = ''treatment'' AND 2 * errors >= n),
-                    @extschema@.rollup(c) FILTER (WHERE arm = ''control''),
-                    @extschema@.rollup(c) FILTER (WHERE arm = ''treatment'')
-             FROM minutes',
-            CASE WHEN with_cohorts AND NOT by_unit
-                 THEN pg_catalog.format('@extschema@.cohort_agg(%s)', outcomes)
-                 ELSE 'NULL::@extschema@.cohort' END,
-            rel)
-            INTO m.treatment_requests, m.treatment_errors, m.control_requests,
-                 m.observed_minutes, m.down_minutes, m.control_cohort, m.treatment_cohort
+            'SELECT count(*), count(*) FILTER (WHERE 2 * errors >= n)
+             FROM (SELECT count(*) AS n, count(*) FILTER (WHERE is_error) AS errors
+                   FROM %s WHERE ts >= $1 AND ts < $2 AND arm = ''treatment''
+                   GROUP BY pg_catalog.date_bin(''1 minute'', ts, $1)) AS minutes', rel)
+            INTO m.observed_minutes, m.down_minutes
             USING window_start, window_end;
 
         IF pg_catalog.cardinality(quantiles) > 0 THEN
