@@ -86,9 +86,9 @@ C[sketch]=$(row sketch "$(sketch_sql requests_canary)")
 F[sketch]=$(row sketch "$(sketch_sql requests_full)")
 C[measure]=$(row measure "SELECT rollout_measure('public.requests_canary', $W, '{0.99}', true)")
 F[measure]=$(row measure "SELECT rollout_measure('public.requests_full', $W, '{0.99}', false)")
-bench_sql -q -o /dev/null -c "SELECT rollout_start('canary', '2026-03-02 09:00+00'), rollout_start('full', '2026-03-02 09:00+00')"
+bench_sql -q -o /dev/null -c "SELECT rollout_start('canary', '2026-03-02 09:00+00')"
 C[decide]=$(row decide "SELECT rollout_tick('2026-03-02 11:00+00')")
-bench_sql -q -o /dev/null -c "SELECT rollout_rollback('canary', 'bench: measure full alone')"
+bench_sql -q -o /dev/null -c "SELECT rollout_rollback('canary', 'bench: full next'), rollout_start('full', '2026-03-02 09:00+00')"
 F[decide]=$(row decide "SELECT rollout_tick('2026-03-02 11:00+00')")
 printf '| scan of the window (count) | %s | %s |\n' "${C[scan]}" "${F[scan]}"
 printf '| counts + exact p99 (percentile_disc) | %s | %s |\n' "${C[exact]}" "${F[exact]}"
