@@ -11,18 +11,19 @@ SELECT date_trunc('day', now()) + interval '1 day 9 hours' AS t0 \gset
 
 -- Requests of two services from 09:00: 500 a minute for six hours (canary
 -- and ramp), then the lesson player's full rollout at 20 a minute for two
--- weeks.  Treatment shares follow the phases; the lesson player behaves
+-- weeks.  Learners are routed by id, in the phases' shares (1%, 10%,
+-- all); the lesson player behaves
 -- like the observed canary (0.08% errors, p99 about 46 ms, revenue +0.4%),
 -- the quiz engine fails 2% of its treatment requests once it reaches 10%.
 SELECT setseed(0.5050) \g /dev/null
 CREATE TABLE service_requests AS
 WITH raw AS (
-    SELECT svc, :'t0'::timestamptz + i * interval '120 milliseconds' AS ts, random() AS u_arm,
+    SELECT svc, :'t0'::timestamptz + i * interval '120 milliseconds' AS ts,
            random() AS u_err, sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS z,
            random() AS u_buy, random() AS u_amount, (random() * 20000)::int AS learner
     FROM unnest(ARRAY['lesson-player', 'quiz-engine']) AS svc, generate_series(0, 179999) AS i
     UNION ALL
-    SELECT 'lesson-player', :'t0'::timestamptz + interval '6 hours' + i * interval '3 seconds', 0,
+    SELECT 'lesson-player', :'t0'::timestamptz + interval '6 hours' + i * interval '3 seconds',
            random(), sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()), random(), random(),
            (random() * 20000)::int
     FROM generate_series(0, 13 * 24 * 1200 - 1) AS i
@@ -31,13 +32,13 @@ SELECT svc, ts, arm,
        u_err < CASE WHEN svc = 'quiz-engine' AND arm = 'treatment' AND ts >= :'t0'::timestamptz + interval '2 hours'
                     THEN 0.02 ELSE 0.0008 END AS is_error,
        round(exp(ln(18) + 0.4 * z)::numeric, 1)::float8 AS latency_ms,
-       CASE WHEN u_buy < 0.05 THEN round((-ln(1 - u_amount) * 20
+       CASE WHEN u_buy < 0.5 THEN round((-ln(1 - u_amount) * 20
                                           * CASE arm WHEN 'treatment' THEN 1.004 ELSE 1 END)::numeric, 2)
             ELSE 0 END::float8 AS revenue,
        learner AS unit_id
-FROM (SELECT *, CASE WHEN u_arm < CASE WHEN ts < :'t0'::timestamptz + interval '2 hours' THEN 0.01
-                                       WHEN ts < :'t0'::timestamptz + interval '6 hours' THEN 0.10
-                                       ELSE 1 END
+FROM (SELECT *, CASE WHEN learner % 100 < CASE WHEN ts < :'t0'::timestamptz + interval '2 hours' THEN 1
+                                                WHEN ts < :'t0'::timestamptz + interval '6 hours' THEN 10
+                                                ELSE 100 END
                      THEN 'treatment' ELSE 'control' END AS arm
       FROM raw) AS r;
 CREATE INDEX ON service_requests (svc, ts);
