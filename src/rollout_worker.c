@@ -347,7 +347,7 @@ worker_round(MemoryContext cxt, char **last_error)
 		PushActiveSnapshot(GetTransactionSnapshot());
 		if (database_wanted() || (schema = extension_schema()) == NULL)
 			keep = false;
-		else
+		else if (!RecoveryInProgress())
 		{
 			char	   *sql = psprintf("SELECT %s.rollout_tick(pg_catalog.now())",
 									   quote_identifier(schema));
