@@ -626,9 +626,11 @@ CREATE FUNCTION @extschema@.rollout_judge(
                     cmp := @extschema@.compare_cohorts_sequential(m.control_cohort, m.treatment_cohort,
                                                                   metric, alpha, tuning);
                 END IF;
+                -- without variance in either arm there is no interval: the
+                -- lift is known exactly
                 value := cmp.relative_lift;
-                low := cmp.relative_lift_low;
-                high := cmp.relative_lift_high;
+                low := COALESCE(cmp.relative_lift_low, value);
+                high := COALESCE(cmp.relative_lift_high, value);
             END IF;
 
             IF status IS NULL AND (value IS NULL OR value = 'NaN') THEN

@@ -89,3 +89,16 @@ FROM rollout_decisions WHERE rollout = 'g_tuned' AND checkpoint_no = 0;
 SELECT rollout_create('g_default', 'g_harm') > 0 AS ok;
 SELECT plan -> 'phases' -> 0 -> 'thresholds' -> 'revenue_lift' AS canary_revenue_guardrail
 FROM rollouts WHERE name = 'g_default';
+
+-- zero variance: every learner pays the same in both arms; no evidence of
+-- harm either way, and no crash
+CREATE TABLE g_flat AS
+SELECT :t0::timestamptz + s * interval '1 second' AS ts, arm, false AS is_error, 50::float8 AS latency_ms,
+       10::float8 AS revenue, true AS completed, false AS churned
+FROM generate_series(0, 599) AS s, unnest(ARRAY['control', 'treatment']) AS arm;
+SELECT rollout_create('g_flat', 'g_flat', :'plan') > 0 AS ok;
+SELECT rollout_start('g_flat', :t0);
+SELECT rollout_tick(:t0::timestamptz + interval '10 minutes') AS decisions;
+SELECT decision, reasons, metrics -> 'revenue_lift' AS revenue_lift, metrics -> 'churn_lift' AS churn_lift
+FROM rollout_decisions WHERE rollout = 'g_flat' AND checkpoint_at IS NOT NULL ORDER BY id;
+SELECT last_error FROM rollouts WHERE name = 'g_flat';
