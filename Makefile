@@ -37,6 +37,10 @@ REGRESS_OPTS    = --inputdir=test --temp-instance=./tmp_check --temp-config=test
 ISOLATION       = $(sort $(basename $(notdir $(wildcard test/specs/*.spec))))
 ISOLATION_OPTS  = --inputdir=test --temp-instance=./tmp_check_iso --temp-config=test/regress.conf
 
+# Track header dependencies (objects go stale otherwise); src/ and src/core/
+# must not share a file name, since the dependency files share one folder.
+override autodepend = yes
+
 ifneq ($(PGXS),)
 include $(PGXS)
 endif

@@ -1,0 +1,168 @@
+/*
+ * survival.h
+ *		Right-censored durations as a sorted run of distinct times with event
+ *		and censoring counts: building, merging, the stored formats,
+ *		Kaplan-Meier curves, median survival and the log-rank test.
+ *
+ * Plain C: no PostgreSQL headers, so the code can be unit-tested and fuzzed
+ * outside the server.  Memory comes from the caller's allocator.
+ */
+#ifndef CA_SURVIVAL_H
+#define CA_SURVIVAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Version 1 of the stored and binary formats; readers reject the others. */
+#define SURV_FORMAT_VERSION 1
+
+/*
+ * Most distinct times one value may hold: the stored form (24 bytes a
+ * time) must stay below the 1 GB limit of a PostgreSQL datum.
+ */
+#define SURV_MAX_POINTS 40000000
+
+/* Units at one distinct time that churned (events) or were censored. */
+typedef struct SurvPoint
+{
+	double		time;
+	int64_t		events;
+	int64_t		censored;
+} SurvPoint;
+
+typedef enum SurvStatus
+{
+	SURV_OK = 0,
+	SURV_BAD_TIME,				/* negative, NaN or infinite time; unsorted run */
+	SURV_BAD_COUNT,				/* negative count */
+	SURV_OVERFLOW,				/* the number of observations left int64 */
+	SURV_TOO_MANY,				/* more than SURV_MAX_POINTS distinct times */
+	SURV_NO_MEMORY				/* the allocator returned NULL */
+} SurvStatus;
+
+/* The caller's allocator; release may be NULL (memory freed en bloc). */
+typedef struct SurvAlloc
+{
+	void	   *(*alloc) (void *ctx, size_t size);
+	void		(*release) (void *ctx, void *ptr);
+	void	   *ctx;
+} SurvAlloc;
+
+/* A description of the first problem found in some input. */
+typedef struct SurvProblem
+{
+	char		msg[256];
+} SurvProblem;
+
+/*
+ * Accumulates observations: a time already in a small sorted run is
+ * counted in place; other entries go to an unsorted pending buffer that is
+ * sorted, compacted and merged into the run when it fills, so adding a row
+ * does not allocate and many rows with few distinct times take little
+ * memory.  The pending buffer may grow to the size of the run (up to a
+ * million entries), which keeps the merges' amortized cost logarithmic per
+ * row.
+ */
+typedef struct SurvBuilder
+{
+	SurvAlloc	mem;
+	SurvPoint  *run;			/* sorted, distinct times */
+	size_t		nrun;
+	size_t		caprun;
+	SurvPoint  *pending;		/* unsorted, possibly repeated times */
+	size_t		npending;
+	size_t		cappending;
+	int64_t		observations;	/* over run and pending */
+} SurvBuilder;
+
+extern void surv_builder_init(SurvBuilder *b, const SurvAlloc *mem);
+extern SurvStatus surv_builder_add(SurvBuilder *b, double time,
+								   int64_t events, int64_t censored);
+/* Adds a valid run (see surv_run_valid); on failure part may be added. */
+extern SurvStatus surv_builder_add_run(SurvBuilder *b, const SurvPoint *pts,
+									   size_t n);
+extern SurvStatus surv_builder_flush(SurvBuilder *b);
+
+/* Totals of a valid run. */
+extern int64_t surv_observations(const SurvPoint *pts, size_t n);
+extern int64_t surv_events(const SurvPoint *pts, size_t n);
+
+/*
+ * Checks that pts could have come from real data: finite non-negative
+ * times in strictly increasing order, non-negative counts, at least one
+ * observation per time, a total within int64.  Returns false and
+ * describes the first problem otherwise.
+ */
+extern bool surv_run_valid(const SurvPoint *pts, size_t n, SurvProblem *why);
+
+/*
+ * Binary form: the version byte, the number of times (uint32), then per
+ * time the time (float8), events and censored (int64), all big-endian.
+ */
+extern size_t surv_binary_size(size_t n);
+extern void surv_binary_encode(const SurvPoint *pts, size_t n,
+							   unsigned char *out);
+/* Reads the version and number of times and checks the length. */
+extern bool surv_binary_count(const unsigned char *data, size_t len,
+							  size_t *n, SurvProblem *why);
+/* Decodes into out (room for the count above) and validates the run. */
+extern bool surv_binary_decode(const unsigned char *data, size_t len,
+							   SurvPoint *out, SurvProblem *why);
+
+/*
+ * Text form:
+ *   (version=1, observations=N, events=E, points=[t:e/c, t:e/c, ...])
+ * Fields after the version may come in any order.  On success *pts is
+ * allocated with mem (NULL when there are no points).
+ */
+extern bool surv_text_parse(const char *input, const SurvAlloc *mem,
+							SurvPoint **pts, size_t *n, SurvProblem *why);
+
+/* One row of a Kaplan-Meier curve; NaN where a value is undefined. */
+typedef struct SurvCurveRow
+{
+	double		time;
+	int64_t		at_risk;
+	int64_t		events;
+	int64_t		censored;
+	double		survival;
+	double		std_err;		/* Greenwood standard error of survival */
+	double		ci_low;
+	double		ci_high;
+} SurvCurveRow;
+
+typedef struct SurvCurveIter
+{
+	const SurvPoint *pts;
+	size_t		n;
+	size_t		next;
+	int64_t		at_risk;
+	double		survival;
+	double		greenwood;		/* sum of d / (n (n - d)) */
+	double		z;
+} SurvCurveIter;
+
+/* level is the confidence level of the interval, 0 < level < 1. */
+extern void surv_curve_start(SurvCurveIter *it, const SurvPoint *pts,
+							 size_t n, double level);
+extern bool surv_curve_next(SurvCurveIter *it, SurvCurveRow *row);
+
+/* Median survival time as R's survfit reports it; NaN when not reached. */
+extern double surv_median(const SurvPoint *pts, size_t n);
+
+/* Two-group log-rank test (R's survdiff, rho = 0). */
+typedef struct SurvLogrank
+{
+	double		observed[2];
+	double		expected[2];
+	double		variance;
+	double		chisq;			/* NaN when undefined */
+	int			df;
+	double		p_value;		/* NaN when undefined */
+} SurvLogrank;
+
+extern void surv_logrank(const SurvPoint *a, size_t na,
+						 const SurvPoint *b, size_t nb, SurvLogrank *r);
+
+#endif							/* CA_SURVIVAL_H */

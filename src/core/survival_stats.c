@@ -1,0 +1,165 @@
+/*
+ * survival_stats.c
+ *		Kaplan-Meier curves, median survival and the log-rank test on
+ *		survival runs.
+ *
+ * They follow R's survival package (survfit with its default
+ * log-transformed interval, print.survfit's median, survdiff with rho = 0)
+ * so results can be checked against it to 1e-10.
+ */
+#include "survival.h"
+#include "distributions.h"
+
+#include <math.h>
+#include <string.h>
+
+void
+surv_curve_start(SurvCurveIter *it, const SurvPoint *pts, size_t n, double level)
+{
+	it->pts = pts;
+	it->n = n;
+	it->next = 0;
+	it->at_risk = surv_observations(pts, n);
+	it->survival = 1.0;
+	it->greenwood = 0.0;
+	/* as R's survfit: qnorm(1 - (1 - level) / 2) */
+	it->z = dist_normal_quantile(1.0 - (1.0 - level) / 2.0, false);
+}
+
+bool
+surv_curve_next(SurvCurveIter *it, SurvCurveRow *row)
+{
+	const SurvPoint *p;
+	double		n,
+				d,
+				se_log;
+
+	if (it->next >= it->n)
+		return false;
+	p = &it->pts[it->next++];
+	n = (double) it->at_risk;
+	d = (double) p->events;
+	if (p->events > 0)
+	{
+		it->survival *= (n - d) / n;
+		it->greenwood = n > d ? it->greenwood + d / (n * (n - d)) : INFINITY;
+	}
+	se_log = sqrt(it->greenwood);
+	row->time = p->time;
+	row->at_risk = it->at_risk;
+	row->events = p->events;
+	row->censored = p->censored;
+	row->survival = it->survival;
+	/* as R's summary.survfit: survival times the standard error of log S */
+	row->std_err = it->survival > 0.0 ? it->survival * se_log : NAN;
+	if (it->survival > 0.0)
+	{
+		row->ci_low = exp(log(it->survival) - it->z * se_log);
+		row->ci_high = fmin(exp(log(it->survival) + it->z * se_log), 1.0);
+	}
+	else
+		row->ci_low = row->ci_high = NAN;
+	it->at_risk -= p->events + p->censored;
+	return true;
+}
+
+/*
+ * The median as print.survfit reports it (survmean's minmin): the first
+ * time where the curve is below 1/2 + tol; when the curve sits at 1/2
+ * there, the midpoint between that time and the time it next drops.
+ */
+double
+surv_median(const SurvPoint *pts, size_t n)
+{
+	const double tol = sqrt(2.220446049250313e-16);
+	SurvCurveIter it;
+	SurvCurveRow row;
+	double		x1 = NAN,
+				s1 = NAN;
+
+	surv_curve_start(&it, pts, n, 0.95);
+	while (surv_curve_next(&it, &row))
+	{
+		if (isnan(x1))
+		{
+			if (row.survival < 0.5 + tol)
+			{
+				x1 = row.time;
+				s1 = row.survival;
+				if (!(fabs(s1 - 0.5) < tol))
+					return x1;
+			}
+		}
+		else if (row.survival < s1)
+			return (x1 + row.time) / 2.0;
+	}
+	return x1;
+}
+
+void
+surv_logrank(const SurvPoint *a, size_t na, const SurvPoint *b, size_t nb,
+			 SurvLogrank *r)
+{
+	double		risk[2] = {(double) surv_observations(a, na),
+	(double) surv_observations(b, nb)};
+	size_t		i = 0,
+				j = 0;
+
+	memset(r, 0, sizeof(*r));
+	while (i < na || j < nb)
+	{
+		double		t,
+					d[2] = {0, 0},
+					c[2] = {0, 0},
+					deaths,
+					nrisk;
+		int			k;
+
+		t = (j >= nb || (i < na && a[i].time < b[j].time)) ? a[i].time : b[j].time;
+		if (i < na && a[i].time == t)
+		{
+			d[0] = (double) a[i].events;
+			c[0] = (double) a[i++].censored;
+		}
+		if (j < nb && b[j].time == t)
+		{
+			d[1] = (double) b[j].events;
+			c[1] = (double) b[j++].censored;
+		}
+		deaths = d[0] + d[1];
+		nrisk = risk[0] + risk[1];
+		if (deaths > 0.0)
+		{
+			for (k = 0; k < 2; k++)
+				r->expected[k] += deaths * risk[k] / nrisk;
+			if (nrisk > 1.0)
+				r->variance += deaths * (nrisk - deaths) / (nrisk * (nrisk - 1.0)) *
+					risk[1] * (nrisk - risk[1]) / nrisk;
+		}
+		for (k = 0; k < 2; k++)
+		{
+			r->observed[k] += d[k];
+			risk[k] -= d[k] + c[k];
+		}
+	}
+
+	/* as survdiff: a group with nothing expected leaves no degree of freedom */
+	if (!(r->expected[0] > 0.0 && r->expected[1] > 0.0))
+	{
+		r->df = 0;
+		r->chisq = 0.0;
+		r->p_value = NAN;
+		return;
+	}
+	r->df = 1;
+	if (!(r->variance > 0.0))
+	{
+		r->chisq = NAN;
+		r->p_value = NAN;
+		return;
+	}
+	/* survdiff drops the first group and uses the second's O - E */
+	r->chisq = (r->observed[1] - r->expected[1]) * (r->observed[1] - r->expected[1]) /
+		r->variance;
+	r->p_value = erfc(sqrt(r->chisq / 2.0));
+}

@@ -1,0 +1,45 @@
+/*
+ * survival_type.h
+ *		The stored survival value and the glue shared by its functions.
+ */
+#ifndef CA_SURVIVAL_TYPE_H
+#define CA_SURVIVAL_TYPE_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+
+#include "survival.h"
+
+/*
+ * Stored form: a header with the format version and the number of
+ * distinct times, then the sorted points, 8-byte aligned.
+ */
+typedef struct Survival
+{
+	int32		vl_len_;		/* varlena header (do not touch directly) */
+	uint8		version;
+	uint8		flags;			/* reserved, always zero in version 1 */
+	uint16		reserved;		/* always zero in version 1 */
+	uint32		ntimes;
+	uint32		padding;		/* always zero; aligns the points */
+	SurvPoint	points[FLEXIBLE_ARRAY_MEMBER];
+} Survival;
+
+#define SURVIVAL_HEADER offsetof(Survival, points)
+#define SURVIVAL_SIZE(n) (SURVIVAL_HEADER + (Size) (n) * sizeof(SurvPoint))
+
+/* Detoasts a stored survival value and checks every field of it. */
+extern Survival *survival_from_datum(Datum d);
+extern Survival *survival_make(const SurvPoint *pts, size_t n);
+
+/* An allocator for src/core that takes memory from cxt. */
+extern void survival_allocator(SurvAlloc *mem, MemoryContext cxt);
+
+/* Turns a failed core update into an ERROR that names what was updated. */
+extern void survival_report(SurvStatus st, const char *what);
+
+#define PG_GETARG_SURVIVAL(n)	survival_from_datum(PG_GETARG_DATUM(n))
+#define PG_RETURN_SURVIVAL(s)	PG_RETURN_POINTER(s)
+
+#endif							/* CA_SURVIVAL_TYPE_H */
