@@ -120,7 +120,15 @@ DROP VIEW doomed_requests;
 });
 $node->safe_psql('postgres',
 	"SELECT rollout_create('healthy', 'requests', '" . short_plan(1) . "'); SELECT rollout_start('healthy');");
+# a manual hold racing the worker: it waits for a decision in progress, and
+# the worker decides nothing for the held rollout afterwards
+$node->safe_psql('postgres',
+	"SELECT rollout_create('paused', 'requests', '" . short_plan(1) . "'); SELECT rollout_start('paused');"
+	  . " SELECT rollout_hold('paused', 'on-call pause');");
 wait_for_state($node, 'postgres', 'healthy', 'completed');
+is( $node->safe_psql('postgres',
+		"SELECT state || ':' || (SELECT decision FROM rollout_decisions WHERE rollout = 'paused' ORDER BY id DESC LIMIT 1) FROM rollouts WHERE name = 'paused'"),
+	'held:hold', 'a held rollout stays held while the worker decides the others');
 ok( $node->poll_query_until('postgres',
 		"SELECT last_error LIKE '%doomed_requests does not exist' FROM rollouts WHERE name = 'doomed'"),
 	'the broken rollout records its error');
