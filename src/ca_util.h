@@ -7,10 +7,21 @@
 
 #include "postgres.h"
 
+#include <math.h>
+
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 
 #include "moments.h"
+
+/* Returns a double from a V1 function, or NULL when it is NaN (undefined). */
+#define CA_RETURN_FLOAT8_OR_NULL(x) \
+	do { \
+		double		v_ = (x); \
+		if (isnan(v_)) \
+			PG_RETURN_NULL(); \
+		PG_RETURN_FLOAT8(v_); \
+	} while (0)
 
 /* Turns a failed core update into an ERROR that names what was updated. */
 extern void ca_report_status(CaStatus st, const char *what);

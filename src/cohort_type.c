@@ -13,6 +13,7 @@
 
 #include "ca_util.h"
 #include "cohort_type.h"
+#include "field_list.h"
 
 /*
  * Binary format: version byte, five counts, value moments (n, mean, m2),
@@ -150,60 +151,25 @@ cohort_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf.data);
 }
 
-static void
-skip_space(const char **p)
-{
-	while (**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r')
-		(*p)++;
-}
-
-static void
-cohort_syntax_error(const char *input, const char *what)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type cohort: \"%s\"", input),
-			 errdetail("%s", what)));
-}
-
-/* Parses one field's value at *p into s. */
+/* Parses one field's value, which must be the whole of str, into s. */
 static bool
-parse_field_value(const char **p, CohortStats *s, CohortField f)
+parse_field_value(const char *str, CohortStats *s, CohortField f)
 {
 	Outcome    *o = outcome_field(s, f);
 	int64	   *i = int_field(s, f);
+	const char *p = str;
+	bool		ok;
 
 	if (o)
 	{
-		if (!ca_parse_int64(p, &o->yes) || **p != '/')
-			return false;
-		(*p)++;
-		return ca_parse_int64(p, &o->known);
+		ok = ca_parse_int64(&p, &o->yes) && *p++ == '/' &&
+			ca_parse_int64(&p, &o->known);
 	}
-	if (i)
-		return ca_parse_int64(p, i);
-	return ca_parse_double(p, double_field(s, f));
-}
-
-/* Reads a field name at *p and returns its index; errors if unknown. */
-static CohortField
-parse_field_name(const char **p, const char *input)
-{
-	const char *key = *p;
-	size_t		len;
-	int			f;
-
-	while ((**p >= 'a' && **p <= 'z') || **p == '_' || (**p >= '0' && **p <= '9'))
-		(*p)++;
-	len = *p - key;
-	for (f = 0; f < F_NFIELDS; f++)
-		if (strlen(field_names[f]) == len && strncmp(key, field_names[f], len) == 0)
-			return (CohortField) f;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type cohort: \"%s\"", input),
-			 errdetail("Unknown field \"%.*s\".", (int) len, key)));
-	return F_NFIELDS;			/* keep compiler quiet */
+	else if (i)
+		ok = ca_parse_int64(&p, i);
+	else
+		ok = ca_parse_double(&p, double_field(s, f));
+	return ok && *p == '\0';
 }
 
 PG_FUNCTION_INFO_V1(cohort_in);
@@ -211,68 +177,29 @@ Datum
 cohort_in(PG_FUNCTION_ARGS)
 {
 	const char *input = PG_GETARG_CSTRING(0);
-	const char *p = input;
+	char	   *values[F_NFIELDS];
+	const char *p;
 	CohortStats s;
-	bool		seen[F_NFIELDS] = {false};
+	int64		version;
 	const char *problem;
 	int			f;
 
+	ca_parse_fields(input, "cohort", field_names, F_NFIELDS, values);
+	p = values[F_VERSION];
+	if (!ca_parse_int64(&p, &version) || *p != '\0')
+		ca_field_error(input, "cohort", "version", "must be an integer");
+	if (version != COHORT_FORMAT_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("unsupported cohort format version " INT64_FORMAT, version),
+				 errdetail("This build reads cohort format version %d.",
+						   COHORT_FORMAT_VERSION)));
 	cohort_stats_init(&s);
-	skip_space(&p);
-	if (*p++ != '(')
-		cohort_syntax_error(input, "A cohort starts with \"(version=\".");
-	for (;;)
-	{
-		skip_space(&p);
-		f = parse_field_name(&p, input);
-		if (seen[F_VERSION] != (f != F_VERSION))
-			cohort_syntax_error(input, "The first field, and only the first, is \"version\".");
-		if (seen[f])
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid input syntax for type cohort: \"%s\"", input),
-					 errdetail("Field \"%s\" appears twice.", field_names[f])));
-		seen[f] = true;
-		skip_space(&p);
-		if (*p++ != '=')
-			cohort_syntax_error(input, "Expected \"=\" after a field name.");
-		skip_space(&p);
-		if (f == F_VERSION)
-		{
-			int64		version;
-
-			if (!ca_parse_int64(&p, &version))
-				cohort_syntax_error(input, "The version must be an integer.");
-			if (version != COHORT_FORMAT_VERSION)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-						 errmsg("unsupported cohort format version " INT64_FORMAT, version),
-						 errdetail("This build reads cohort format version %d.",
-								   COHORT_FORMAT_VERSION)));
-		}
-		else if (!parse_field_value(&p, &s, f))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid input syntax for type cohort: \"%s\"", input),
-					 errdetail("Field \"%s\" has an invalid value; counts are integers, "
-							   "outcomes are true/known, moments are finite numbers.",
-							   field_names[f])));
-		skip_space(&p);
-		if (*p == ')')
-			break;
-		if (*p++ != ',')
-			cohort_syntax_error(input, "Expected \",\" or \")\" after a field.");
-	}
-	p++;
-	skip_space(&p);
-	if (*p != '\0')
-		cohort_syntax_error(input, "Unexpected text after \")\".");
-	for (f = 0; f < F_NFIELDS; f++)
-		if (!seen[f])
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid input syntax for type cohort: \"%s\"", input),
-					 errdetail("Field \"%s\" is missing.", field_names[f])));
+	for (f = F_UNITS; f < F_NFIELDS; f++)
+		if (!parse_field_value(values[f], &s, f))
+			ca_field_error(input, "cohort", field_names[f],
+						   "has an invalid value; counts are integers, "
+						   "outcomes are true/known, moments are finite numbers");
 	if ((problem = cohort_stats_problem(&s)) != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
@@ -470,8 +397,6 @@ cohort_eq(PG_FUNCTION_ARGS)
 
 /* Accessors: NULL where the quantity is undefined, never NaN. */
 
-#define RETURN_FLOAT8_OR_NULL(x) \
-	do { double v_ = (x); if (isnan(v_)) PG_RETURN_NULL(); PG_RETURN_FLOAT8(v_); } while (0)
 
 PG_FUNCTION_INFO_V1(cohort_units);
 Datum
@@ -498,7 +423,7 @@ PG_FUNCTION_INFO_V1(cohort_completion_rate);
 Datum
 cohort_completion_rate(PG_FUNCTION_ARGS)
 {
-	RETURN_FLOAT8_OR_NULL(outcome_rate(&PG_GETARG_COHORT(0)->stats.completed));
+	CA_RETURN_FLOAT8_OR_NULL(outcome_rate(&PG_GETARG_COHORT(0)->stats.completed));
 }
 
 PG_FUNCTION_INFO_V1(cohort_churns);
@@ -519,7 +444,7 @@ PG_FUNCTION_INFO_V1(cohort_churn_rate);
 Datum
 cohort_churn_rate(PG_FUNCTION_ARGS)
 {
-	RETURN_FLOAT8_OR_NULL(outcome_rate(&PG_GETARG_COHORT(0)->stats.churned));
+	CA_RETURN_FLOAT8_OR_NULL(outcome_rate(&PG_GETARG_COHORT(0)->stats.churned));
 }
 
 PG_FUNCTION_INFO_V1(cohort_value_count);
@@ -555,14 +480,14 @@ PG_FUNCTION_INFO_V1(cohort_value_variance);
 Datum
 cohort_value_variance(PG_FUNCTION_ARGS)
 {
-	RETURN_FLOAT8_OR_NULL(moments_variance(&PG_GETARG_COHORT(0)->stats.value));
+	CA_RETURN_FLOAT8_OR_NULL(moments_variance(&PG_GETARG_COHORT(0)->stats.value));
 }
 
 PG_FUNCTION_INFO_V1(cohort_value_stddev);
 Datum
 cohort_value_stddev(PG_FUNCTION_ARGS)
 {
-	RETURN_FLOAT8_OR_NULL(sqrt(moments_variance(&PG_GETARG_COHORT(0)->stats.value)));
+	CA_RETURN_FLOAT8_OR_NULL(sqrt(moments_variance(&PG_GETARG_COHORT(0)->stats.value)));
 }
 
 PG_FUNCTION_INFO_V1(cohort_covariate_count);

@@ -54,7 +54,8 @@ ca_parse_fields(const char *input, const char *type_name,
 
 		skip_space(&p);
 		key = p;
-		while ((*p >= 'a' && *p <= 'z') || *p == '_')
+		while ((*p >= 'a' && *p <= 'z') || *p == '_' ||
+			   (p > key && *p >= '0' && *p <= '9'))
 			p++;
 		for (f = 0; f < nfields; f++)
 			if (strlen(names[f]) == (size_t) (p - key) &&

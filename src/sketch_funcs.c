@@ -7,22 +7,15 @@
 
 #include <math.h>
 
-/* these server headers have unused parameters, which -Wextra reports */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#include "access/htup_details.h"
-#include "funcapi.h"
-#pragma GCC diagnostic pop
 #include "catalog/pg_type.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 
 #include "ca_util.h"
 #include "sketch_type.h"
+#include "stats_args.h"
+#include "ca_funcapi.h"
 
-/* NULL where the quantity is undefined, never NaN. */
-#define RETURN_FLOAT8_OR_NULL(x) \
-	do { double v_ = (x); if (isnan(v_)) PG_RETURN_NULL(); PG_RETURN_FLOAT8(v_); } while (0)
 
 static void
 check_q(double q)
@@ -41,7 +34,7 @@ quantile_sketch_quantile(PG_FUNCTION_ARGS)
 	double		q = PG_GETARG_FLOAT8(1);
 
 	check_q(q);
-	RETURN_FLOAT8_OR_NULL(ddsketch_quantile(s, q));
+	CA_RETURN_FLOAT8_OR_NULL(ddsketch_quantile(s, q));
 }
 
 PG_FUNCTION_INFO_V1(quantile_sketch_quantiles);
@@ -83,7 +76,7 @@ quantile_sketch_cdf(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("x of cdf must not be NaN")));
-	RETURN_FLOAT8_OR_NULL(ddsketch_cdf(s, x));
+	CA_RETURN_FLOAT8_OR_NULL(ddsketch_cdf(s, x));
 }
 
 PG_FUNCTION_INFO_V1(quantile_sketch_value_count);
@@ -164,9 +157,7 @@ quantile_sketch_compare(PG_FUNCTION_ARGS)
 	double		fields[7];
 	int			i;
 
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "compare_distributions must return a record");
-	tupdesc = BlessTupleDesc(tupdesc);
+	tupdesc = stats_result_tupdesc(fcinfo, "record");
 	sketch_check_alpha(control, treatment, "compare");
 	if (ddsketch_compare(control, treatment, &cmp) != CA_OK)
 	{
@@ -185,9 +176,6 @@ quantile_sketch_compare(PG_FUNCTION_ARGS)
 		fields[6] = cmp.median_shift;
 	}
 	for (i = 0; i < 7; i++)
-	{
-		nulls[i] = isnan(fields[i]);
-		values[i] = Float8GetDatum(nulls[i] ? 0.0 : fields[i]);
-	}
+		values[i] = stats_float8_or_null(fields[i], &nulls[i]);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }

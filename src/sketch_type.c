@@ -12,6 +12,7 @@
 #include "utils/jsonb.h"
 
 #include "ca_util.h"
+#include "field_list.h"
 #include "sketch_type.h"
 
 void *
@@ -173,69 +174,11 @@ typedef struct TextStore
 	int64	   *counts;
 } TextStore;
 
-/* The fields of a text form as read, before the sketch is assembled. */
-typedef struct TextSketch
-{
-	double		alpha;
-	int64		count;
-	int64		zero_count;
-	double		min;
-	double		max;
-	ExactSum	sum;
-	int			collapsed;
-	TextStore	store[2];		/* positive, negative */
-} TextSketch;
-
-typedef struct TextParser
-{
-	const char *input;
-	const char *p;
-} TextParser;
-
 static void
-skip_space(TextParser *tp)
+skip_space(const char **p)
 {
-	while (*tp->p == ' ' || *tp->p == '\t' || *tp->p == '\n' || *tp->p == '\r')
-		tp->p++;
-}
-
-static void
-syntax_error(TextParser *tp, const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type quantile_sketch: \"%s\"", tp->input),
-			 errdetail("%s", detail)));
-}
-
-static void
-expect_char(TextParser *tp, char c, const char *detail)
-{
-	skip_space(tp);
-	if (*tp->p != c)
-		syntax_error(tp, detail);
-	tp->p++;
-	skip_space(tp);
-}
-
-static SketchField
-parse_field_name(TextParser *tp)
-{
-	const char *key = tp->p;
-	size_t		len;
-	int			f;
-
-	while ((*tp->p >= 'a' && *tp->p <= 'z') || *tp->p == '_')
-		tp->p++;
-	len = tp->p - key;
-	for (f = 0; f < F_NFIELDS; f++)
-		if (strlen(field_names[f]) == len && strncmp(key, field_names[f], len) == 0)
-			return (SketchField) f;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type quantile_sketch: \"%s\"", tp->input),
-			 errdetail("Unknown field \"%.*s\".", (int) len, key)));
-	return F_NFIELDS;			/* keep compiler quiet */
+	while (**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r')
+		(*p)++;
 }
 
 /*
@@ -243,32 +186,30 @@ parse_field_name(TextParser *tp)
  * most DDSKETCH_MAX_BUCKETS buckets; read into a dense array.
  */
 static bool
-parse_store(TextParser *tp, TextStore *st)
+parse_store(const char *p, TextStore *st)
 {
 	int64		index,
 				count,
 				last = 0;
 
-	if (*tp->p++ != '{')
-		return false;
-	skip_space(tp);
 	st->n = 0;
-	if (*tp->p == '}')
-	{
-		tp->p++;
-		return true;
-	}
+	if (*p++ != '{')
+		return false;
+	skip_space(&p);
+	if (*p == '}')
+		return p[1] == '\0';
 	st->counts = palloc0(DDSKETCH_MAX_BUCKETS * sizeof(int64));
 	for (;;)
 	{
-		skip_space(tp);
-		if (!ca_parse_int64(&tp->p, &index))
+		skip_space(&p);
+		if (!ca_parse_int64(&p, &index) ||
+			index < PG_INT32_MIN || index > PG_INT32_MAX)
 			return false;
-		skip_space(tp);
-		if (*tp->p++ != ':')
+		skip_space(&p);
+		if (*p++ != ':')
 			return false;
-		skip_space(tp);
-		if (!ca_parse_int64(&tp->p, &count) || count <= 0)
+		skip_space(&p);
+		if (!ca_parse_int64(&p, &count) || count <= 0)
 			return false;
 		if (st->n == 0)
 			st->lo = index;
@@ -279,149 +220,132 @@ parse_store(TextParser *tp, TextStore *st)
 		st->counts[index - st->lo] = count;
 		st->n = (int) (index - st->lo) + 1;
 		last = index;
-		skip_space(tp);
-		if (*tp->p == '}')
-			break;
-		if (*tp->p++ != ',')
+		skip_space(&p);
+		if (*p == '}')
+			return p[1] == '\0';
+		if (*p++ != ',')
 			return false;
 	}
-	tp->p++;
-	return (st->lo >= PG_INT32_MIN && last <= PG_INT32_MAX);
 }
 
 /* The exact sum: doubles joined by signs, e.g. 4521.125+2.7e-17. */
 static bool
-parse_sum(TextParser *tp, ExactSum *sum)
+parse_sum(const char *p, ExactSum *sum)
 {
 	double		term;
 
 	xsum_init(sum);
 	do
 	{
-		if (!ca_parse_double(&tp->p, &term))
+		if (!ca_parse_double(&p, &term))
 			return false;
 		xsum_add(sum, term);
-	} while (*tp->p == '+' || *tp->p == '-');
-	return true;
+	} while (*p == '+' || *p == '-');
+	return *p == '\0';
 }
 
 static bool
-parse_field_value(TextParser *tp, TextSketch *t, SketchField f)
+parse_whole_double(const char *p, double *v)
 {
-	switch (f)
-	{
-		case F_ALPHA:
-			return ca_parse_double(&tp->p, &t->alpha);
-		case F_COUNT:
-			return ca_parse_int64(&tp->p, &t->count);
-		case F_ZERO_COUNT:
-			return ca_parse_int64(&tp->p, &t->zero_count);
-		case F_MIN:
-			return ca_parse_double(&tp->p, &t->min);
-		case F_MAX:
-			return ca_parse_double(&tp->p, &t->max);
-		case F_SUM:
-			return parse_sum(tp, &t->sum);
-		case F_COLLAPSED:
-			{
-				const char *word = tp->p;
-				int			i;
-
-				while (*tp->p >= 'a' && *tp->p <= 'z')
-					tp->p++;
-				for (i = 0; collapsed_names[i] != NULL; i++)
-					if (strlen(collapsed_names[i]) == (size_t) (tp->p - word) &&
-						strncmp(word, collapsed_names[i], tp->p - word) == 0)
-					{
-						t->collapsed = i;
-						return true;
-					}
-				return false;
-			}
-		case F_POSITIVE:
-			return parse_store(tp, &t->store[0]);
-		case F_NEGATIVE:
-			return parse_store(tp, &t->store[1]);
-		default:
-			return false;
-	}
+	return ca_parse_double(&p, v) && *p == '\0';
 }
 
-static void
-invalid_value(TextParser *tp, const char *problem)
+static bool
+parse_whole_int64(const char *p, int64 *v)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid quantile_sketch value: %s", problem),
-			 errdetail("Input: \"%s\".", tp->input)));
+	return ca_parse_int64(&p, v) && *p == '\0';
+}
+
+static bool
+parse_collapsed(const char *p, int *flags)
+{
+	for (*flags = 0; collapsed_names[*flags] != NULL; (*flags)++)
+		if (strcmp(p, collapsed_names[*flags]) == 0)
+			return true;
+	return false;
 }
 
 PG_FUNCTION_INFO_V1(quantile_sketch_in);
 Datum
 quantile_sketch_in(PG_FUNCTION_ARGS)
 {
-	TextParser	tp = {PG_GETARG_CSTRING(0), PG_GETARG_CSTRING(0)};
-	TextSketch	t;
+	const char *input = PG_GETARG_CSTRING(0);
+	char	   *v[F_NFIELDS];
+	int64		version = 0;
+	double		alpha = 0.0,
+				min = 0.0,
+				max = 0.0;
+	int			collapsed = 0;
+	TextStore	pos = {0},
+				neg = {0};
 	DDSketch	s;
-	bool		seen[F_NFIELDS] = {false};
 	const char *problem;
+	bool		ok;
 	int			f;
 
-	memset(&t, 0, sizeof(t));
-	expect_char(&tp, '(', "A quantile_sketch starts with \"(version=\".");
-	for (;;)
+	ca_parse_fields(input, "quantile_sketch", field_names, F_NFIELDS, v);
+	if (!parse_whole_int64(v[F_VERSION], &version))
+		ca_field_error(input, "quantile_sketch", "version", "must be an integer");
+	if (version != DDSKETCH_FORMAT_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("unsupported quantile_sketch format version " INT64_FORMAT, version),
+				 errdetail("This build reads quantile_sketch format version %d.",
+						   DDSKETCH_FORMAT_VERSION)));
+	if (!parse_whole_double(v[F_ALPHA], &alpha))
+		ca_field_error(input, "quantile_sketch", "relative_accuracy", "has an invalid value");
+	if (!ddsketch_valid_alpha(alpha))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid quantile_sketch value: relative_accuracy must lie in [0.000001, 1)"),
+				 errdetail("Input: \"%s\".", input)));
+	ddsketch_init(&s, alpha, sketch_alloc, CurrentMemoryContext);
+	for (f = F_COUNT; f < F_NFIELDS; f++)
 	{
-		f = parse_field_name(&tp);
-		if (seen[F_VERSION] != (f != F_VERSION))
-			syntax_error(&tp, "The first field, and only the first, is \"version\".");
-		if (seen[f])
-			syntax_error(&tp, psprintf("Field \"%s\" appears twice.", field_names[f]));
-		seen[f] = true;
-		expect_char(&tp, '=', "Expected \"=\" after a field name.");
-		if (f == F_VERSION)
+		switch ((SketchField) f)
 		{
-			int64		version;
-
-			if (!ca_parse_int64(&tp.p, &version))
-				syntax_error(&tp, "The version must be an integer.");
-			if (version != DDSKETCH_FORMAT_VERSION)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-						 errmsg("unsupported quantile_sketch format version " INT64_FORMAT, version),
-						 errdetail("This build reads quantile_sketch format version %d.",
-								   DDSKETCH_FORMAT_VERSION)));
+			case F_COUNT:
+				ok = parse_whole_int64(v[f], &s.count);
+				break;
+			case F_ZERO_COUNT:
+				ok = parse_whole_int64(v[f], &s.zero_count);
+				break;
+			case F_MIN:
+				ok = parse_whole_double(v[f], &min);
+				s.min = min + 0.0;	/* -0 reads as 0 */
+				break;
+			case F_MAX:
+				ok = parse_whole_double(v[f], &max);
+				s.max = max + 0.0;
+				break;
+			case F_SUM:
+				ok = parse_sum(v[f], &s.sum);
+				break;
+			case F_COLLAPSED:
+				ok = parse_collapsed(v[f], &collapsed);
+				break;
+			case F_POSITIVE:
+				ok = parse_store(v[f], &pos);
+				break;
+			case F_NEGATIVE:
+				ok = parse_store(v[f], &neg);
+				break;
+			default:
+				ok = false;
+				break;
 		}
-		else if (!parse_field_value(&tp, &t, f))
-			syntax_error(&tp, psprintf("Field \"%s\" has an invalid value.", field_names[f]));
-		skip_space(&tp);
-		if (*tp.p == ')')
-			break;
-		expect_char(&tp, ',', "Expected \",\" or \")\" after a field.");
+		if (!ok)
+			ca_field_error(input, "quantile_sketch", field_names[f], "has an invalid value");
 	}
-	tp.p++;
-	skip_space(&tp);
-	if (*tp.p != '\0')
-		syntax_error(&tp, "Unexpected text after \")\".");
-	for (f = 0; f < F_NFIELDS; f++)
-		if (!seen[f])
-			syntax_error(&tp, psprintf("Field \"%s\" is missing.", field_names[f]));
-
-	if (!ddsketch_valid_alpha(t.alpha))
-		invalid_value(&tp, "relative_accuracy must lie in [0.000001, 1)");
-	ddsketch_init(&s, t.alpha, sketch_alloc, CurrentMemoryContext);
-	s.count = t.count;
-	s.zero_count = t.zero_count;
-	s.min = t.min + 0.0;		/* -0 reads as 0 */
-	s.max = t.max + 0.0;
-	s.sum = t.sum;
-	if ((problem = ddsketch_load_store(&s, &s.pos, (int32) t.store[0].lo,
-									   t.store[0].counts, t.store[0].n,
-									   t.collapsed & 1)) != NULL ||
-		(problem = ddsketch_load_store(&s, &s.neg, (int32) t.store[1].lo,
-									   t.store[1].counts, t.store[1].n,
-									   (t.collapsed & 2) != 0)) != NULL ||
+	if ((problem = ddsketch_load_store(&s, &s.pos, (int32) pos.lo, pos.counts,
+									   pos.n, (collapsed & 1) != 0)) != NULL ||
+		(problem = ddsketch_load_store(&s, &s.neg, (int32) neg.lo, neg.counts,
+									   neg.n, (collapsed & 2) != 0)) != NULL ||
 		(problem = ddsketch_problem(&s)) != NULL)
-		invalid_value(&tp, problem);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid quantile_sketch value: %s", problem),
+				 errdetail("Input: \"%s\".", input)));
 	PG_RETURN_BYTEA_P(sketch_make(&s));
 }
 

@@ -8,7 +8,7 @@
 
 #include "ca_util.h"
 #include "stats_args.h"
-#include "stats_tuple.h"
+#include "ca_funcapi.h"
 
 static const char *const metric_names[] = {
 	"completion", "churn", "value", "value_cuped", NULL

@@ -11,7 +11,7 @@
 #include "ca_util.h"
 #include "cohort_type.h"
 #include "stats_args.h"
-#include "stats_tuple.h"
+#include "ca_funcapi.h"
 
 /* Fields of the cohort_comparison composite, in order. */
 enum

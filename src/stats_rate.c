@@ -9,7 +9,7 @@
 #include "ca_util.h"
 #include "cohort_type.h"
 #include "stats_args.h"
-#include "stats_tuple.h"
+#include "ca_funcapi.h"
 
 static const char *const rate_method_names[] = {
 	"wilson", "clopper_pearson", "agresti_coull", "jeffreys", NULL

@@ -9,7 +9,7 @@
 
 #include "utils/float.h"
 
-#include "stats_tuple.h"
+#include "ca_funcapi.h"
 #include "survival_type.h"
 
 #define CURVE_COLUMNS 8

@@ -62,10 +62,20 @@ ddsketch_free(DDSketch *s)
 	s->pos.counts = s->neg.counts = NULL;
 }
 
+/* ceil(log(x) / log(gamma)); the cast and compare avoid a call to ceil() */
+static inline int32_t
+bucket_index(const DDSketch *s, double x)
+{
+	double		t = log(x) * s->multiplier;
+	int32_t		i = (int32_t) t;
+
+	return (double) i < t ? i + 1 : i;
+}
+
 int32_t
 ddsketch_index(const DDSketch *s, double x)
 {
-	return (int32_t) ceil(log(x) * s->multiplier);
+	return bucket_index(s, x);
 }
 
 double
@@ -130,24 +140,19 @@ store_put(DDStore *st, int32_t k, int64_t c)
 }
 
 /*
- * Adds c values to bucket k.  When the store would span more than
+ * Adds c values to bucket k, outside the array or in an empty store.
+ * When the store would span more than
  * DDSKETCH_MAX_BUCKETS buckets, everything below hi - MAX + 1 is folded into
  * that bucket.  The floor only depends on the highest bucket ever seen, so
  * the result does not depend on the order of additions.
  */
 static void
-store_add(DDSketch *s, DDStore *st, int32_t k, int64_t c)
+store_add_slow(DDSketch *s, DDStore *st, int32_t k, int64_t c)
 {
 	int32_t		lo,
 				hi;
 	int64_t		folded = 0;
 
-	if (st->total > 0 && k >= st->offset && k < st->offset + st->capacity)
-	{
-		/* hi - k < capacity <= MAX: no collapsing needed */
-		store_put(st, k, c);
-		return;
-	}
 	lo = st->total > 0 && st->lo < k ? st->lo : k;
 	hi = st->total > 0 && st->hi > k ? st->hi : k;
 	if ((int64_t) hi - lo + 1 > DDSKETCH_MAX_BUCKETS)
@@ -176,6 +181,16 @@ store_add(DDSketch *s, DDStore *st, int32_t k, int64_t c)
 	store_put(st, k, c);
 }
 
+static inline void
+store_add(DDSketch *s, DDStore *st, int32_t k, int64_t c)
+{
+	/* within the array, hi - k < capacity <= MAX: no collapsing needed */
+	if (st->total > 0 && k >= st->offset && k < st->offset + st->capacity)
+		store_put(st, k, c);
+	else
+		store_add_slow(s, st, k, c);
+}
+
 CaStatus
 ddsketch_add(DDSketch *s, double v)
 {
@@ -184,9 +199,9 @@ ddsketch_add(DDSketch *s, double v)
 	if (s->count == INT64_MAX)
 		return CA_OVERFLOW;
 	if (v > 0.0)
-		store_add(s, &s->pos, ddsketch_index(s, v), 1);
+		store_add(s, &s->pos, bucket_index(s, v), 1);
 	else if (v < 0.0)
-		store_add(s, &s->neg, ddsketch_index(s, -v), 1);
+		store_add(s, &s->neg, bucket_index(s, -v), 1);
 	else
 	{
 		v = 0.0;				/* -0 and 0 alike, so min and max are order-free */

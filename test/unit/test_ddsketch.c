@@ -460,6 +460,68 @@ test_compare(void)
 	ddsketch_free(&t);
 }
 
+/*
+ * The comparison on the buckets, computed by brute force over all pairs: a
+ * value's bin is its signed bucket index, floored where a store collapsed.
+ */
+static double
+bin_of(const DDSketch *s, double v, int32_t pos_floor, int32_t neg_floor)
+{
+	int32_t		i;
+
+	if (v == 0.0)
+		return 0.0;
+	i = ddsketch_index(s, fabs(v));
+	if (v > 0)
+		return 1e9 + (i < pos_floor ? pos_floor : i);
+	return -1e9 - (i < neg_floor ? neg_floor : i);
+}
+
+static void
+test_compare_collapsed(void)
+{
+	enum {NC = 3000, NT = 2000};
+	static double c[NC],
+				t[NT];
+	DDSketch	sc,
+				st;
+	DDComparison r;
+	int32_t		pos_floor,
+				neg_floor;
+	double		u = 0,
+				same = 0;
+	int			i,
+				j;
+
+	ddsketch_init(&sc, 0.0005, test_alloc, NULL);
+	ddsketch_init(&st, 0.0005, test_alloc, NULL);
+	for (i = 0; i < NC; i++)
+		ddsketch_add(&sc, c[i] = (i % 9 == 0 ? -1 : 1) * lognormal(2, 3));
+	/* the treatment spans less: only the control's stores collapse */
+	for (i = 0; i < NT; i++)
+		ddsketch_add(&st, t[i] = (i % 9 == 0 ? -1 : 1) * lognormal(2.3, 0.2));
+	CHECK(sc.pos.collapsed && sc.neg.collapsed && !st.pos.collapsed);
+	pos_floor = sc.pos.lo;
+	neg_floor = sc.neg.lo;
+	for (i = 0; i < NT; i++)
+	{
+		double		bt = bin_of(&st, t[i], pos_floor, neg_floor);
+
+		for (j = 0; j < NC; j++)
+		{
+			double		bc = bin_of(&sc, c[j], pos_floor, neg_floor);
+
+			u += bt > bc ? 1.0 : bt == bc ? 0.5 : 0.0;
+			same += bt == bc;
+		}
+	}
+	CHECK(ddsketch_compare(&sc, &st, &r) == CA_OK);
+	CHECK_CLOSE(r.prob_greater, u / ((double) NC * NT), 1e-12);
+	CHECK_CLOSE(r.prob_error, 0.5 * same / ((double) NC * NT), 1e-12);
+	ddsketch_free(&sc);
+	ddsketch_free(&st);
+}
+
 int
 main(void)
 {
@@ -469,5 +531,6 @@ main(void)
 	test_codec_round_trip();
 	test_fuzz_decoder();
 	test_compare();
+	test_compare_collapsed();
 	return unit_done("ddsketch");
 }

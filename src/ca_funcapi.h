@@ -1,12 +1,12 @@
 /*
- * stats_tuple.h
+ * ca_funcapi.h
  *		Server headers for building composite results.
  *
  * Some inline functions in these headers leave parameters unused, which
  * -Wextra reports; the warning is silenced for these includes only.
  */
-#ifndef CA_STATS_TUPLE_H
-#define CA_STATS_TUPLE_H
+#ifndef CA_FUNCAPI_H
+#define CA_FUNCAPI_H
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
@@ -14,4 +14,4 @@
 #include "funcapi.h"
 #pragma GCC diagnostic pop
 
-#endif							/* CA_STATS_TUPLE_H */
+#endif							/* CA_FUNCAPI_H */
