@@ -81,7 +81,10 @@ SELECT rollout,
            to_char(100 * (metrics -> 'revenue_lift' ->> 'value')::float8, 'FMSG990.0') || '% ['
            || to_char(100 * (metrics -> 'revenue_lift' ->> 'low')::float8, 'FMSG990.0') || ', '
            || to_char(100 * (metrics -> 'revenue_lift' ->> 'high')::float8, 'FMSG990.0') || ']' END AS revenue,
-       array_to_string(reasons, '; ') AS why
+       CASE WHEN decision = 'continue' AND reasons <> '{}'
+                 AND NOT EXISTS (SELECT 1 FROM unnest(reasons) AS r WHERE r NOT LIKE '% no data (%')
+            THEN 'too early to judge: ' || substring(reasons[1] FROM '\((.*)\)')
+            ELSE array_to_string(reasons, '; ') END AS why
 FROM rollout_decisions WHERE rollout IN ('lesson-player-v2', 'quiz-engine-v3')
 ORDER BY rollout, id;
 
