@@ -1061,3 +1061,9 @@ CREATE FUNCTION @extschema@.rollout_purge_decisions(older_than timestamptz) RETU
     $$;
 COMMENT ON FUNCTION @extschema@.rollout_purge_decisions(timestamptz) IS
     'Deletes decisions made before older_than of finished (completed or rolled back) rollouts the session user owns; returns the number deleted';
+
+-- The steps of a decision run only inside the functions above.
+REVOKE ALL ON FUNCTION @extschema@.rollout_judge(@extschema@.rollouts, timestamptz) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.rollout_decide(@extschema@.rollouts) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.rollout_apply(@extschema@.rollouts, text, timestamptz, text[], jsonb, text, integer, timestamptz, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.rollout_lock(text) FROM PUBLIC;

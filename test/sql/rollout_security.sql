@@ -26,6 +26,13 @@ SELECT count(*) FROM carol_requests;
 SELECT rollout_create('bob_peeks', 'carol_requests', :'plan');
 -- nor measure as carol directly
 SELECT rollout_measure_as('regress_carol', 'public.carol_requests', :t0, :t0::timestamptz + interval '1 hour', '{}', false);
+-- nor through the steps of a decision with a forged rollout
+SELECT rollout_judge(jsonb_populate_record(NULL::rollouts,
+    '{"owner": "regress_carol", "source": "public.carol_requests", "phase_no": 0,
+      "plan": {"phases": [{"name": "x", "thresholds": {"error_rate": {"max": 1}}}], "min_requests": 1}}'),
+    now());
+SELECT rollout_apply(jsonb_populate_record(NULL::rollouts, '{"id": 1}'), 'complete', NULL, '{}', '{}', 'completed', 0, NULL, 0);
+SELECT rollout_lock('carol_rollout');
 -- nor change carol's rollout
 SELECT rollout_hold('carol_rollout', 'mine now');
 SELECT rollout_rollback('carol_rollout', 'mine now');
