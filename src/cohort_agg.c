@@ -15,22 +15,26 @@
 #include "ca_util.h"
 #include "cohort_type.h"
 
-static CohortStats *
+/*
+ * The group's state, created on the first row.  A non-NULL internal state
+ * can only come from the executor, so the aggregate context is checked when
+ * the state is created, as PostgreSQL's own aggregates do.
+ */
+static pg_attribute_always_inline CohortStats *
 state_get(FunctionCallInfo fcinfo, const char *fname)
 {
-	MemoryContext aggcontext = ca_agg_context(fcinfo, fname);
+	MemoryContext aggcontext;
+	CohortStats *s;
 
-	if (PG_ARGISNULL(0))
-	{
-		CohortStats *s = MemoryContextAlloc(aggcontext, sizeof(CohortStats));
-
-		cohort_stats_init(s);
-		return s;
-	}
-	return (CohortStats *) PG_GETARG_POINTER(0);
+	if (likely(!PG_ARGISNULL(0)))
+		return (CohortStats *) PG_GETARG_POINTER(0);
+	aggcontext = ca_agg_context(fcinfo, fname);
+	s = MemoryContextAlloc(aggcontext, sizeof(CohortStats));
+	cohort_stats_init(s);
+	return s;
 }
 
-static CaFlag
+static pg_attribute_always_inline CaFlag
 arg_flag(FunctionCallInfo fcinfo, int n)
 {
 	if (PG_NARGS() <= n || PG_ARGISNULL(n))
@@ -39,7 +43,7 @@ arg_flag(FunctionCallInfo fcinfo, int n)
 }
 
 /* Reads one unit from arguments 1.. of a cohort_agg transition call. */
-static void
+static pg_attribute_always_inline void
 arg_unit(FunctionCallInfo fcinfo, CohortUnit *u)
 {
 	u->completed = arg_flag(fcinfo, 1);
@@ -56,9 +60,12 @@ cohort_agg_trans(PG_FUNCTION_ARGS)
 {
 	CohortStats *s = state_get(fcinfo, "cohort_agg_trans");
 	CohortUnit	u;
+	CaStatus	st;
 
 	arg_unit(fcinfo, &u);
-	ca_report_status(cohort_stats_add(s, &u), "cohort_agg value or covariate");
+	st = cohort_stats_add(s, &u);
+	if (unlikely(st != CA_OK))
+		ca_report_status(st, "cohort_agg value or covariate");
 	PG_RETURN_POINTER(s);
 }
 

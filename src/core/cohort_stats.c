@@ -13,51 +13,6 @@ cohort_stats_init(CohortStats *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Adds (sign = +1) or removes (sign = -1) one unit's outcome. */
-static bool
-outcome_step(Outcome *o, CaFlag f, int sign)
-{
-	if (f == CA_FLAG_NULL)
-		return true;
-	o->known += sign;
-	if (f == CA_FLAG_TRUE)
-		o->yes += sign;
-	return true;
-}
-
-CaStatus
-cohort_stats_add(CohortStats *s, const CohortUnit *u)
-{
-	Moments		v;
-	CoMoments	p;
-	CaStatus	st;
-
-	/* this is the per-row path: update copies of what can fail, then commit */
-	if (s->units == INT64_MAX)
-		return CA_OVERFLOW;
-	if (u->has_value)
-	{
-		v = s->value;
-		if ((st = moments_add(&v, u->value)) != CA_OK)
-			return st;
-		if (u->has_covariate)
-		{
-			p = s->paired;
-			if ((st = comoments_add(&p, u->value, u->covariate)) != CA_OK)
-				return st;
-			s->paired = p;
-		}
-		s->value = v;
-	}
-	else if (u->has_covariate && !isfinite(u->covariate))
-		return CA_NOT_FINITE;
-	/* known <= units, so the outcome counters cannot overflow first */
-	s->units++;
-	outcome_step(&s->completed, u->completed, 1);
-	outcome_step(&s->churned, u->churned, 1);
-	return CA_OK;
-}
-
 CaStatus
 cohort_stats_remove(CohortStats *s, const CohortUnit *u)
 {

@@ -12,34 +12,7 @@
 #include <math.h>
 #include <string.h>
 
-static bool
-all_finite(double a, double b)
-{
-	return isfinite(a) && isfinite(b);
-}
-
-CaStatus
-moments_add(Moments *m, double v)
-{
-	int64_t		n;
-	double		d,
-				mean,
-				m2;
-
-	if (!isfinite(v))
-		return CA_NOT_FINITE;
-	if (!ca_add_i64(m->n, 1, &n))
-		return CA_OVERFLOW;
-	d = v - m->mean;
-	mean = m->mean + d / (double) n;
-	m2 = m->m2 + d * (v - mean);
-	if (!all_finite(mean, m2))
-		return CA_OVERFLOW;
-	m->n = n;
-	m->mean = mean;
-	m->m2 = m2;
-	return CA_OK;
-}
+#define all_finite(a, b) ca_all_finite(a, b)
 
 CaStatus
 moments_remove(Moments *m, double v)
@@ -171,31 +144,6 @@ moments_variance(const Moments *m)
 	if (m->n < 2)
 		return NAN;
 	return m->m2 / (double) (m->n - 1);
-}
-
-CaStatus
-comoments_add(CoMoments *m, double y, double x)
-{
-	CoMoments	r;
-	double		dy,
-				dx;
-
-	if (!all_finite(y, x))
-		return CA_NOT_FINITE;
-	if (!ca_add_i64(m->n, 1, &r.n))
-		return CA_OVERFLOW;
-	dy = y - m->mean_y;
-	dx = x - m->mean_x;
-	r.mean_y = m->mean_y + dy / (double) r.n;
-	r.mean_x = m->mean_x + dx / (double) r.n;
-	r.m2_y = m->m2_y + dy * (y - r.mean_y);
-	r.m2_x = m->m2_x + dx * (x - r.mean_x);
-	r.c_xy = m->c_xy + dx * (y - r.mean_y);
-	if (!all_finite(r.mean_y, r.mean_x) || !all_finite(r.m2_y, r.m2_x) ||
-		!isfinite(r.c_xy))
-		return CA_OVERFLOW;
-	*m = r;
-	return CA_OK;
 }
 
 CaStatus
