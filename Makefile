@@ -104,6 +104,7 @@ build/unit/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h test/unit/*.h)
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(ICU_LIBS) -lm
 
 tap:
+	rm -rf build/tap
 	$(if $(wildcard test/t/*.pl),$(call TESTER_DIR,build/tap))
 	$(if $(wildcard test/t/*.pl),cd build/tap && $(AS_TESTER) env PATH="$(STAGE_BIN):$$PATH" \
 		PG_REGRESS=$(PG_REGRESS_BIN) TESTDIR=$(CURDIR)/build/tap top_srcdir=$(CURDIR) \

@@ -1,16 +1,49 @@
 /*
  * module.c
- *		Module entry point of cohort_analyzer.
+ *		Module entry point of cohort_analyzer: settings, and the rollout
+ *		launcher when loaded through shared_preload_libraries.
  */
 #include "postgres.h"
 
+/* server headers and fmgr callbacks leave parameters unused */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+
+#include <limits.h>
+
 #include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/guc.h"
+
+#include "rollout.h"
 
 PG_MODULE_MAGIC;
+
+int			ca_rollout_naptime = 1000;
+bool		ca_rollout_enabled = true;
 
 void		_PG_init(void);
 
 void
 _PG_init(void)
 {
+	DefineCustomIntVariable("cohort_analyzer.naptime",
+							"Time between two rounds of rollout checkpoint decisions.",
+							"Each database's worker calls rollout_tick(now()) this often.",
+							&ca_rollout_naptime,
+							1000, 10, 24 * 60 * 60 * 1000,
+							PGC_SIGHUP,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+	DefineCustomBoolVariable("cohort_analyzer.enabled",
+							 "Runs the background workers that decide rollout checkpoints.",
+							 NULL,
+							 &ca_rollout_enabled,
+							 true,
+							 PGC_SIGHUP,
+							 0,
+							 NULL, NULL, NULL);
+
+	/* pg_upgrade must not see decisions made while it copies the catalogs */
+	if (process_shared_preload_libraries_in_progress && !IsBinaryUpgrade)
+		ca_rollout_register_launcher();
 }
