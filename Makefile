@@ -24,7 +24,10 @@ DATA        = $(wildcard sql/$(EXTENSION)--*--*.sql)
 ICU_CFLAGS := $(shell pkg-config --cflags icu-i18n icu-uc 2>/dev/null)
 ICU_LIBS   := $(shell pkg-config --libs icu-i18n icu-uc 2>/dev/null || echo -licui18n -licuuc)
 
-PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/core $(ICU_CFLAGS)
+# The server headers are included as system headers: some of their inline
+# functions leave parameters unused, which -Wextra would report in every file.
+PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/core $(ICU_CFLAGS) \
+			  -isystem $(shell $(PG_CONFIG) --includedir-server 2>/dev/null)
 PG_CFLAGS   = -Wall -Wextra
 SHLIB_LINK  = $(ICU_LIBS) -lm
 

@@ -397,7 +397,6 @@ cohort_eq(PG_FUNCTION_ARGS)
 
 /* Accessors: NULL where the quantity is undefined, never NaN. */
 
-
 PG_FUNCTION_INFO_V1(cohort_units);
 Datum
 cohort_units(PG_FUNCTION_ARGS)

@@ -5,9 +5,6 @@
  */
 #include "postgres.h"
 
-/* server headers and fmgr callbacks leave parameters unused */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-
 #include <limits.h>
 
 #include "fmgr.h"

@@ -8,9 +8,6 @@
  */
 #include "postgres.h"
 
-/* server headers and fmgr callbacks leave parameters unused */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"

@@ -13,9 +13,6 @@
  */
 #include "postgres.h"
 
-/* server headers and fmgr callbacks leave parameters unused */
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-
 #include "access/genam.h"
 #include "access/heapam.h"
 #include "access/htup_details.h"
@@ -243,7 +240,7 @@ launcher_scan(HTAB *workers, MemoryContext cxt)
 }
 
 void
-ca_rollout_launcher_main(Datum main_arg)
+ca_rollout_launcher_main(Datum main_arg pg_attribute_unused())
 {
 	HASHCTL		ctl;
 	HTAB	   *workers;

@@ -7,15 +7,15 @@
 
 #include <math.h>
 
+#include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 
 #include "ca_util.h"
 #include "sketch_type.h"
 #include "stats_args.h"
-#include "ca_funcapi.h"
-
 
 static void
 check_q(double q)

@@ -6,9 +6,10 @@
 
 #include <math.h>
 
+#include "access/htup_details.h"
 #include "ca_util.h"
+#include "funcapi.h"
 #include "stats_args.h"
-#include "ca_funcapi.h"
 
 static const char *const metric_names[] = {
 	"completion", "churn", "value", "value_cuped", NULL

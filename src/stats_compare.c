@@ -6,12 +6,13 @@
 
 #include <math.h>
 
+#include "access/htup_details.h"
+#include "funcapi.h"
 #include "utils/builtins.h"
 
 #include "ca_util.h"
 #include "cohort_type.h"
 #include "stats_args.h"
-#include "ca_funcapi.h"
 
 /* Fields of the cohort_comparison composite, in order. */
 enum

@@ -4,12 +4,13 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
+#include "funcapi.h"
 #include "utils/builtins.h"
 
 #include "ca_util.h"
 #include "cohort_type.h"
 #include "stats_args.h"
-#include "ca_funcapi.h"
 
 static const char *const rate_method_names[] = {
 	"wilson", "clopper_pearson", "agresti_coull", "jeffreys", NULL

@@ -7,9 +7,10 @@
 
 #include <math.h>
 
+#include "access/htup_details.h"
+#include "funcapi.h"
 #include "utils/float.h"
 
-#include "ca_funcapi.h"
 #include "survival_type.h"
 
 #define CURVE_COLUMNS 8
