@@ -3,6 +3,8 @@
 #   bench_start [extra postgresql.conf lines...]
 #   bench_ms SETTINGS SQL     median wall time in ms over $BENCH_RUNS runs
 #                             (after one warm-up run), as measured by psql
+#   bench_run_ms SETTINGS SQL one timed run
+#   bench_median              median of the numbers on standard input
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 BENCH_RUNS=${BENCH_RUNS:-5}
@@ -23,15 +25,25 @@ bench_sql() {
     cluster_psql -q -d "$BENCH_DB" "$@"
 }
 
+# one timed run: psql's wall time in ms
+bench_run_ms() {
+    cluster_psql -q -d "$BENCH_DB" -o /dev/null -c "$1" -c '\timing on' -c "$2" \
+        | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1
+}
+
+# median of the numbers on standard input (separated by spaces or lines)
+bench_median() {
+    tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'
+}
+
 bench_ms() {
-    local settings=$1 sql=$2 i times=()
+    local settings=$1 sql=$2 i times=""
     for i in $(seq 0 "$BENCH_RUNS"); do
         local t
-        t=$(cluster_psql -q -d "$BENCH_DB" -o /dev/null -c "$settings" -c '\timing on' -c "$sql" \
-            | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1)
-        [ "$i" -gt 0 ] && times+=("$t")
+        t=$(bench_run_ms "$settings" "$sql")
+        [ "$i" -gt 0 ] && times+="$t "
     done
-    printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'
+    echo "$times" | bench_median
 }
 
 # ratio A B: A / B to two decimals

@@ -36,24 +36,14 @@ ORDER=(scan sketch tdigest percentile_cont)
 SERIAL="SET max_parallel_workers_per_gather = 0"
 PARALLEL="SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET min_parallel_table_scan_size = 0"
 
-# one timed run, as bench_ms times it (psql's wall time)
-run_ms() {
-    cluster_psql -q -d "$BENCH_DB" -o /dev/null -c "$1" -c '\timing on' -c "$2" \
-        | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1
-}
-
-median() {
-    tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'
-}
-
 # The methods take turns within each round, so that load from other work on
 # the machine falls on all of them alike; the first round warms up.
 declare -A S=() P=()
 for round in $(seq 0 "$BENCH_RUNS"); do
     for k in "${ORDER[@]}"; do
         sql="SELECT region, ${Q[$k]} FROM requests GROUP BY region"
-        s=$(run_ms "$SERIAL" "$sql")
-        p=$(run_ms "$PARALLEL" "$sql")
+        s=$(bench_run_ms "$SERIAL" "$sql")
+        p=$(bench_run_ms "$PARALLEL" "$sql")
         if [ "$round" -gt 0 ]; then
             S[$k]+="$s "
             P[$k]+="$p "
@@ -61,8 +51,8 @@ for round in $(seq 0 "$BENCH_RUNS"); do
     done
 done
 for k in "${ORDER[@]}"; do
-    S[$k]=$(echo "${S[$k]}" | median)
-    P[$k]=$(echo "${P[$k]}" | median)
+    S[$k]=$(echo "${S[$k]}" | bench_median)
+    P[$k]=$(echo "${P[$k]}" | bench_median)
 done
 
 echo
