@@ -69,6 +69,8 @@ COMMENT ON FUNCTION @extschema@.retention_to_jsonb(@extschema@.retention) IS
     'The retention as a jsonb object with its counts and the rates of units active per period';
 CREATE CAST (@extschema@.retention AS jsonb)
     WITH FUNCTION @extschema@.retention_to_jsonb(@extschema@.retention);
+COMMENT ON CAST (@extschema@.retention AS jsonb) IS
+    'The retention value as a jsonb object (see retention_to_jsonb)';
 
 -- accessors
 CREATE FUNCTION @extschema@.units(@extschema@.retention) RETURNS bigint
