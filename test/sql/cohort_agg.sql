@@ -83,11 +83,14 @@ EXPLAIN (COSTS OFF) SELECT cohort_agg(completed, churned, revenue) FROM units_t;
 EXPLAIN (COSTS OFF) SELECT variant, rollup(c) FROM daily GROUP BY variant;
 CREATE TEMP TABLE got_parallel AS
 SELECT variant, cohort_agg(completed, churned, revenue, pre) AS c FROM units_t GROUP BY variant;
+-- How rows split between workers varies from run to run, and the serial
+-- mean itself is only within about 1e-14 of the exact one: the parallel
+-- mean is held to the bound of the exact check above.
 SELECT p.variant,
        units(p.c) = units(g.c) AND completions(p.c) = completions(g.c)
          AND completion_known(p.c) = completion_known(g.c) AND churns(p.c) = churns(g.c)
          AND value_count(p.c) = value_count(g.c) AS counts_equal,
-       abs(value_mean(p.c) - value_mean(g.c)) / value_mean(g.c) < 1e-14 AS mean_equal,
+       abs(value_mean(p.c) - value_mean(g.c)) / value_mean(g.c) < 1e-12 AS mean_equal,
        abs(value_variance(p.c) - value_variance(g.c)) / value_variance(g.c) < 1e-10 AS var_equal
 FROM got_parallel p JOIN got g USING (variant) ORDER BY 1;
 RESET parallel_setup_cost;
