@@ -22,3 +22,10 @@ SELECT '(version=1, units=1, completed=0/0, churned=0/0, value_n=1, value_mean=1
 SELECT '(version=1, units=1, completed=0/0, churned=0/0, value_n=1, value_mean=1e400, value_m2=0, paired_n=0, paired_value_mean=0, paired_covariate_mean=0, paired_value_m2=0, paired_covariate_m2=0, paired_comoment=0)'::cohort;
 \set VERBOSITY default
 SELECT '(version=1, units=1, completed=0/0, churned=0/0, value_n=1, value_mean=-1e-400, value_m2=0, paired_n=0, paired_value_mean=0, paired_covariate_mean=0, paired_value_m2=0, paired_covariate_m2=0, paired_comoment=0)'::cohort;
+
+-- a sum of finite values past the double range is an error, as in sum(float8)
+SELECT value_mean(c), value_sum(c)
+FROM (SELECT cohort_agg(true, false, v) AS c
+      FROM (VALUES (1e308::float8), (1e308)) t(v)) s;
+SELECT value_sum(cohort_agg(true, false, v)) = 2e307 AS sum_ok
+FROM (VALUES (1e307::float8), (1e307)) t(v);
