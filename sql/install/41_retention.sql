@@ -100,10 +100,12 @@ RETURNS TABLE (period integer, units bigint, eligible bigint, active bigint, rat
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT (t.k - 1)::integer, @extschema@.units(r), t.e, t.a,
-           CASE WHEN t.e > 0 THEN t.a::double precision / t.e END
+    -- the rates come from retention_rates, which accepts only 'on' and
+    -- 'on_or_after' as mode
+    SELECT (t.k - 1)::integer, @extschema@.units(r), t.e, t.a, t.rate
     FROM unnest(@extschema@.retention_counts(r, 'eligible'),
-                @extschema@.retention_counts(r, mode)) WITH ORDINALITY AS t(e, a, k)
+                @extschema@.retention_counts(r, mode),
+                @extschema@.retention_rates(r, mode)) WITH ORDINALITY AS t(e, a, rate, k)
 $$;
 COMMENT ON FUNCTION @extschema@.retention_table(@extschema@.retention, text) IS
     'One row per period of a retention value: cohort size, eligible and active units and their rate; joined laterally to stored values it gives the cohort x period matrix';
