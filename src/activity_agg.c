@@ -199,6 +199,9 @@ ca_activity_agg_deserialize(PG_FUNCTION_ARGS)
 	ca_agg_context(fcinfo, "activity_agg_deserialize");
 	b = PG_GETARG_BYTEA_PP(0);
 	problem = activity_decode((const uint8 *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), &a);
+	/* the state keeps the locale in a fixed buffer */
+	if (problem == NULL && a.locale_len >= CA_LOCALE_CAPACITY)
+		problem = "locale too long";
 	if (problem != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),

@@ -78,7 +78,10 @@ ca_parse_double(const char **p, double *result)
 
 	errno = 0;
 	v = strtod(*p, &end);
-	if (end == *p || !isfinite(v) || (errno == ERANGE && v != 0.0))
+	if (end == *p || !isfinite(v))
+		return false;
+	/* like float8in: subnormals are fine, underflow to zero is not */
+	if (errno == ERANGE && v == 0.0)
 		return false;
 	*p = end;
 	*result = v;

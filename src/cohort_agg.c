@@ -151,6 +151,7 @@ cohort_agg_deserialize(PG_FUNCTION_ARGS)
 {
 	bytea	   *b;
 	CohortStats *s;
+	const char *problem;
 
 	ca_agg_context(fcinfo, "cohort_agg_deserialize");
 	b = PG_GETARG_BYTEA_PP(0);
@@ -161,6 +162,11 @@ cohort_agg_deserialize(PG_FUNCTION_ARGS)
 						(size_t) VARSIZE_ANY_EXHDR(b))));
 	s = palloc(sizeof(CohortStats));
 	memcpy(s, VARDATA_ANY(b), sizeof(CohortStats));
+	/* checked like any other binary input before it is merged */
+	if ((problem = cohort_stats_problem(s)) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid serialized cohort state: %s", problem)));
 	PG_RETURN_POINTER(s);
 }
 

@@ -458,10 +458,17 @@ Datum
 cohort_value_sum(PG_FUNCTION_ARGS)
 {
 	const Moments *m = &PG_GETARG_COHORT(0)->stats.value;
+	double		sum;
 
 	if (m->n == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(m->mean * (double) m->n);
+	sum = m->mean * (double) m->n;
+	/* as sum(float8) does, rather than returning infinity */
+	if (!isfinite(sum))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("value_sum of the cohort is out of range for type double precision")));
+	PG_RETURN_FLOAT8(sum);
 }
 
 PG_FUNCTION_INFO_V1(cohort_value_mean);

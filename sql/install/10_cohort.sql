@@ -37,6 +37,8 @@ COMMENT ON FUNCTION @extschema@.cohort_to_jsonb(@extschema@.cohort) IS
     'The cohort as a jsonb object with counts, rates and moments';
 CREATE CAST (@extschema@.cohort AS jsonb)
     WITH FUNCTION @extschema@.cohort_to_jsonb(@extschema@.cohort);
+COMMENT ON CAST (@extschema@.cohort AS jsonb) IS
+    'The cohort as a jsonb object (see cohort_to_jsonb)';
 
 -- construction from warehouse counts
 CREATE FUNCTION @extschema@.cohort_from_counts(

@@ -36,6 +36,8 @@ COMMENT ON FUNCTION @extschema@.quantile_sketch_to_jsonb(@extschema@.quantile_sk
     'The sketch as a jsonb object: counts, min, max, sum, mean, common percentiles and buckets';
 CREATE CAST (@extschema@.quantile_sketch AS jsonb)
     WITH FUNCTION @extschema@.quantile_sketch_to_jsonb(@extschema@.quantile_sketch);
+COMMENT ON CAST (@extschema@.quantile_sketch AS jsonb) IS
+    'The sketch as a jsonb object (see quantile_sketch_to_jsonb)';
 
 -- merging and equality
 CREATE FUNCTION @extschema@.quantile_sketch_plus(@extschema@.quantile_sketch, @extschema@.quantile_sketch)

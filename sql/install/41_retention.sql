@@ -69,6 +69,8 @@ COMMENT ON FUNCTION @extschema@.retention_to_jsonb(@extschema@.retention) IS
     'The retention as a jsonb object with its counts and the rates of units active per period';
 CREATE CAST (@extschema@.retention AS jsonb)
     WITH FUNCTION @extschema@.retention_to_jsonb(@extschema@.retention);
+COMMENT ON CAST (@extschema@.retention AS jsonb) IS
+    'The retention value as a jsonb object (see retention_to_jsonb)';
 
 -- accessors
 CREATE FUNCTION @extschema@.units(@extschema@.retention) RETURNS bigint
@@ -98,10 +100,12 @@ RETURNS TABLE (period integer, units bigint, eligible bigint, active bigint, rat
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT (t.k - 1)::integer, @extschema@.units(r), t.e, t.a,
-           CASE WHEN t.e > 0 THEN t.a::double precision / t.e END
+    -- the rates come from retention_rates, which accepts only 'on' and
+    -- 'on_or_after' as mode
+    SELECT (t.k - 1)::integer, @extschema@.units(r), t.e, t.a, t.rate
     FROM unnest(@extschema@.retention_counts(r, 'eligible'),
-                @extschema@.retention_counts(r, mode)) WITH ORDINALITY AS t(e, a, k)
+                @extschema@.retention_counts(r, mode),
+                @extschema@.retention_rates(r, mode)) WITH ORDINALITY AS t(e, a, rate, k)
 $$;
 COMMENT ON FUNCTION @extschema@.retention_table(@extschema@.retention, text) IS
     'One row per period of a retention value: cohort size, eligible and active units and their rate; joined laterally to stored values it gives the cohort x period matrix';

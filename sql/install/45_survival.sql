@@ -37,6 +37,8 @@ COMMENT ON FUNCTION @extschema@.survival_to_jsonb(@extschema@.survival) IS
     'The survival value as a jsonb object with totals and one entry per distinct time';
 CREATE CAST (@extschema@.survival AS jsonb)
     WITH FUNCTION @extschema@.survival_to_jsonb(@extschema@.survival);
+COMMENT ON CAST (@extschema@.survival AS jsonb) IS
+    'The survival value as a jsonb object (see survival_to_jsonb)';
 
 -- merging and equality
 CREATE FUNCTION @extschema@.survival_plus(@extschema@.survival, @extschema@.survival)

@@ -122,7 +122,11 @@ extern const char *ddsketch_load_store(DDSketch *s, DDStore *st, int32_t lo,
  */
 extern const char *ddsketch_problem(const DDSketch *s);
 
-/* Binary form (ddsketch_codec.c): version byte first, then the fields. */
+/*
+ * Binary form (ddsketch_codec.c): version byte first, then the fields.
+ * ddsketch_decode returns NULL or a description of the problem; either way
+ * the sketch may be passed to ddsketch_free.
+ */
 extern size_t ddsketch_encoded_bound(const DDSketch *s);
 extern size_t ddsketch_encode(const DDSketch *s, uint8_t *buf);
 extern const char *ddsketch_decode(DDSketch *s, const uint8_t *buf, size_t len,

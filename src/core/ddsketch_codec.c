@@ -241,6 +241,10 @@ ddsketch_decode(DDSketch *s, const uint8_t *buf, size_t len,
 	const char *problem;
 	uint64_t	i;
 
+	/* no stores yet: ddsketch_free is safe after any failure */
+	memset(s, 0, sizeof(*s));
+	s->alloc = alloc;
+	s->alloc_ctx = ctx;
 	if (!get_byte(&r, &version))
 		return "no data";
 	if (version != DDSKETCH_FORMAT_VERSION)

@@ -140,8 +140,12 @@ estimates(const Arm *c, const Arm *t, StatComparison *out, double *se_diff,
 	out->relative_lift = (mc != 0.0) ? out->difference / fabs(mc) : NAN;
 	*se_diff = usable_se(sqrt(t->var / t->n + c->var / c->n));
 	if (mc != 0.0)
-		*se_rel = usable_se(sqrt(t->var / (t->n * mc * mc) +
-								 c->var * mt * mt / (c->n * mc * mc * mc * mc)));
+	{
+		/* the same, with mt / mc formed first: powers of mc overflow */
+		double		r = mt / mc;
+
+		*se_rel = usable_se(sqrt(t->var / t->n + c->var / c->n * r * r) / fabs(mc));
+	}
 	else
 		*se_rel = NAN;
 }
@@ -223,12 +227,17 @@ stat_compare(const CohortStats *control, const CohortStats *treatment,
 	}
 	else
 	{
-		/* Welch-Satterthwaite degrees of freedom */
+		/*
+		 * Welch-Satterthwaite degrees of freedom, from the shares of the two
+		 * variances of the means: their squares would overflow or underflow
+		 * for values far from 1.
+		 */
 		double		vc = c.var / c.n,
-					vt = t.var / t.n;
+					vt = t.var / t.n,
+					wc = vc / (vc + vt),
+					wt = vt / (vc + vt);
 
-		df = (vc + vt) * (vc + vt) /
-			(vc * vc / (c.n - 1.0) + vt * vt / (t.n - 1.0));
+		df = 1.0 / (wc * wc / (c.n - 1.0) + wt * wt / (t.n - 1.0));
 		if (isnan(se_diff))
 			df = NAN;
 		out->df = df;

@@ -184,8 +184,11 @@ parse_time(TextParser *tp, double *v)
 	if (!(*tp->p == '-' || *tp->p == '+' || *tp->p == '.' ||
 		  (*tp->p >= '0' && *tp->p <= '9')))
 		return false;
+	errno = 0;
 	*v = strtod(tp->p, &end);
-	if (end == tp->p || !isfinite(*v))
+	if (end == tp->p || !isfinite(*v) ||
+		(errno == ERANGE && *v == 0.0) ||	/* underflow; subnormals are fine */
+		memchr(tp->p, 'x', end - tp->p) || memchr(tp->p, 'X', end - tp->p))
 		return false;
 	tp->p = end;
 	return true;

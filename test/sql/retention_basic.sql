@@ -39,6 +39,10 @@ SELECT retention_counts(retention_agg(a, '-infinity'), 'eligible') AS none,
        retention_counts(retention_agg(a, 'infinity'), 'eligible') AS all_ FROM acts;
 SELECT * FROM retention_table((SELECT retention_agg(a) FROM acts));
 SELECT * FROM retention_table((SELECT retention_agg(a) FROM acts), 'on_or_after');
+-- 'eligible' is a count, not a rate: rejected as by retention_rates
+\set VERBOSITY sqlstate
+SELECT * FROM retention_table((SELECT retention_agg(a) FROM acts), 'eligible');
+\set VERBOSITY default
 SELECT jsonb_pretty(retention_agg(a, '2026-11-20')::jsonb) FROM acts;
 
 -- a generated data set: 1500 units over 10 weekly cohorts, with bursts of

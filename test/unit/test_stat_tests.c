@@ -40,6 +40,52 @@ test_z_test(void)
 	CHECK(isnan(r.difference) && isnan(r.p_value) && isnan(r.difference_low));
 }
 
+/* value arm with n units, the given mean and sum of squared deviations */
+static CohortStats
+values(int64_t n, double mean, double m2, double scale)
+{
+	CohortStats s;
+	double		sum = mean * (double) n;
+
+	cohort_stats_init(&s);
+	cohort_stats_from_counts(&s, n, 0, 0, true, sum * scale,
+							 (m2 + sum * sum / (double) n) * scale * scale);
+	return s;
+}
+
+/*
+ * A Welch test does not depend on the unit of the values: the degrees of
+ * freedom, p-value and relative-lift interval stay the same when every value
+ * is scaled by 1e140 or 1e-140, where squares of the variances of the means
+ * overflow or underflow.
+ */
+static void
+test_welch_scale(void)
+{
+	static const double scales[] = {1e140, 1e-140};
+	CohortStats c = values(10, 1.0, 9.0, 1.0),
+				t = values(12, 2.0, 22.0, 1.0);
+	StatComparison ref,
+				r;
+	int			i;
+
+	CHECK(stat_compare(&c, &t, STAT_VALUE, 0.05, STAT_TWO_SIDED, &ref) == CA_OK);
+	/* hand computation: (0.1 + 1/6)^2 / (0.1^2 / 9 + (1/6)^2 / 11) */
+	CHECK_REL(ref.df, 0.071111111111111111 / (0.01 / 9.0 + 1.0 / 396.0), 1e-12);
+	for (i = 0; i < 2; i++)
+	{
+		c = values(10, 1.0, 9.0, scales[i]);
+		t = values(12, 2.0, 22.0, scales[i]);
+		CHECK(stat_compare(&c, &t, STAT_VALUE, 0.05, STAT_TWO_SIDED, &r) == CA_OK);
+		CHECK_REL(r.df, ref.df, 1e-12);
+		CHECK_REL(r.statistic, ref.statistic, 1e-12);
+		CHECK_REL(r.p_value, ref.p_value, 1e-12);
+		CHECK_REL(r.relative_lift_low, ref.relative_lift_low, 1e-12);
+		CHECK_REL(r.relative_lift_high, ref.relative_lift_high, 1e-12);
+		CHECK_REL(r.difference_low, ref.difference_low * scales[i], 1e-12);
+	}
+}
+
 static void
 test_sequential(void)
 {
@@ -128,6 +174,7 @@ int
 main(void)
 {
 	test_z_test();
+	test_welch_scale();
 	test_sequential();
 	test_chance_to_beat();
 	test_srm_and_adjust();

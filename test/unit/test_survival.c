@@ -342,6 +342,8 @@ test_text(void)
 		"(version=1, observations=1, events=1, points=[nan:1/0])",
 		"(version=1, observations=1, events=1, points=[inf:1/0])",
 		"(version=1, observations=1, events=1, points=[1e999:1/0])",
+		"(version=1, observations=1, events=1, points=[1e-400:1/0])",
+		"(version=1, observations=1, events=1, points=[0x10:1/0])",
 		"(version=1, observations=0, events=0, points=[1:0/0])",
 		"(version=1, observations=0, events=-1, points=[1:-1/1])",
 		"(version=1, observations=1, events=1, points=[1:1.5/0])",
@@ -360,6 +362,11 @@ test_text(void)
 	CHECK(surv_text_parse(" ( version = 1 ,points=[ ] , events=0,observations=0 ) ",
 						  &mem, &pts, &n, &why));
 	CHECK(n == 0 && pts == NULL);
+	/* subnormal times read back exactly */
+	CHECK(surv_text_parse("(version=1, observations=1, events=1, points=[5e-324:1/0])",
+						  &mem, &pts, &n, &why));
+	CHECK(n == 1 && pts[0].time == 5e-324);
+	t_release(&t, pts);
 	for (i = 0; bad[i] != NULL; i++)
 	{
 		bool		ok = surv_text_parse(bad[i], &mem, &pts, &n, &why);
