@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/deps.sh
+. scripts/tester.sh
+run_from_readable_copy "$0" "$@"
 make -s -j2 >/dev/null
 make -s stage >/dev/null
 . scripts/pgcluster.sh

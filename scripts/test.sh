@@ -7,6 +7,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/deps.sh || exit 1
+. scripts/tester.sh
+run_from_readable_copy "$0" "$@"
 echo "== build"
 make -s -j2 COPT=-Werror >/dev/null || { echo "build failed"; exit 1; }
 make -s stage >/dev/null || { echo "staging failed"; exit 1; }
