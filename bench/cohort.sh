@@ -30,34 +30,15 @@ ORDER=(scan avg handwritten cohort_agg)
 SERIAL="SET max_parallel_workers_per_gather = 0"
 PARALLEL="SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET min_parallel_table_scan_size = 0"
 
-# The queries take turns within each round, so that load from other work on
-# the machine falls on all of them alike; the first round warms up.
 declare -A S=() P=()
-for grouping in ungrouped grouped; do
-    for round in $(seq 0 "$BENCH_RUNS"); do
-        for k in "${ORDER[@]}"; do
-            if [ $grouping = ungrouped ]; then
-                sql="SELECT ${Q[$k]} FROM learners"
-            else
-                sql="SELECT variant, ${Q[$k]} FROM learners GROUP BY variant"
-            fi
-            s=$(bench_run_ms "$SERIAL" "$sql")
-            p=$(bench_run_ms "$PARALLEL" "$sql")
-            if [ "$round" -gt 0 ]; then
-                S[$grouping.$k]+="$s "
-                P[$grouping.$k]+="$p "
-            fi
-        done
-    done
-done
-
 echo
 echo "rows: $ROWS, median of $BENCH_RUNS rounds, jit off, $(nproc) cores"
 for grouping in ungrouped grouped; do
-    for k in "${ORDER[@]}"; do
-        S[$k]=$(echo "${S[$grouping.$k]}" | bench_median)
-        P[$k]=$(echo "${P[$grouping.$k]}" | bench_median)
-    done
+    if [ $grouping = ungrouped ]; then
+        bench_turns "SELECT %s FROM learners"
+    else
+        bench_turns "SELECT variant, %s FROM learners GROUP BY variant"
+    fi
     echo
     [ $grouping = ungrouped ] && echo "### ungrouped" || echo "### grouped by variant"
     echo

@@ -5,6 +5,7 @@
 #                             (after one warm-up run), as measured by psql
 #   bench_run_ms SETTINGS SQL one timed run
 #   bench_median              median of the numbers on standard input
+#   bench_turns TEMPLATE      the queries of Q in ORDER, taking turns
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 BENCH_RUNS=${BENCH_RUNS:-5}
@@ -44,6 +45,31 @@ bench_ms() {
         [ "$i" -gt 0 ] && times+="$t "
     done
     echo "$times" | bench_median
+}
+
+# bench_turns TEMPLATE: times printf(TEMPLATE, Q[key]) for every key of ORDER,
+# under $SERIAL and under $PARALLEL.  The queries take turns within each
+# round, so that load from other work on the machine falls on all of them
+# alike; the first round warms up.  Sets S[key] and P[key] to the medians.
+bench_turns() {
+    local template=$1 round k sql
+    local -A serial=() parallel=()
+    for round in $(seq 0 "$BENCH_RUNS"); do
+        for k in "${ORDER[@]}"; do
+            printf -v sql "$template" "${Q[$k]}"
+            local s p
+            s=$(bench_run_ms "$SERIAL" "$sql")
+            p=$(bench_run_ms "$PARALLEL" "$sql")
+            if [ "$round" -gt 0 ]; then
+                serial[$k]+="$s "
+                parallel[$k]+="$p "
+            fi
+        done
+    done
+    for k in "${ORDER[@]}"; do
+        S[$k]=$(echo "${serial[$k]}" | bench_median)
+        P[$k]=$(echo "${parallel[$k]}" | bench_median)
+    done
 }
 
 # ratio A B: A / B to two decimals

@@ -36,24 +36,8 @@ ORDER=(scan sketch tdigest percentile_cont)
 SERIAL="SET max_parallel_workers_per_gather = 0"
 PARALLEL="SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET min_parallel_table_scan_size = 0"
 
-# The methods take turns within each round, so that load from other work on
-# the machine falls on all of them alike; the first round warms up.
 declare -A S=() P=()
-for round in $(seq 0 "$BENCH_RUNS"); do
-    for k in "${ORDER[@]}"; do
-        sql="SELECT region, ${Q[$k]} FROM requests GROUP BY region"
-        s=$(bench_run_ms "$SERIAL" "$sql")
-        p=$(bench_run_ms "$PARALLEL" "$sql")
-        if [ "$round" -gt 0 ]; then
-            S[$k]+="$s "
-            P[$k]+="$p "
-        fi
-    done
-done
-for k in "${ORDER[@]}"; do
-    S[$k]=$(echo "${S[$k]}" | bench_median)
-    P[$k]=$(echo "${P[$k]}" | bench_median)
-done
+bench_turns "SELECT region, %s FROM requests GROUP BY region"
 
 echo
 echo "rows: $ROWS in 4 groups, median of $BENCH_RUNS runs, jit off, $(nproc) cores"

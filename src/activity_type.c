@@ -211,10 +211,7 @@ ca_activity_in(PG_FUNCTION_ARGS)
 	}
 	a.bits = bits;
 	if ((problem = activity_problem(&a)) != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid activity value: %s", problem),
-				 errdetail("Input: \"%s\".", input)));
+		ca_value_error(input, "activity", problem);
 	activity_normalize(&a, fcinfo->flinfo, ERRCODE_INVALID_TEXT_REPRESENTATION);
 	PG_RETURN_DATUM(activity_make(&a));
 }

@@ -201,10 +201,7 @@ cohort_in(PG_FUNCTION_ARGS)
 						   "has an invalid value; counts are integers, "
 						   "outcomes are true/known, moments are finite numbers");
 	if ((problem = cohort_stats_problem(&s)) != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid cohort value: %s", problem),
-				 errdetail("Input: \"%s\".", input)));
+		ca_value_error(input, "cohort", problem);
 	PG_RETURN_COHORT(cohort_make(&s));
 }
 

@@ -34,6 +34,16 @@ ca_field_error(const char *input, const char *type_name, const char *field,
 }
 
 void
+ca_value_error(const char *input, const char *type_name, const char *problem)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid %s value: %s", type_name, problem),
+			 errdetail("Input: \"%s\".", input)));
+	pg_unreachable();
+}
+
+void
 ca_parse_fields(const char *input, const char *type_name,
 				const char *const *names, int nfields, char **values)
 {

@@ -23,6 +23,13 @@ extern void ca_field_error(const char *input, const char *type_name,
 						   const char *field, const char *what);
 
 /*
+ * Raises the 22P02 ERROR for a value that parses but cannot come from real
+ * data; problem says why.
+ */
+extern void ca_value_error(const char *input, const char *type_name,
+						   const char *problem) pg_attribute_noreturn();
+
+/*
  * Parses "{a,b,...}" of at most max integers into out; returns how many,
  * or -1 when the value is not such a list.
  */

@@ -190,10 +190,7 @@ ca_retention_in(PG_FUNCTION_ARGS)
 						   psprintf("is not a list of %d counts", r->periods));
 	}
 	if ((problem = retention_problem(r)) != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid retention value: %s", problem),
-				 errdetail("Input: \"%s\".", input)));
+		ca_value_error(input, "retention", problem);
 	PG_RETURN_DATUM(retention_make(r));
 }
 

@@ -295,10 +295,7 @@ quantile_sketch_in(PG_FUNCTION_ARGS)
 	if (!parse_whole_double(v[F_ALPHA], &alpha))
 		ca_field_error(input, "quantile_sketch", "relative_accuracy", "has an invalid value");
 	if (!ddsketch_valid_alpha(alpha))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid quantile_sketch value: relative_accuracy must lie in [0.000001, 1)"),
-				 errdetail("Input: \"%s\".", input)));
+		ca_value_error(input, "quantile_sketch", "relative_accuracy must lie in [0.000001, 1)");
 	ddsketch_init(&s, alpha, sketch_alloc, CurrentMemoryContext);
 	for (f = F_COUNT; f < F_NFIELDS; f++)
 	{
@@ -342,10 +339,7 @@ quantile_sketch_in(PG_FUNCTION_ARGS)
 		(problem = ddsketch_load_store(&s, &s.neg, (int32) neg.lo, neg.counts,
 									   neg.n, (collapsed & 2) != 0)) != NULL ||
 		(problem = ddsketch_problem(&s)) != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid quantile_sketch value: %s", problem),
-				 errdetail("Input: \"%s\".", input)));
+		ca_value_error(input, "quantile_sketch", problem);
 	PG_RETURN_BYTEA_P(sketch_make(&s));
 }
 
