@@ -105,6 +105,20 @@ ca_parse_int64(const char **p, int64 *result)
 	return true;
 }
 
+void
+ca_check_count(int64 value, const char *name, int64 max, const char *maxname)
+{
+	if (maxname == NULL && value < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not be negative, got " INT64_FORMAT, name, value)));
+	if (maxname != NULL && (value < 0 || value > max))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must lie between 0 and %s (" INT64_FORMAT "), got " INT64_FORMAT,
+						name, maxname, max, value)));
+}
+
 int
 ca_lookup_name(text *value, const char *const *names, const char *argname)
 {

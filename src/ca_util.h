@@ -48,6 +48,13 @@ extern bool ca_parse_double(const char **p, double *result);
 extern bool ca_parse_int64(const char **p, int64 *result);
 
 /*
+ * Raises a 22023 ERROR naming the argument unless 0 <= value, and, when
+ * maxname is given, value <= max (the argument called maxname).
+ */
+extern void ca_check_count(int64 value, const char *name, int64 max,
+						   const char *maxname);
+
+/*
  * Finds a text argument among names (NULL-terminated), case-insensitively.
  * An unknown name raises an ERROR that names the argument and lists the
  * accepted values.

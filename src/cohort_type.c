@@ -339,20 +339,9 @@ cohort_from_counts(PG_FUNCTION_ARGS)
 	units = PG_GETARG_INT64(0);
 	completions = PG_GETARG_INT64(1);
 	churns = PG_GETARG_INT64(2);
-	if (units < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("units must not be negative, got " INT64_FORMAT, units)));
-	if (completions < 0 || completions > units)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("completions must lie between 0 and units (" INT64_FORMAT "), got " INT64_FORMAT,
-						units, completions)));
-	if (churns < 0 || churns > units)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("churns must lie between 0 and units (" INT64_FORMAT "), got " INT64_FORMAT,
-						units, churns)));
+	ca_check_count(units, "units", 0, NULL);
+	ca_check_count(completions, "completions", units, "units");
+	ca_check_count(churns, "churns", units, "units");
 	if (has_sum != has_sum_sq)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -43,15 +43,8 @@ stats_rate_ci(PG_FUNCTION_ARGS)
 	int64		yes = PG_GETARG_INT64(0);
 	int64		n = PG_GETARG_INT64(1);
 
-	if (n < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("trials must not be negative, got " INT64_FORMAT, n)));
-	if (yes < 0 || yes > n)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("successes must lie between 0 and trials (" INT64_FORMAT "), got " INT64_FORMAT,
-						n, yes)));
+	ca_check_count(n, "trials", 0, NULL);
+	ca_check_count(yes, "successes", n, "trials");
 	return rate_interval_datum(fcinfo, yes, n, PG_GETARG_FLOAT8(2), PG_GETARG_TEXT_PP(3));
 }
 
