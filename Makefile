@@ -19,7 +19,10 @@ MODULE_big  = $(EXTENSION)
 OBJS        = $(CORE_SRCS:.c=.o) $(GLUE_SRCS:.c=.o)
 
 DATA_built  = $(EXTENSION)--$(EXTVERSION).sql
-DATA        = $(wildcard sql/$(EXTENSION)--*--*.sql)
+# Released versions are frozen under sql/ (cohort_analyzer--1.0.sql) with
+# hand-written upgrade scripts between them; the current version's full
+# script is assembled from sql/install/.
+DATA        = $(wildcard sql/$(EXTENSION)--*.sql)
 
 ICU_CFLAGS := $(shell pkg-config --cflags icu-i18n icu-uc 2>/dev/null)
 ICU_LIBS   := $(shell pkg-config --libs icu-i18n icu-uc 2>/dev/null || echo -licui18n -licuuc)
