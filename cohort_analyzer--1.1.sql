@@ -4,6 +4,56 @@
 
 \echo Use "CREATE EXTENSION cohort_analyzer" to load this file. \quit
 -- ---------------------------------------------------------------------------
+-- The extension's schema must be one that only trusted roles can write
+-- ---------------------------------------------------------------------------
+--
+-- Functions of this extension call each other schema-qualified; a role that
+-- may create objects in that schema could plant a better-matching overload
+-- and have it run as whoever calls (the rollout worker is a superuser).
+-- Checked at CREATE EXTENSION and at every ALTER EXTENSION UPDATE.
+
+CREATE FUNCTION @extschema@.cohort_analyzer_schema_check(schema_oid oid) RETURNS void
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        schema_name name;
+        untrusted text;
+    BEGIN
+        -- who may create in the schema: grantees of CREATE (the owner's
+        -- implicit right included), pg_database_owner standing for the owner
+        -- of the database
+        SELECT n.nspname,
+               pg_catalog.string_agg(DISTINCT CASE WHEN g.grantee = 0 THEN 'PUBLIC'
+                                                   ELSE pg_catalog.quote_ident(r.rolname) END, ', ')
+                   FILTER (WHERE g.grantee = 0 OR NOT COALESCE(r.rolsuper, false))
+          INTO schema_name, untrusted
+          FROM pg_catalog.pg_namespace n
+          CROSS JOIN LATERAL pg_catalog.aclexplode(
+              COALESCE(n.nspacl, pg_catalog.acldefault('n', n.nspowner))) AS a
+          CROSS JOIN LATERAL (SELECT CASE WHEN a.grantee = 'pg_database_owner'::pg_catalog.regrole
+                                          THEN (SELECT d.datdba FROM pg_catalog.pg_database d
+                                                WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())
+                                          ELSE a.grantee END AS grantee) AS g
+          LEFT JOIN pg_catalog.pg_roles r ON r.oid = g.grantee
+         WHERE n.oid = schema_oid AND a.privilege_type = 'CREATE'
+         GROUP BY n.nspname;
+        IF untrusted IS NOT NULL THEN
+            RAISE EXCEPTION 'cohort_analyzer cannot be installed in schema %: % may create objects there',
+                            pg_catalog.quote_ident(schema_name), untrusted
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = 'A role that can create objects in the extension''s schema could make the extension''s own calls run its code.',
+                      HINT = 'Install it in a schema where only superusers can create objects, e.g. CREATE SCHEMA cohort_analyzer; CREATE EXTENSION cohort_analyzer SCHEMA cohort_analyzer;';
+        END IF;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.cohort_analyzer_schema_check(oid) IS
+    'Raises an error when roles other than superusers may create objects in the given schema (checked for the extension''s own schema at install and update)';
+REVOKE ALL ON FUNCTION @extschema@.cohort_analyzer_schema_check(oid) FROM PUBLIC;
+
+SELECT @extschema@.cohort_analyzer_schema_check(n.oid)
+  FROM pg_catalog.pg_namespace n WHERE n.nspname OPERATOR(pg_catalog.=) pg_catalog.current_schema();
+-- ---------------------------------------------------------------------------
 -- The cohort summary type
 -- ---------------------------------------------------------------------------
 
@@ -868,8 +918,9 @@ COMMENT ON AGGREGATE @extschema@.rollup(@extschema@.survival) IS
 -- Rollouts: phases, checkpoint thresholds, automatic advance and rollback
 -- ---------------------------------------------------------------------------
 --
--- Policy lives here; src/rollout_*.c only runs a measurement as the
--- rollout's owner and hosts the background workers that call rollout_tick.
+-- Policy lives in SQL (60-64); src/rollout_*.c only runs a measurement as
+-- the rollout's owner, passes the acting role to the functions that change
+-- rollouts, and hosts the background workers.
 
 CREATE TABLE @extschema@.rollouts (
     id bigserial PRIMARY KEY,
@@ -887,7 +938,10 @@ CREATE TABLE @extschema@.rollouts (
     treatment_share double precision NOT NULL DEFAULT 0,
     created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
     last_error text,
-    last_error_at timestamptz
+    last_error_at timestamptz,
+    owner_id regrole NOT NULL,
+    failures integer NOT NULL DEFAULT 0,
+    retry_at timestamptz
 );
 CREATE INDEX rollouts_due_idx ON @extschema@.rollouts (next_checkpoint_at)
     WHERE state = 'running';
@@ -895,10 +949,14 @@ CREATE INDEX rollouts_due_idx ON @extschema@.rollouts (next_checkpoint_at)
 COMMENT ON TABLE @extschema@.rollouts IS
     'Phased rollouts: source relation, plan, owner and current state (written only through the rollout_* functions)';
 COMMENT ON COLUMN @extschema@.rollouts.source IS 'Quoted, schema-qualified name of the request relation';
+COMMENT ON COLUMN @extschema@.rollouts.owner IS 'Name of the owner role when the rollout was created (owner_id is the owner)';
+COMMENT ON COLUMN @extschema@.rollouts.owner_id IS 'The owner role: the rollout''s source is measured with its rights; a rollout whose owner was dropped is held';
 COMMENT ON COLUMN @extschema@.rollouts.phase_no IS 'Index of the current phase in plan->''phases'' (from 0)';
 COMMENT ON COLUMN @extschema@.rollouts.phase_run IS 'Counts phase starts; a resumed phase gets a new run';
 COMMENT ON COLUMN @extschema@.rollouts.checkpoint_no IS 'Index of the next checkpoint of the current phase (from 0)';
 COMMENT ON COLUMN @extschema@.rollouts.last_error IS 'Why the last evaluation failed; NULL once one succeeds';
+COMMENT ON COLUMN @extschema@.rollouts.failures IS 'Evaluations that failed in a row; the worker retries with backoff';
+COMMENT ON COLUMN @extschema@.rollouts.retry_at IS 'Earliest time the worker evaluates a failing rollout again';
 
 CREATE TABLE @extschema@.rollout_decisions (
     id bigserial PRIMARY KEY,
@@ -917,14 +975,16 @@ CREATE TABLE @extschema@.rollout_decisions (
     treatment_share double precision NOT NULL,
     reasons text[] NOT NULL DEFAULT '{}',
     metrics jsonb NOT NULL DEFAULT '{}',
+    owner_id regrole NOT NULL,
     UNIQUE (rollout_id, phase_run, checkpoint_no)
 );
 CREATE INDEX rollout_decisions_rollout_idx ON @extschema@.rollout_decisions (rollout, id);
 
 COMMENT ON TABLE @extschema@.rollout_decisions IS
     'Append-only log of rollout decisions with the measurements behind them; old rows go through rollout_purge_decisions';
+COMMENT ON COLUMN @extschema@.rollout_decisions.owner_id IS 'Owner role of the rollout';
 COMMENT ON COLUMN @extschema@.rollout_decisions.checkpoint_at IS 'The checkpoint decided; NULL for manual decisions';
-COMMENT ON COLUMN @extschema@.rollout_decisions.actor IS '''worker'' for the background worker, else the session user';
+COMMENT ON COLUMN @extschema@.rollout_decisions.actor IS '''worker'' for the background worker, else the role that acted (current_user)';
 COMMENT ON COLUMN @extschema@.rollout_decisions.state IS 'State of the rollout after the decision';
 COMMENT ON COLUMN @extschema@.rollout_decisions.treatment_share IS 'Treatment share after the decision';
 COMMENT ON COLUMN @extschema@.rollout_decisions.reasons IS 'Each failed or missing metric with its value and limit, or the reason given by a person';
@@ -936,17 +996,15 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollouts_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollout_decisions', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollout_decisions_id_seq', '');
 
--- True when the session user may change rollouts owned by role_name.
-CREATE FUNCTION @extschema@.rollout_may_change(role_name name) RETURNS boolean
-    LANGUAGE sql STABLE STRICT PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-        SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
-                       WHERE r.rolname = role_name
-                         AND pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER'))
-    $$;
-COMMENT ON FUNCTION @extschema@.rollout_may_change(name) IS
-    'True when the session user is a member of (or superuser over) the given rollout owner';
+CREATE FUNCTION @extschema@.rollout_may_change(owner regrole) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'rollout_may_change' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.rollout_may_change(regrole) IS
+    'True when the current user is a member of (or superuser over) the given rollout owner; a dropped owner''s rollouts belong to superusers only';
+
+CREATE FUNCTION @extschema@.rollout_role_may_change(actor regrole, owner regrole) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'rollout_role_may_change' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.rollout_role_may_change(regrole, regrole) IS
+    'True when actor is a member of (or superuser over) the given rollout owner; a dropped owner''s rollouts belong to superusers only';
 
 -- Nobody writes the tables directly; rows are visible to their owners.
 REVOKE ALL ON @extschema@.rollouts, @extschema@.rollout_decisions FROM PUBLIC;
@@ -954,18 +1012,22 @@ GRANT SELECT ON @extschema@.rollouts, @extschema@.rollout_decisions TO PUBLIC;
 ALTER TABLE @extschema@.rollouts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE @extschema@.rollout_decisions ENABLE ROW LEVEL SECURITY;
 CREATE POLICY rollouts_owner ON @extschema@.rollouts FOR SELECT
-    USING (@extschema@.rollout_may_change(owner));
+    USING (@extschema@.rollout_may_change(owner_id));
 CREATE POLICY rollout_decisions_owner ON @extschema@.rollout_decisions FOR SELECT
-    USING (@extschema@.rollout_may_change(owner));
+    USING (@extschema@.rollout_may_change(owner_id));
+
+CREATE FUNCTION @extschema@.rollout_purging() RETURNS boolean
+    AS 'MODULE_PATHNAME', 'rollout_purging' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rollout_purging() IS
+    'True while rollout_purge_decisions runs in this session: the only time the decision log allows DELETE';
 
 -- Append-only: UPDATE, DELETE and TRUNCATE fail for everyone, except the
--- DELETE of rollout_purge_decisions, which runs with the purge setting.
+-- DELETE of rollout_purge_decisions.
 CREATE FUNCTION @extschema@.rollout_decisions_guard() RETURNS trigger
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
     AS $$
     BEGIN
-        IF TG_OP = 'DELETE'
-           AND pg_catalog.current_setting('cohort_analyzer.purge_decisions', true) = 'on' THEN
+        IF TG_OP = 'DELETE' AND @extschema@.rollout_purging() THEN
             RETURN OLD;
         END IF;
         RAISE EXCEPTION 'rollout_decisions is append-only'
@@ -982,7 +1044,6 @@ CREATE TRIGGER rollout_decisions_append_only
 CREATE TRIGGER rollout_decisions_no_truncate
     BEFORE TRUNCATE ON @extschema@.rollout_decisions
     FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.rollout_decisions_guard();
-
 -- ---------------------------------------------------------------------------
 -- Plans
 -- ---------------------------------------------------------------------------
@@ -1100,16 +1161,17 @@ CREATE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
         min_requests double precision;
         alpha double precision;
         phases jsonb := '[]';
+        measure_timeout interval;
     BEGIN
         IF plan IS NULL OR pg_catalog.jsonb_typeof(plan) <> 'object' THEN
             RAISE EXCEPTION 'invalid rollout plan: the plan must be a JSON object'
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
         FOR k IN SELECT pg_catalog.jsonb_object_keys(plan) LOOP
-            IF k NOT IN ('phases', 'min_requests', 'alpha', 'tuning') THEN
+            IF k NOT IN ('phases', 'min_requests', 'alpha', 'tuning', 'measure_timeout', 'trust_source') THEN
                 RAISE EXCEPTION 'invalid rollout plan: unknown key "%"', k
                     USING ERRCODE = 'invalid_parameter_value',
-                          HINT = 'Accepted keys are phases, min_requests, alpha and tuning.';
+                          HINT = 'Accepted keys are phases, min_requests, alpha, tuning, measure_timeout and trust_source.';
             END IF;
         END LOOP;
         IF pg_catalog.jsonb_typeof(plan -> 'phases') IS DISTINCT FROM 'array'
@@ -1120,7 +1182,7 @@ CREATE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
 
         min_requests := 100;
         IF plan ? 'min_requests' THEN
-            min_requests := @extschema@.rollout_plan_number(plan -> 'min_requests', 'min_requests');
+            min_requests := @extschema@.rollout_plan_number(plan -> 'min_requests', 'min_requests'::text);
         END IF;
         IF min_requests < 1 OR min_requests <> pg_catalog.trunc(min_requests) OR min_requests > 1e15 THEN
             RAISE EXCEPTION 'invalid rollout plan: min_requests must be a positive integer, got %', min_requests
@@ -1128,14 +1190,27 @@ CREATE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
         END IF;
         alpha := 0.05;
         IF plan ? 'alpha' THEN
-            alpha := @extschema@.rollout_plan_number(plan -> 'alpha', 'alpha');
+            alpha := @extschema@.rollout_plan_number(plan -> 'alpha', 'alpha'::text);
             IF NOT (alpha > 0 AND alpha < 1) THEN
                 RAISE EXCEPTION 'invalid rollout plan: alpha must be in (0, 1), got %', alpha
                     USING ERRCODE = 'invalid_parameter_value';
             END IF;
         END IF;
-        IF plan ? 'tuning' AND NOT (@extschema@.rollout_plan_number(plan -> 'tuning', 'tuning') > 0) THEN
+        IF plan ? 'tuning' AND NOT (@extschema@.rollout_plan_number(plan -> 'tuning', 'tuning'::text) > 0) THEN
             RAISE EXCEPTION 'invalid rollout plan: tuning must be positive'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+
+        IF plan ? 'measure_timeout' THEN
+            measure_timeout := @extschema@.rollout_plan_interval(plan -> 'measure_timeout', 'measure_timeout'::text);
+            IF measure_timeout < interval '10 milliseconds' OR measure_timeout > interval '1 hour' THEN
+                RAISE EXCEPTION 'invalid rollout plan: measure_timeout must be between 10 milliseconds and 1 hour, got "%"',
+                                plan ->> 'measure_timeout'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END IF;
+        IF plan ? 'trust_source' AND pg_catalog.jsonb_typeof(plan -> 'trust_source') <> 'boolean' THEN
+            RAISE EXCEPTION 'invalid rollout plan: trust_source must be true or false'
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
 
@@ -1180,6 +1255,11 @@ CREATE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
             IF pg_catalog.jsonb_typeof(phase -> 'checkpoints') IS DISTINCT FROM 'array'
                OR pg_catalog.jsonb_array_length(phase -> 'checkpoints') = 0 THEN
                 RAISE EXCEPTION 'invalid rollout plan: %.checkpoints must be a non-empty array', field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF pg_catalog.jsonb_array_length(phase -> 'checkpoints') > 1000 THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.checkpoints has % checkpoints, more than 1000',
+                                field, pg_catalog.jsonb_array_length(phase -> 'checkpoints')
                     USING ERRCODE = 'invalid_parameter_value';
             END IF;
             prev := NULL;
@@ -1230,15 +1310,28 @@ CREATE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
         RETURN pg_catalog.jsonb_build_object('phases', phases, 'min_requests', min_requests::bigint,
                                              'alpha', alpha)
                || CASE WHEN plan ? 'tuning' THEN pg_catalog.jsonb_build_object('tuning', plan -> 'tuning')
-                       ELSE '{}'::jsonb END;
+                       ELSE '{}'::jsonb END
+               || pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+                      'measure_timeout', plan -> 'measure_timeout', 'trust_source', plan -> 'trust_source'));
     END
     $$;
 COMMENT ON FUNCTION @extschema@.rollout_plan_validate(jsonb) IS
     'Checks a rollout plan and returns it with defaults filled in (min_requests 100, alpha 0.05); raises an error saying what is wrong';
 
+-- The measurement time limit of a plan (default 30 seconds).
+CREATE FUNCTION @extschema@.rollout_measure_timeout(plan jsonb) RETURNS interval
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT COALESCE((plan ->> 'measure_timeout')::interval, interval '30 seconds') $$;
+COMMENT ON FUNCTION @extschema@.rollout_measure_timeout(jsonb) IS
+    'The time one measurement of a rollout''s source may take: the plan''s measure_timeout, by default 30 seconds';
+
 -- ---------------------------------------------------------------------------
 -- Measurement (runs as the rollout's owner)
 -- ---------------------------------------------------------------------------
+--
+-- rollout_measure reads the source with the rights of whoever calls it;
+-- rollout_measure_as (C) calls it as the rollout's owner.
 
 CREATE TYPE @extschema@.rollout_measurement AS (
     treatment_requests bigint,
@@ -1281,7 +1374,7 @@ CREATE FUNCTION @extschema@.rollout_check_source(source text) RETURNS regclass
         END IF;
         FOR col, want IN VALUES ('ts', 'timestamptz'::regtype), ('arm', 'text'), ('is_error', 'boolean'),
                                 ('latency_ms', 'double precision') LOOP
-            got := @extschema@.rollout_column_type(rel, col);
+            got := @extschema@.rollout_column_type(rel, col::name);
             IF got IS NULL THEN
                 RAISE EXCEPTION 'source relation % has no column "%"', rel, col
                     USING ERRCODE = 'invalid_parameter_value',
@@ -1293,7 +1386,7 @@ CREATE FUNCTION @extschema@.rollout_check_source(source text) RETURNS regclass
         END LOOP;
         FOR col, want IN VALUES ('revenue', 'double precision'::regtype), ('completed', 'boolean'),
                                 ('churned', 'boolean') LOOP
-            got := @extschema@.rollout_column_type(rel, col);
+            got := @extschema@.rollout_column_type(rel, col::name);
             IF got IS DISTINCT FROM want AND got IS NOT NULL THEN
                 RAISE EXCEPTION 'source column "%" must be of type %, not %', col, want, got
                     USING ERRCODE = 'invalid_parameter_value';
@@ -1319,13 +1412,13 @@ RETURNS @extschema@.rollout_measurement
     DECLARE
         rel regclass := @extschema@.rollout_check_source(source);
         m @extschema@.rollout_measurement;
-        by_unit boolean := with_cohorts AND @extschema@.rollout_column_type(rel, 'unit_id') IS NOT NULL;
+        by_unit boolean := with_cohorts AND @extschema@.rollout_column_type(rel, 'unit_id'::name) IS NOT NULL;
         outcomes text := pg_catalog.format('%s, %s, %s',
-            CASE WHEN @extschema@.rollout_column_type(rel, 'completed') IS NULL
+            CASE WHEN @extschema@.rollout_column_type(rel, 'completed'::name) IS NULL
                  THEN 'NULL::boolean' ELSE 'completed' END,
-            CASE WHEN @extschema@.rollout_column_type(rel, 'churned') IS NULL
+            CASE WHEN @extschema@.rollout_column_type(rel, 'churned'::name) IS NULL
                  THEN 'NULL::boolean' ELSE 'churned' END,
-            CASE WHEN @extschema@.rollout_column_type(rel, 'revenue') IS NULL
+            CASE WHEN @extschema@.rollout_column_type(rel, 'revenue'::name) IS NULL
                  THEN 'NULL::double precision' ELSE 'revenue' END);
     BEGIN
         EXECUTE pg_catalog.format(
@@ -1384,19 +1477,13 @@ COMMENT ON FUNCTION @extschema@.rollout_measure(text, timestamptz, timestamptz, 
     'Measures a rollout source over [window_start, window_end) with the caller''s privileges';
 
 CREATE FUNCTION @extschema@.rollout_measure_as(
-    owner name, source text, window_start timestamptz, window_end timestamptz,
-    quantiles double precision[], with_cohorts boolean)
+    owner regrole, source text, window_start timestamptz, window_end timestamptz,
+    quantiles double precision[], with_cohorts boolean, measure_timeout interval)
 RETURNS @extschema@.rollout_measurement
-    AS 'MODULE_PATHNAME', 'rollout_measure_as' LANGUAGE C VOLATILE STRICT;
-COMMENT ON FUNCTION @extschema@.rollout_measure_as(name, text, timestamptz, timestamptz, double precision[], boolean) IS
-    'rollout_measure run with the privileges of the given owner (not executable by ordinary roles)';
-REVOKE ALL ON FUNCTION @extschema@.rollout_measure_as(name, text, timestamptz, timestamptz, double precision[], boolean) FROM PUBLIC;
-
-CREATE FUNCTION @extschema@.rollout_actor() RETURNS text
-    AS 'MODULE_PATHNAME', 'rollout_actor' LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.rollout_actor() IS
-    '''worker'' inside the background worker, else the session user';
-
+    AS 'MODULE_PATHNAME', 'rollout_measure_as_role' LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION @extschema@.rollout_measure_as(regrole, text, timestamptz, timestamptz, double precision[], boolean, interval) IS
+    'rollout_measure run with the rights of the given owner, read-only, unable to change rollouts, within measure_timeout (not executable by ordinary roles)';
+REVOKE ALL ON FUNCTION @extschema@.rollout_measure_as(regrole, text, timestamptz, timestamptz, double precision[], boolean, interval) FROM PUBLIC;
 -- ---------------------------------------------------------------------------
 -- Decisions
 -- ---------------------------------------------------------------------------
@@ -1450,8 +1537,9 @@ CREATE FUNCTION @extschema@.rollout_judge(
          WHERE @extschema@.rollout_metric_quantile(t) IS NOT NULL;
 
         m := @extschema@.rollout_measure_as(
-            r.owner, r.source, r.phase_started_at, checkpoint_at, COALESCE(quantiles, '{}'),
-            (phase -> 'thresholds') ?| ARRAY['revenue_lift', 'completion_lift', 'churn_lift']);
+            r.owner_id, r.source, r.phase_started_at, checkpoint_at, COALESCE(quantiles, '{}'),
+            (phase -> 'thresholds') ?| ARRAY['revenue_lift', 'completion_lift', 'churn_lift'],
+            @extschema@.rollout_measure_timeout(r.plan));
 
         metrics := pg_catalog.jsonb_build_object(
             'window', pg_catalog.jsonb_build_object('from', r.phase_started_at, 'to', checkpoint_at),
@@ -1482,16 +1570,12 @@ CREATE FUNCTION @extschema@.rollout_judge(
                 idx := pg_catalog.array_position(names, k);
                 value := m.latency[idx];
             ELSE
-                -- without a tuning in the plan, the comparison's own default
+                -- without a tuning in the plan, the comparison's default (5000)
                 metric := CASE k WHEN 'revenue_lift' THEN 'value'
                                  WHEN 'completion_lift' THEN 'completion' ELSE 'churn' END;
-                IF tuning IS NULL THEN
-                    cmp := @extschema@.compare_cohorts_sequential(m.control_cohort, m.treatment_cohort,
-                                                                  metric, alpha);
-                ELSE
-                    cmp := @extschema@.compare_cohorts_sequential(m.control_cohort, m.treatment_cohort,
-                                                                  metric, alpha, tuning);
-                END IF;
+                -- every argument given: no overload with fewer can compete
+                cmp := @extschema@.compare_cohorts_sequential(m.control_cohort, m.treatment_cohort,
+                                                              metric, alpha, COALESCE(tuning, 5000));
                 -- without variance in either arm there is no interval: the
                 -- lift is known exactly
                 value := cmp.relative_lift;
@@ -1543,12 +1627,13 @@ CREATE FUNCTION @extschema@.rollout_judge(
     END
     $$;
 COMMENT ON FUNCTION @extschema@.rollout_judge(@extschema@.rollouts, timestamptz) IS
-    'Measures a rollout''s current phase up to a checkpoint and judges every threshold';
+    'Measures a rollout''s current phase up to a checkpoint, with its owner''s rights, and judges every threshold';
 
 -- Applies a decision: updates the rollout, appends the decision row and
--- notifies listeners of state changes.  r holds the state before.
+-- notifies listeners of state changes.  r holds the state before; actor is
+-- 'worker' or the role that acted.
 CREATE FUNCTION @extschema@.rollout_apply(
-    r @extschema@.rollouts, decision text, checkpoint_at timestamptz,
+    r @extschema@.rollouts, actor text, decision text, checkpoint_at timestamptz,
     reasons text[], metrics jsonb, new_state text, new_phase integer,
     new_started_at timestamptz, new_checkpoint integer)
 RETURNS @extschema@.rollouts
@@ -1559,6 +1644,7 @@ RETURNS @extschema@.rollouts
         phases jsonb := r.plan -> 'phases';
         phase jsonb := phases -> new_phase;
         result @extschema@.rollouts;
+        decision_id bigint;
     BEGIN
         UPDATE @extschema@.rollouts SET
             state = new_state,
@@ -1576,70 +1662,153 @@ RETURNS @extschema@.rollouts
         RETURNING * INTO result;
 
         INSERT INTO @extschema@.rollout_decisions
-            (rollout_id, rollout, owner, phase, phase_run, checkpoint_no, checkpoint_at, decision,
+            (rollout_id, rollout, owner, owner_id, phase, phase_run, checkpoint_no, checkpoint_at, decision,
              actor, state, treatment_share, reasons, metrics)
-        VALUES (r.id, r.name, r.owner, phases -> r.phase_no ->> 'name', r.phase_run,
+        VALUES (r.id, r.name, r.owner, r.owner_id, phases -> r.phase_no ->> 'name', r.phase_run,
                 CASE WHEN checkpoint_at IS NOT NULL THEN r.checkpoint_no END, checkpoint_at, decision,
-                @extschema@.rollout_actor(), result.state, result.treatment_share,
-                COALESCE(reasons, '{}'), COALESCE(metrics, '{}'));
+                actor, result.state, result.treatment_share,
+                COALESCE(reasons, '{}'), COALESCE(metrics, '{}'))
+        RETURNING id INTO decision_id;
 
+        -- a wake-up for routers, which read the state itself: anyone may
+        -- NOTIFY on this channel
         IF decision <> 'continue' THEN
             PERFORM pg_catalog.pg_notify('cohort_analyzer_rollout', pg_catalog.json_build_object(
-                'rollout', r.name, 'phase', phase ->> 'name', 'decision', decision,
-                'state', result.state, 'treatment_share', result.treatment_share)::text);
+                'rollout', r.name, 'decision_id', decision_id, 'phase', phase ->> 'name',
+                'decision', decision, 'state', result.state,
+                'treatment_share', result.treatment_share)::text);
         END IF;
         RETURN result;
     END
     $$;
-COMMENT ON FUNCTION @extschema@.rollout_apply(@extschema@.rollouts, text, timestamptz, text[], jsonb, text, integer, timestamptz, integer) IS
-    'Applies a decision to a locked rollout: new state, decision row, NOTIFY cohort_analyzer_rollout';
+COMMENT ON FUNCTION @extschema@.rollout_apply(@extschema@.rollouts, text, text, timestamptz, text[], jsonb, text, integer, timestamptz, integer) IS
+    'Applies a decision to a locked rollout: new state, decision row, NOTIFY cohort_analyzer_rollout with the decision id';
 
--- Decides the next due checkpoint of a locked, running rollout.
-CREATE FUNCTION @extschema@.rollout_decide(r @extschema@.rollouts)
+-- Decides the latest due checkpoint of a locked, running rollout.  Due
+-- checkpoints are decided one by one, in order, except those overdue by
+-- more than a minute with a later one also due: that one decides for them
+-- (a rollout started or resumed long ago, a server down for hours), and its
+-- metrics say how many it skipped.
+CREATE FUNCTION @extschema@.rollout_decide(r @extschema@.rollouts, as_of timestamptz, actor text)
 RETURNS @extschema@.rollouts
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
     AS $$
     DECLARE
         phase jsonb := r.plan -> 'phases' -> r.phase_no;
-        last_checkpoint boolean := r.checkpoint_no = pg_catalog.jsonb_array_length(phase -> 'checkpoints') - 1;
+        checkpoints integer := pg_catalog.jsonb_array_length(phase -> 'checkpoints');
         last_phase boolean := r.phase_no = pg_catalog.jsonb_array_length(r.plan -> 'phases') - 1;
-        at timestamptz := r.next_checkpoint_at;
+        skipped integer := 0;
+        last_checkpoint boolean;
+        at timestamptz;
         j record;
+        metrics jsonb;
     BEGIN
+        WHILE r.checkpoint_no < checkpoints - 1
+              AND r.phase_started_at + (phase -> 'checkpoints' ->> (r.checkpoint_no + 1))::interval <= as_of
+              AND r.phase_started_at + (phase -> 'checkpoints' ->> r.checkpoint_no)::interval
+                  < as_of - interval '1 minute' LOOP
+            r.checkpoint_no := r.checkpoint_no + 1;
+            skipped := skipped + 1;
+        END LOOP;
+        last_checkpoint := r.checkpoint_no = checkpoints - 1;
+        at := r.phase_started_at + (phase -> 'checkpoints' ->> r.checkpoint_no)::interval;
+
+        -- the owner's rights are the measurement's: a dropped owner's
+        -- rollout waits for a person, whoever takes the name later
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE oid = r.owner_id) THEN
+            RETURN @extschema@.rollout_apply(r, actor, 'hold', at,
+                ARRAY[pg_catalog.format('owner role "%s" (OID %s) no longer exists', r.owner, r.owner_id::oid)],
+                '{}', 'held', r.phase_no, r.phase_started_at, r.checkpoint_no);
+        END IF;
+
         j := @extschema@.rollout_judge(r, at);
+        metrics := j.metrics || CASE WHEN skipped > 0
+                                     THEN pg_catalog.jsonb_build_object('skipped_checkpoints', skipped)
+                                     ELSE '{}' END;
         IF pg_catalog.cardinality(j.failed) > 0 THEN
-            RETURN @extschema@.rollout_apply(r, 'rollback', at, j.failed || j.missing, j.metrics,
+            RETURN @extschema@.rollout_apply(r, actor, 'rollback', at, j.failed || j.missing, metrics,
                                              'rolled_back', r.phase_no, r.phase_started_at, r.checkpoint_no);
         ELSIF NOT last_checkpoint THEN
-            RETURN @extschema@.rollout_apply(r, 'continue', at, j.missing, j.metrics,
+            RETURN @extschema@.rollout_apply(r, actor, 'continue', at, j.missing, metrics,
                                              'running', r.phase_no, r.phase_started_at, r.checkpoint_no + 1);
         ELSIF pg_catalog.cardinality(j.missing) > 0 THEN
-            RETURN @extschema@.rollout_apply(r, 'hold', at, j.missing, j.metrics,
+            RETURN @extschema@.rollout_apply(r, actor, 'hold', at, j.missing, metrics,
                                              'held', r.phase_no, r.phase_started_at, r.checkpoint_no);
         ELSIF last_phase THEN
-            RETURN @extschema@.rollout_apply(r, 'complete', at, '{}', j.metrics,
+            RETURN @extschema@.rollout_apply(r, actor, 'complete', at, '{}', metrics,
                                              'completed', r.phase_no, r.phase_started_at, r.checkpoint_no);
         ELSE
-            RETURN @extschema@.rollout_apply(r, 'advance', at, '{}', j.metrics,
+            RETURN @extschema@.rollout_apply(r, actor, 'advance', at, '{}', metrics,
                                              'running', r.phase_no + 1, at, 0);
         END IF;
     END
     $$;
-COMMENT ON FUNCTION @extschema@.rollout_decide(@extschema@.rollouts) IS
-    'Evaluates the next due checkpoint of a locked running rollout and applies continue, advance, complete, hold or rollback';
+COMMENT ON FUNCTION @extschema@.rollout_decide(@extschema@.rollouts, timestamptz, text) IS
+    'Evaluates the latest due checkpoint of a locked running rollout (older overdue ones coalesced) and applies continue, advance, complete, hold or rollback';
 
+-- Decides every checkpoint of one rollout due up to as_of, unless another
+-- session is deciding it.  A failure is recorded on the rollout (with a
+-- retry time that backs off: 10 s, 20 s, ... up to 15 minutes) and does
+-- not escape: one broken rollout never stops the others.
+CREATE FUNCTION @extschema@.rollout_tick_one(rollout_id bigint, as_of timestamptz, actor text)
+RETURNS integer
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        r @extschema@.rollouts;
+        decisions integer := 0;
+        msg text;
+    BEGIN
+        SELECT * INTO r FROM @extschema@.rollouts
+         WHERE id = rollout_id AND state = 'running' AND next_checkpoint_at <= as_of
+         FOR UPDATE SKIP LOCKED;
+        IF NOT FOUND THEN
+            RETURN 0;
+        END IF;
+        WHILE r.state = 'running' AND r.next_checkpoint_at <= as_of LOOP
+            BEGIN
+                r := @extschema@.rollout_decide(r, as_of, actor);
+                decisions := decisions + 1;
+            EXCEPTION WHEN OTHERS THEN
+                -- the decisions before this one stand
+                GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+                UPDATE @extschema@.rollouts x
+                   SET last_error = msg, last_error_at = pg_catalog.now(), failures = x.failures + 1,
+                       retry_at = pg_catalog.now() + LEAST(interval '10 seconds' * 2 ^ LEAST(x.failures, 10),
+                                                           interval '15 minutes')
+                 WHERE x.id = rollout_id;
+                IF r.last_error IS DISTINCT FROM msg THEN
+                    RAISE WARNING 'rollout "%" could not be evaluated: %', r.name, msg;
+                END IF;
+                RETURN decisions;
+            END;
+        END LOOP;
+        UPDATE @extschema@.rollouts x SET last_error = NULL, last_error_at = NULL, failures = 0, retry_at = NULL
+         WHERE x.id = rollout_id AND (x.last_error IS NOT NULL OR x.failures > 0);
+        RETURN decisions;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_tick_one(bigint, timestamptz, text) IS
+    'Decides the checkpoints of one running rollout due up to as_of (skipped when locked elsewhere); records a failure with a backed-off retry time';
 -- ---------------------------------------------------------------------------
 -- SQL API
 -- ---------------------------------------------------------------------------
 
-CREATE FUNCTION @extschema@.rollout_create(name text, source regclass, plan jsonb DEFAULT NULL)
+-- The implementations: NAME_as(actor, args) runs as the extension's owner
+-- and is called only by the C entry point of NAME (src/rollout_api.c),
+-- which passes the role actually acting.
+
+CREATE FUNCTION @extschema@.rollout_create_as(actor regrole, name text, source regclass, plan jsonb)
 RETURNS bigint
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     AS $$
     DECLARE
         qualified text;
+        relkind "char";
+        relowner regrole;
         checked jsonb;
         guardrail text;
         column_name text;
@@ -1651,28 +1820,45 @@ RETURNS bigint
         IF source IS NULL THEN
             RAISE EXCEPTION 'source must not be NULL' USING ERRCODE = 'invalid_parameter_value';
         END IF;
-        SELECT pg_catalog.format('%I.%I', n.nspname, c.relname) INTO qualified
+        SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), c.relkind, c.relowner
+          INTO qualified, relkind, relowner
           FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
          WHERE c.oid = source AND c.relkind IN ('r', 'v', 'm', 'p', 'f');
         IF qualified IS NULL THEN
             RAISE EXCEPTION 'source % is not a table or view', source USING ERRCODE = 'invalid_parameter_value';
         END IF;
-        PERFORM @extschema@.rollout_check_source(qualified);
-        IF NOT pg_catalog.has_table_privilege(session_user, source, 'SELECT') THEN
+        IF NOT pg_catalog.has_table_privilege(actor::oid, source::oid, 'SELECT') THEN
             RAISE EXCEPTION 'permission denied for source %', source
                 USING ERRCODE = 'insufficient_privilege',
-                      DETAIL = 'Rollouts read their source with the privileges of their owner.';
+                      DETAIL = pg_catalog.format('Rollouts read their source with the rights of their owner, %s.', actor);
         END IF;
+        PERFORM @extschema@.rollout_check_source(qualified);
 
         checked := @extschema@.rollout_plan_validate(COALESCE(plan, @extschema@.rollout_default_plan(
-            @extschema@.rollout_column_type(source, 'revenue') IS NOT NULL)));
+            @extschema@.rollout_column_type(source, 'revenue'::name) IS NOT NULL)));
+
+        -- the source's code (a view's body and the functions it calls, row
+        -- security policies) runs with the owner's rights at every checkpoint
+        IF relowner <> actor THEN
+            IF relkind = 'v' AND (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.oid = actor)
+               AND (checked -> 'trust_source') IS DISTINCT FROM 'true'::jsonb THEN
+                RAISE EXCEPTION 'source % is a view owned by role %, and rollout owner % is a superuser',
+                                source, relowner, actor
+                    USING ERRCODE = 'insufficient_privilege',
+                          DETAIL = 'The view''s code would run with superuser rights at every checkpoint.',
+                          HINT = 'Create the rollout as a role without superuser rights (SET ROLE), or set "trust_source": true in the plan after reviewing the view and every function it calls.';
+            END IF;
+            RAISE WARNING 'source % is owned by role %: its code runs with the rights of rollout owner % at every checkpoint',
+                          source, relowner, actor
+                USING DETAIL = 'A view''s body and the functions it calls, and row security policies, run as the rollout''s owner.';
+        END IF;
 
         -- guardrails need their column
         FOR guardrail, column_name IN VALUES ('revenue_lift', 'revenue'), ('completion_lift', 'completed'),
                                              ('churn_lift', 'churned') LOOP
             IF EXISTS (SELECT 1 FROM pg_catalog.jsonb_array_elements(checked -> 'phases') AS p
                        WHERE (p -> 'thresholds') ? guardrail) THEN
-                IF @extschema@.rollout_column_type(source, column_name) IS NULL THEN
+                IF @extschema@.rollout_column_type(source, column_name::name) IS NULL THEN
                     RAISE EXCEPTION 'metric % needs column "%" in source %', guardrail, column_name, source
                         USING ERRCODE = 'invalid_parameter_value';
                 END IF;
@@ -1680,21 +1866,21 @@ RETURNS bigint
         END LOOP;
 
         BEGIN
-            INSERT INTO @extschema@.rollouts (name, source, owner, plan)
-            VALUES (rollout_create.name, qualified, session_user, checked)
+            INSERT INTO @extschema@.rollouts (name, source, owner, owner_id, plan)
+            VALUES (rollout_create_as.name, qualified, actor::text, actor, checked)
             RETURNING id INTO result;
         EXCEPTION WHEN unique_violation THEN
-            RAISE EXCEPTION 'rollout "%" already exists', rollout_create.name
+            RAISE EXCEPTION 'rollout "%" already exists', rollout_create_as.name
                 USING ERRCODE = 'invalid_parameter_value';
         END;
         RETURN result;
     END
     $$;
-COMMENT ON FUNCTION @extschema@.rollout_create(text, regclass, jsonb) IS
-    'Creates a pending rollout reading request rows from source, with a plan (default: rollout_default_plan()); returns its id';
+COMMENT ON FUNCTION @extschema@.rollout_create_as(regrole, text, regclass, jsonb) IS
+    'rollout_create on behalf of actor, who becomes the owner';
 
--- Locks a rollout the session user may change, or raises an error.
-CREATE FUNCTION @extschema@.rollout_lock(rollout_name text) RETURNS @extschema@.rollouts
+-- Locks a rollout actor may change, or raises an error.
+CREATE FUNCTION @extschema@.rollout_lock(rollout_name text, actor regrole) RETURNS @extschema@.rollouts
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
     AS $$
@@ -1709,15 +1895,15 @@ CREATE FUNCTION @extschema@.rollout_lock(rollout_name text) RETURNS @extschema@.
             RAISE EXCEPTION 'rollout "%" does not exist', rollout_name
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
-        IF NOT @extschema@.rollout_may_change(r.owner) THEN
+        IF NOT @extschema@.rollout_role_may_change(actor, r.owner_id) THEN
             RAISE EXCEPTION 'must be owner of rollout "%"', rollout_name
                 USING ERRCODE = 'insufficient_privilege';
         END IF;
         RETURN r;
     END
     $$;
-COMMENT ON FUNCTION @extschema@.rollout_lock(text) IS
-    'Locks a rollout for change after checking that the session user owns it';
+COMMENT ON FUNCTION @extschema@.rollout_lock(text, regrole) IS
+    'Locks a rollout for change after checking that actor owns it (is a member of its owner role, or a superuser)';
 
 -- Rejects a manual command in the wrong state.
 CREATE FUNCTION @extschema@.rollout_expect(r @extschema@.rollouts, command text, states text[]) RETURNS void
@@ -1735,25 +1921,26 @@ CREATE FUNCTION @extschema@.rollout_expect(r @extschema@.rollouts, command text,
 COMMENT ON FUNCTION @extschema@.rollout_expect(@extschema@.rollouts, text, text[]) IS
     'Raises an error when a manual command does not apply to the rollout''s state';
 
-CREATE FUNCTION @extschema@.rollout_start(name text, at timestamptz DEFAULT pg_catalog.now())
+CREATE FUNCTION @extschema@.rollout_start_as(actor regrole, name text, at timestamptz)
 RETURNS void
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     AS $$
     DECLARE
-        r @extschema@.rollouts := @extschema@.rollout_lock(name);
+        r @extschema@.rollouts := @extschema@.rollout_lock(name, actor);
     BEGIN
         IF at IS NULL OR NOT pg_catalog.isfinite(at) THEN
             RAISE EXCEPTION 'at must be a finite timestamp' USING ERRCODE = 'invalid_parameter_value';
         END IF;
-        PERFORM @extschema@.rollout_expect(r, 'start', '{pending}');
-        PERFORM @extschema@.rollout_apply(r, 'start', NULL, '{}', '{}', 'running', 0, at, 0);
+        PERFORM @extschema@.rollout_expect(r, 'start'::text, '{pending}'::text[]);
+        PERFORM @extschema@.rollout_apply(r, actor::text, 'start'::text, NULL::timestamptz, '{}'::text[],
+                                          '{}'::jsonb, 'running'::text, 0, at, 0);
     END
     $$;
-COMMENT ON FUNCTION @extschema@.rollout_start(text, timestamptz) IS
-    'Starts a pending rollout: its first phase begins at the given time';
+COMMENT ON FUNCTION @extschema@.rollout_start_as(regrole, text, timestamptz) IS
+    'rollout_start on behalf of actor';
 
-CREATE FUNCTION @extschema@.rollout_tick(as_of timestamptz DEFAULT pg_catalog.now())
+CREATE FUNCTION @extschema@.rollout_tick_as(actor regrole, as_of timestamptz)
 RETURNS integer
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
@@ -1761,49 +1948,21 @@ RETURNS integer
     DECLARE
         decisions integer := 0;
         rid bigint;
-        r @extschema@.rollouts;
-        msg text;
-        failed boolean;
     BEGIN
-        IF as_of IS NULL OR as_of = 'infinity' OR as_of = '-infinity' THEN
+        IF as_of IS NULL OR NOT pg_catalog.isfinite(as_of) THEN
             RAISE EXCEPTION 'as_of must be a finite timestamp' USING ERRCODE = 'invalid_parameter_value';
         END IF;
         FOR rid IN SELECT id FROM @extschema@.rollouts
                    WHERE state = 'running' AND next_checkpoint_at <= as_of
-                     AND @extschema@.rollout_may_change(owner)
+                     AND @extschema@.rollout_role_may_change(actor, owner_id)
                    ORDER BY next_checkpoint_at, id LOOP
-            -- a rollout being decided elsewhere is skipped, not waited for
-            SELECT * INTO r FROM @extschema@.rollouts
-             WHERE id = rid AND state = 'running' AND next_checkpoint_at <= as_of
-             FOR UPDATE SKIP LOCKED;
-            CONTINUE WHEN NOT FOUND;
-            failed := false;
-            WHILE r.state = 'running' AND r.next_checkpoint_at <= as_of LOOP
-                BEGIN
-                    r := @extschema@.rollout_decide(r);
-                    decisions := decisions + 1;
-                EXCEPTION WHEN OTHERS THEN
-                    -- one broken rollout is recorded and does not stop the others
-                    GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
-                    UPDATE @extschema@.rollouts SET last_error = msg, last_error_at = pg_catalog.now()
-                     WHERE id = rid;
-                    IF r.last_error IS DISTINCT FROM msg THEN
-                        RAISE WARNING 'rollout "%" could not be evaluated: %', r.name, msg;
-                    END IF;
-                    failed := true;
-                    EXIT;
-                END;
-            END LOOP;
-            IF NOT failed THEN
-                UPDATE @extschema@.rollouts SET last_error = NULL, last_error_at = NULL
-                 WHERE id = rid AND last_error IS NOT NULL;
-            END IF;
+            decisions := decisions + @extschema@.rollout_tick_one(rid, as_of, actor::text);
         END LOOP;
         RETURN decisions;
     END
     $$;
-COMMENT ON FUNCTION @extschema@.rollout_tick(timestamptz) IS
-    'Decides every checkpoint due up to as_of of every running rollout the session user owns, in order; returns the number of decisions';
+COMMENT ON FUNCTION @extschema@.rollout_tick_as(regrole, timestamptz) IS
+    'rollout_tick on behalf of actor: the running rollouts actor may change';
 
 CREATE FUNCTION @extschema@.rollout_status(name text,
     OUT phase text, OUT state text, OUT treatment_share double precision,
@@ -1839,77 +1998,96 @@ CREATE FUNCTION @extschema@.rollout_traffic(name text) RETURNS double precision
 COMMENT ON FUNCTION @extschema@.rollout_traffic(text) IS
     'The share of traffic the application should route to the treatment now';
 
-CREATE FUNCTION @extschema@.rollout_advance(name text, reason text, at timestamptz DEFAULT pg_catalog.now())
+-- A reason a person gives must say something.
+CREATE FUNCTION @extschema@.rollout_reason(reason text) RETURNS text[]
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    BEGIN
+        IF reason IS NULL OR pg_catalog.btrim(reason) = '' THEN
+            RAISE EXCEPTION 'reason must not be NULL or empty' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        RETURN ARRAY[reason];
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_reason(text) IS
+    'The reason of a manual decision as the decision''s reasons; an error when it is NULL or blank';
+
+CREATE FUNCTION @extschema@.rollout_advance_as(actor regrole, name text, reason text, at timestamptz)
 RETURNS void
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     AS $$
     DECLARE
-        r @extschema@.rollouts := @extschema@.rollout_lock(name);
+        r @extschema@.rollouts := @extschema@.rollout_lock(name, actor);
     BEGIN
-        PERFORM @extschema@.rollout_expect(r, 'advance', '{running,held}');
+        PERFORM @extschema@.rollout_expect(r, 'advance'::text, '{running,held}'::text[]);
         IF r.phase_no = pg_catalog.jsonb_array_length(r.plan -> 'phases') - 1 THEN
-            PERFORM @extschema@.rollout_apply(r, 'complete', NULL, ARRAY[reason], '{}', 'completed',
+            PERFORM @extschema@.rollout_apply(r, actor::text, 'complete'::text, NULL::timestamptz,
+                                              @extschema@.rollout_reason(reason), '{}'::jsonb, 'completed'::text,
                                               r.phase_no, r.phase_started_at, r.checkpoint_no);
         ELSE
-            PERFORM @extschema@.rollout_apply(r, 'advance', NULL, ARRAY[reason], '{}', 'running',
+            PERFORM @extschema@.rollout_apply(r, actor::text, 'advance'::text, NULL::timestamptz,
+                                              @extschema@.rollout_reason(reason), '{}'::jsonb, 'running'::text,
                                               r.phase_no + 1, COALESCE(at, pg_catalog.now()), 0);
         END IF;
     END
     $$;
-COMMENT ON FUNCTION @extschema@.rollout_advance(text, text, timestamptz) IS
-    'Moves a running or held rollout to its next phase at once (completes it after the last phase)';
+COMMENT ON FUNCTION @extschema@.rollout_advance_as(regrole, text, text, timestamptz) IS
+    'rollout_advance on behalf of actor';
 
-CREATE FUNCTION @extschema@.rollout_hold(name text, reason text) RETURNS void
+CREATE FUNCTION @extschema@.rollout_hold_as(actor regrole, name text, reason text) RETURNS void
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     AS $$
     DECLARE
-        r @extschema@.rollouts := @extschema@.rollout_lock(name);
+        r @extschema@.rollouts := @extschema@.rollout_lock(name, actor);
     BEGIN
-        PERFORM @extschema@.rollout_expect(r, 'hold', '{running}');
-        PERFORM @extschema@.rollout_apply(r, 'hold', NULL, ARRAY[reason], '{}', 'held',
+        PERFORM @extschema@.rollout_expect(r, 'hold'::text, '{running}'::text[]);
+        PERFORM @extschema@.rollout_apply(r, actor::text, 'hold'::text, NULL::timestamptz,
+                                          @extschema@.rollout_reason(reason), '{}'::jsonb, 'held'::text,
                                           r.phase_no, r.phase_started_at, r.checkpoint_no);
     END
     $$;
-COMMENT ON FUNCTION @extschema@.rollout_hold(text, text) IS
-    'Pauses a running rollout: no checkpoint is decided until rollout_resume, traffic stays as it is';
+COMMENT ON FUNCTION @extschema@.rollout_hold_as(regrole, text, text) IS
+    'rollout_hold on behalf of actor';
 
-CREATE FUNCTION @extschema@.rollout_resume(name text, at timestamptz DEFAULT pg_catalog.now())
+CREATE FUNCTION @extschema@.rollout_resume_as(actor regrole, name text, at timestamptz)
 RETURNS void
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     AS $$
     DECLARE
-        r @extschema@.rollouts := @extschema@.rollout_lock(name);
+        r @extschema@.rollouts := @extschema@.rollout_lock(name, actor);
     BEGIN
-        PERFORM @extschema@.rollout_expect(r, 'resume', '{held}');
-        PERFORM @extschema@.rollout_apply(r, 'resume', NULL, '{}', '{}', 'running',
-                                          r.phase_no, COALESCE(at, pg_catalog.now()), 0);
+        PERFORM @extschema@.rollout_expect(r, 'resume'::text, '{held}'::text[]);
+        PERFORM @extschema@.rollout_apply(r, actor::text, 'resume'::text, NULL::timestamptz, '{}'::text[],
+                                          '{}'::jsonb, 'running'::text, r.phase_no,
+                                          COALESCE(at, pg_catalog.now()), 0);
     END
     $$;
-COMMENT ON FUNCTION @extschema@.rollout_resume(text, timestamptz) IS
-    'Resumes a held rollout: its current phase starts over at the given time, with all its checkpoints';
+COMMENT ON FUNCTION @extschema@.rollout_resume_as(regrole, text, timestamptz) IS
+    'rollout_resume on behalf of actor';
 
-CREATE FUNCTION @extschema@.rollout_rollback(name text, reason text) RETURNS void
+CREATE FUNCTION @extschema@.rollout_rollback_as(actor regrole, name text, reason text) RETURNS void
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
     AS $$
     DECLARE
-        r @extschema@.rollouts := @extschema@.rollout_lock(name);
+        r @extschema@.rollouts := @extschema@.rollout_lock(name, actor);
     BEGIN
-        PERFORM @extschema@.rollout_expect(r, 'roll back', '{pending,running,held}');
-        PERFORM @extschema@.rollout_apply(r, 'rollback', NULL, ARRAY[reason], '{}', 'rolled_back',
+        PERFORM @extschema@.rollout_expect(r, 'roll back'::text, '{pending,running,held}'::text[]);
+        PERFORM @extschema@.rollout_apply(r, actor::text, 'rollback'::text, NULL::timestamptz,
+                                          @extschema@.rollout_reason(reason), '{}'::jsonb, 'rolled_back'::text,
                                           r.phase_no, r.phase_started_at, r.checkpoint_no);
     END
     $$;
-COMMENT ON FUNCTION @extschema@.rollout_rollback(text, text) IS
-    'Rolls a rollout back at once: treatment share 0, state rolled_back';
+COMMENT ON FUNCTION @extschema@.rollout_rollback_as(regrole, text, text) IS
+    'rollout_rollback on behalf of actor';
 
-CREATE FUNCTION @extschema@.rollout_purge_decisions(older_than timestamptz) RETURNS bigint
+CREATE FUNCTION @extschema@.rollout_purge_decisions_as(actor regrole, older_than timestamptz) RETURNS bigint
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
-    SET cohort_analyzer.purge_decisions = 'on'
     AS $$
     DECLARE
         purged bigint;
@@ -1920,16 +2098,64 @@ CREATE FUNCTION @extschema@.rollout_purge_decisions(older_than timestamptz) RETU
         DELETE FROM @extschema@.rollout_decisions d
          USING @extschema@.rollouts r
          WHERE r.id = d.rollout_id AND r.state IN ('completed', 'rolled_back')
-           AND d.decided_at < older_than AND @extschema@.rollout_may_change(r.owner);
+           AND d.decided_at < older_than
+           AND @extschema@.rollout_role_may_change(rollout_purge_decisions_as.actor, r.owner_id);
         GET DIAGNOSTICS purged = ROW_COUNT;
         RETURN purged;
     END
     $$;
-COMMENT ON FUNCTION @extschema@.rollout_purge_decisions(timestamptz) IS
-    'Deletes decisions made before older_than of finished (completed or rolled back) rollouts the session user owns; returns the number deleted';
+COMMENT ON FUNCTION @extschema@.rollout_purge_decisions_as(regrole, timestamptz) IS
+    'rollout_purge_decisions on behalf of actor';
 
--- The steps of a decision run only inside the functions above.
-REVOKE ALL ON FUNCTION @extschema@.rollout_judge(@extschema@.rollouts, timestamptz) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@.rollout_decide(@extschema@.rollouts) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@.rollout_apply(@extschema@.rollouts, text, timestamptz, text[], jsonb, text, integer, timestamptz, integer) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@.rollout_lock(text) FROM PUBLIC;
+-- The public API: each is src/rollout_api.c, which calls NAME_as with the
+-- role that is acting.
+CREATE FUNCTION @extschema@.rollout_create(name text, source regclass, plan jsonb DEFAULT NULL) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'rollout_api' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rollout_create(text, regclass, jsonb) IS
+    'Creates a pending rollout reading request rows from source, with a plan (default: rollout_default_plan()); the current role owns it; returns its id';
+CREATE FUNCTION @extschema@.rollout_start(name text, at timestamptz DEFAULT pg_catalog.now()) RETURNS void
+    AS 'MODULE_PATHNAME', 'rollout_api' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rollout_start(text, timestamptz) IS
+    'Starts a pending rollout: its first phase begins at the given time';
+CREATE FUNCTION @extschema@.rollout_tick(as_of timestamptz DEFAULT pg_catalog.now()) RETURNS integer
+    AS 'MODULE_PATHNAME', 'rollout_api' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rollout_tick(timestamptz) IS
+    'Decides the checkpoints due up to as_of of every running rollout the current role may change; returns the number of decisions';
+CREATE FUNCTION @extschema@.rollout_advance(name text, reason text, at timestamptz DEFAULT pg_catalog.now()) RETURNS void
+    AS 'MODULE_PATHNAME', 'rollout_api' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rollout_advance(text, text, timestamptz) IS
+    'Moves a running or held rollout to its next phase at once (completes it after the last phase)';
+CREATE FUNCTION @extschema@.rollout_hold(name text, reason text) RETURNS void
+    AS 'MODULE_PATHNAME', 'rollout_api' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rollout_hold(text, text) IS
+    'Pauses a running rollout: no checkpoint is decided until rollout_resume, traffic stays as it is';
+CREATE FUNCTION @extschema@.rollout_resume(name text, at timestamptz DEFAULT pg_catalog.now()) RETURNS void
+    AS 'MODULE_PATHNAME', 'rollout_api' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rollout_resume(text, timestamptz) IS
+    'Resumes a held rollout: its current phase starts over at the given time, with all its checkpoints';
+CREATE FUNCTION @extschema@.rollout_rollback(name text, reason text) RETURNS void
+    AS 'MODULE_PATHNAME', 'rollout_api' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rollout_rollback(text, text) IS
+    'Rolls a rollout back at once: treatment share 0, state rolled_back';
+CREATE FUNCTION @extschema@.rollout_purge_decisions(older_than timestamptz) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'rollout_api' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rollout_purge_decisions(timestamptz) IS
+    'Deletes decisions made before older_than of finished (completed or rolled back) rollouts the current role may change; returns the number deleted';
+
+-- Only the entry points above reach the implementations and the steps of
+-- a decision.
+REVOKE ALL ON FUNCTION
+    @extschema@.rollout_create_as(regrole, text, regclass, jsonb),
+    @extschema@.rollout_start_as(regrole, text, timestamptz),
+    @extschema@.rollout_tick_as(regrole, timestamptz),
+    @extschema@.rollout_advance_as(regrole, text, text, timestamptz),
+    @extschema@.rollout_hold_as(regrole, text, text),
+    @extschema@.rollout_resume_as(regrole, text, timestamptz),
+    @extschema@.rollout_rollback_as(regrole, text, text),
+    @extschema@.rollout_purge_decisions_as(regrole, timestamptz),
+    @extschema@.rollout_lock(text, regrole),
+    @extschema@.rollout_judge(@extschema@.rollouts, timestamptz),
+    @extschema@.rollout_decide(@extschema@.rollouts, timestamptz, text),
+    @extschema@.rollout_tick_one(bigint, timestamptz, text),
+    @extschema@.rollout_apply(@extschema@.rollouts, text, text, timestamptz, text[], jsonb, text, integer, timestamptz, integer)
+FROM PUBLIC;

@@ -6,3 +6,1004 @@
 -- reference is schema-qualified with @extschema@ or pg_catalog.
 
 \echo Use "ALTER EXTENSION cohort_analyzer UPDATE TO '1.1'" to load this file. \quit
+
+-- ---------------------------------------------------------------------------
+-- Security: the schema check, the acting role, owners by OID, measurements
+-- that cannot change rollouts, write or stall the worker
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.cohort_analyzer_schema_check(schema_oid oid) RETURNS void
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        schema_name name;
+        untrusted text;
+    BEGIN
+        -- who may create in the schema: grantees of CREATE (the owner's
+        -- implicit right included), pg_database_owner standing for the owner
+        -- of the database
+        SELECT n.nspname,
+               pg_catalog.string_agg(DISTINCT CASE WHEN g.grantee = 0 THEN 'PUBLIC'
+                                                   ELSE pg_catalog.quote_ident(r.rolname) END, ', ')
+                   FILTER (WHERE g.grantee = 0 OR NOT COALESCE(r.rolsuper, false))
+          INTO schema_name, untrusted
+          FROM pg_catalog.pg_namespace n
+          CROSS JOIN LATERAL pg_catalog.aclexplode(
+              COALESCE(n.nspacl, pg_catalog.acldefault('n', n.nspowner))) AS a
+          CROSS JOIN LATERAL (SELECT CASE WHEN a.grantee = 'pg_database_owner'::pg_catalog.regrole
+                                          THEN (SELECT d.datdba FROM pg_catalog.pg_database d
+                                                WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())
+                                          ELSE a.grantee END AS grantee) AS g
+          LEFT JOIN pg_catalog.pg_roles r ON r.oid = g.grantee
+         WHERE n.oid = schema_oid AND a.privilege_type = 'CREATE'
+         GROUP BY n.nspname;
+        IF untrusted IS NOT NULL THEN
+            RAISE EXCEPTION 'cohort_analyzer cannot be installed in schema %: % may create objects there',
+                            pg_catalog.quote_ident(schema_name), untrusted
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = 'A role that can create objects in the extension''s schema could make the extension''s own calls run its code.',
+                      HINT = 'Install it in a schema where only superusers can create objects, e.g. CREATE SCHEMA cohort_analyzer; CREATE EXTENSION cohort_analyzer SCHEMA cohort_analyzer;';
+        END IF;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.cohort_analyzer_schema_check(oid) IS
+    'Raises an error when roles other than superusers may create objects in the given schema (checked for the extension''s own schema at install and update)';
+REVOKE ALL ON FUNCTION @extschema@.cohort_analyzer_schema_check(oid) FROM PUBLIC;
+
+SELECT @extschema@.cohort_analyzer_schema_check(n.oid)
+  FROM pg_catalog.pg_namespace n WHERE n.nspname OPERATOR(pg_catalog.=) pg_catalog.current_schema();
+
+-- Owners become role OIDs.  A 1.0 rollout whose owner no longer exists
+-- keeps OID 0 and is held at its next checkpoint.
+ALTER TABLE @extschema@.rollouts
+    ADD COLUMN owner_id regrole,
+    ADD COLUMN failures integer NOT NULL DEFAULT 0,
+    ADD COLUMN retry_at timestamptz;
+ALTER TABLE @extschema@.rollout_decisions ADD COLUMN owner_id regrole;
+UPDATE @extschema@.rollouts x
+   SET owner_id = COALESCE((SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) x.owner),
+                           0)::pg_catalog.oid::pg_catalog.regrole;
+-- the decision log is append-only: its trigger is set aside for this update
+ALTER TABLE @extschema@.rollout_decisions DISABLE TRIGGER rollout_decisions_append_only;
+UPDATE @extschema@.rollout_decisions d
+   SET owner_id = COALESCE((SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) d.owner),
+                           0)::pg_catalog.oid::pg_catalog.regrole;
+ALTER TABLE @extschema@.rollout_decisions ENABLE TRIGGER rollout_decisions_append_only;
+ALTER TABLE @extschema@.rollouts ALTER COLUMN owner_id SET NOT NULL;
+ALTER TABLE @extschema@.rollout_decisions ALTER COLUMN owner_id SET NOT NULL;
+COMMENT ON COLUMN @extschema@.rollouts.owner IS 'Name of the owner role when the rollout was created (owner_id is the owner)';
+COMMENT ON COLUMN @extschema@.rollouts.owner_id IS 'The owner role: the rollout''s source is measured with its rights; a rollout whose owner was dropped is held';
+COMMENT ON COLUMN @extschema@.rollouts.failures IS 'Evaluations that failed in a row; the worker retries with backoff';
+COMMENT ON COLUMN @extschema@.rollouts.retry_at IS 'Earliest time the worker evaluates a failing rollout again';
+COMMENT ON COLUMN @extschema@.rollout_decisions.owner_id IS 'Owner role of the rollout';
+COMMENT ON COLUMN @extschema@.rollout_decisions.actor IS '''worker'' for the background worker, else the role that acted (current_user)';
+
+-- Ownership is decided on the role acting, never on session_user.
+DROP POLICY rollouts_owner ON @extschema@.rollouts;
+DROP POLICY rollout_decisions_owner ON @extschema@.rollout_decisions;
+DROP FUNCTION @extschema@.rollout_may_change(name);
+CREATE FUNCTION @extschema@.rollout_may_change(owner regrole) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'rollout_may_change' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.rollout_may_change(regrole) IS
+    'True when the current user is a member of (or superuser over) the given rollout owner; a dropped owner''s rollouts belong to superusers only';
+CREATE FUNCTION @extschema@.rollout_role_may_change(actor regrole, owner regrole) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'rollout_role_may_change' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.rollout_role_may_change(regrole, regrole) IS
+    'True when actor is a member of (or superuser over) the given rollout owner; a dropped owner''s rollouts belong to superusers only';
+CREATE POLICY rollouts_owner ON @extschema@.rollouts FOR SELECT
+    USING (@extschema@.rollout_may_change(owner_id));
+CREATE POLICY rollout_decisions_owner ON @extschema@.rollout_decisions FOR SELECT
+    USING (@extschema@.rollout_may_change(owner_id));
+
+-- The purge is allowed by the C entry point, not by a setting anyone can make.
+CREATE FUNCTION @extschema@.rollout_purging() RETURNS boolean
+    AS 'MODULE_PATHNAME', 'rollout_purging' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rollout_purging() IS
+    'True while rollout_purge_decisions runs in this session: the only time the decision log allows DELETE';
+CREATE OR REPLACE FUNCTION @extschema@.rollout_decisions_guard() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+    AS $$
+    BEGIN
+        IF TG_OP = 'DELETE' AND @extschema@.rollout_purging() THEN
+            RETURN OLD;
+        END IF;
+        RAISE EXCEPTION 'rollout_decisions is append-only'
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = pg_catalog.format('%s is not allowed on the decision log.', TG_OP),
+                  HINT = 'Old rows are removed with rollout_purge_decisions(older_than).';
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_decisions_guard() IS
+    'Trigger keeping rollout_decisions append-only';
+
+-- Plans: measure_timeout, trust_source, at most 1000 checkpoints a phase.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        phase jsonb;
+        i integer := 0;
+        j integer;
+        field text;
+        duration interval;
+        cp interval;
+        prev interval;
+        traffic double precision;
+        prev_traffic double precision := 0;
+        k text;
+        v jsonb;
+        limits text;
+        lo double precision;
+        hi double precision;
+        names text[] := '{}';
+        min_requests double precision;
+        alpha double precision;
+        phases jsonb := '[]';
+        measure_timeout interval;
+    BEGIN
+        IF plan IS NULL OR pg_catalog.jsonb_typeof(plan) <> 'object' THEN
+            RAISE EXCEPTION 'invalid rollout plan: the plan must be a JSON object'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        FOR k IN SELECT pg_catalog.jsonb_object_keys(plan) LOOP
+            IF k NOT IN ('phases', 'min_requests', 'alpha', 'tuning', 'measure_timeout', 'trust_source') THEN
+                RAISE EXCEPTION 'invalid rollout plan: unknown key "%"', k
+                    USING ERRCODE = 'invalid_parameter_value',
+                          HINT = 'Accepted keys are phases, min_requests, alpha, tuning, measure_timeout and trust_source.';
+            END IF;
+        END LOOP;
+        IF pg_catalog.jsonb_typeof(plan -> 'phases') IS DISTINCT FROM 'array'
+           OR pg_catalog.jsonb_array_length(plan -> 'phases') = 0 THEN
+            RAISE EXCEPTION 'invalid rollout plan: phases must be a non-empty array'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+
+        min_requests := 100;
+        IF plan ? 'min_requests' THEN
+            min_requests := @extschema@.rollout_plan_number(plan -> 'min_requests', 'min_requests'::text);
+        END IF;
+        IF min_requests < 1 OR min_requests <> pg_catalog.trunc(min_requests) OR min_requests > 1e15 THEN
+            RAISE EXCEPTION 'invalid rollout plan: min_requests must be a positive integer, got %', min_requests
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        alpha := 0.05;
+        IF plan ? 'alpha' THEN
+            alpha := @extschema@.rollout_plan_number(plan -> 'alpha', 'alpha'::text);
+            IF NOT (alpha > 0 AND alpha < 1) THEN
+                RAISE EXCEPTION 'invalid rollout plan: alpha must be in (0, 1), got %', alpha
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END IF;
+        IF plan ? 'tuning' AND NOT (@extschema@.rollout_plan_number(plan -> 'tuning', 'tuning'::text) > 0) THEN
+            RAISE EXCEPTION 'invalid rollout plan: tuning must be positive'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+
+        IF plan ? 'measure_timeout' THEN
+            measure_timeout := @extschema@.rollout_plan_interval(plan -> 'measure_timeout', 'measure_timeout'::text);
+            IF measure_timeout < interval '10 milliseconds' OR measure_timeout > interval '1 hour' THEN
+                RAISE EXCEPTION 'invalid rollout plan: measure_timeout must be between 10 milliseconds and 1 hour, got "%"',
+                                plan ->> 'measure_timeout'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END IF;
+        IF plan ? 'trust_source' AND pg_catalog.jsonb_typeof(plan -> 'trust_source') <> 'boolean' THEN
+            RAISE EXCEPTION 'invalid rollout plan: trust_source must be true or false'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+
+        FOR phase IN SELECT pg_catalog.jsonb_array_elements(plan -> 'phases') LOOP
+            field := pg_catalog.format('phases[%s]', i);
+            IF pg_catalog.jsonb_typeof(phase) <> 'object' THEN
+                RAISE EXCEPTION 'invalid rollout plan: % must be an object', field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            FOR k IN SELECT pg_catalog.jsonb_object_keys(phase) LOOP
+                IF k NOT IN ('name', 'traffic', 'duration', 'checkpoints', 'thresholds') THEN
+                    RAISE EXCEPTION 'invalid rollout plan: unknown key "%" in %', k, field
+                        USING ERRCODE = 'invalid_parameter_value',
+                              HINT = 'Accepted keys are name, traffic, duration, checkpoints and thresholds.';
+                END IF;
+            END LOOP;
+            IF pg_catalog.jsonb_typeof(phase -> 'name') IS DISTINCT FROM 'string'
+               OR phase ->> 'name' = '' THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.name must be a non-empty string', field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF (phase ->> 'name') = ANY (names) THEN
+                RAISE EXCEPTION 'invalid rollout plan: phase name "%" is used twice', phase ->> 'name'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            names := names || (phase ->> 'name');
+            field := pg_catalog.format('phases[%s] ("%s")', i, phase ->> 'name');
+
+            traffic := @extschema@.rollout_plan_number(phase -> 'traffic', field || '.traffic');
+            IF NOT (traffic > 0 AND traffic <= 1) THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.traffic must be in (0, 1], got %', field, traffic
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF traffic < prev_traffic THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.traffic % is below the previous phase''s %',
+                                field, traffic, prev_traffic
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            prev_traffic := traffic;
+
+            duration := @extschema@.rollout_plan_interval(phase -> 'duration', field || '.duration');
+            IF pg_catalog.jsonb_typeof(phase -> 'checkpoints') IS DISTINCT FROM 'array'
+               OR pg_catalog.jsonb_array_length(phase -> 'checkpoints') = 0 THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.checkpoints must be a non-empty array', field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF pg_catalog.jsonb_array_length(phase -> 'checkpoints') > 1000 THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.checkpoints has % checkpoints, more than 1000',
+                                field, pg_catalog.jsonb_array_length(phase -> 'checkpoints')
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            prev := NULL;
+            FOR j IN 0 .. pg_catalog.jsonb_array_length(phase -> 'checkpoints') - 1 LOOP
+                cp := @extschema@.rollout_plan_interval(phase -> 'checkpoints' -> j,
+                                                        pg_catalog.format('%s.checkpoints[%s]', field, j));
+                IF cp <= prev THEN
+                    RAISE EXCEPTION 'invalid rollout plan: %.checkpoints are not in increasing order ("%" after "%")',
+                                    field, phase -> 'checkpoints' ->> j, phase -> 'checkpoints' ->> (j - 1)
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+                IF cp > duration THEN
+                    RAISE EXCEPTION 'invalid rollout plan: %.checkpoints[%] "%" is after the phase duration "%"',
+                                    field, j, phase -> 'checkpoints' ->> j, phase ->> 'duration'
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+                prev := cp;
+            END LOOP;
+
+            IF pg_catalog.jsonb_typeof(phase -> 'thresholds') IS DISTINCT FROM 'object' THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.thresholds must be an object', field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            FOR k, v IN SELECT * FROM pg_catalog.jsonb_each(phase -> 'thresholds') LOOP
+                IF k NOT IN ('error_rate', 'uptime', 'revenue_lift', 'completion_lift', 'churn_lift')
+                   AND @extschema@.rollout_metric_quantile(k) IS NULL THEN
+                    RAISE EXCEPTION 'invalid rollout plan: unknown metric "%" in %.thresholds', k, field
+                        USING ERRCODE = 'invalid_parameter_value',
+                              HINT = 'Metrics are error_rate, uptime, latency_pNN (e.g. latency_p99), revenue_lift, completion_lift and churn_lift.';
+                END IF;
+                limits := pg_catalog.format('%s.thresholds.%s', field, k);
+                IF pg_catalog.jsonb_typeof(v) <> 'object' OR NOT (v ? 'min' OR v ? 'max')
+                   OR EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(v) AS x WHERE x NOT IN ('min', 'max')) THEN
+                    RAISE EXCEPTION 'invalid rollout plan: % must be an object with "min" and/or "max"', limits
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+                lo := CASE WHEN v ? 'min' THEN @extschema@.rollout_plan_number(v -> 'min', limits || '.min') END;
+                hi := CASE WHEN v ? 'max' THEN @extschema@.rollout_plan_number(v -> 'max', limits || '.max') END;
+                IF lo > hi THEN
+                    RAISE EXCEPTION 'invalid rollout plan: %.min % is above its max %', limits, lo, hi
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+            END LOOP;
+            phases := phases || pg_catalog.jsonb_build_array(phase);
+            i := i + 1;
+        END LOOP;
+
+        RETURN pg_catalog.jsonb_build_object('phases', phases, 'min_requests', min_requests::bigint,
+                                             'alpha', alpha)
+               || CASE WHEN plan ? 'tuning' THEN pg_catalog.jsonb_build_object('tuning', plan -> 'tuning')
+                       ELSE '{}'::jsonb END
+               || pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+                      'measure_timeout', plan -> 'measure_timeout', 'trust_source', plan -> 'trust_source'));
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_plan_validate(jsonb) IS
+    'Checks a rollout plan and returns it with defaults filled in (min_requests 100, alpha 0.05); raises an error saying what is wrong';
+CREATE FUNCTION @extschema@.rollout_measure_timeout(plan jsonb) RETURNS interval
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT COALESCE((plan ->> 'measure_timeout')::interval, interval '30 seconds') $$;
+COMMENT ON FUNCTION @extschema@.rollout_measure_timeout(jsonb) IS
+    'The time one measurement of a rollout''s source may take: the plan''s measure_timeout, by default 30 seconds';
+
+-- Measurements: exact calls; run as the owner by OID, read-only, timed.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_check_source(source text) RETURNS regclass
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        rel regclass := pg_catalog.to_regclass(source);
+        col text;
+        want regtype;
+        got regtype;
+    BEGIN
+        IF rel IS NULL THEN
+            RAISE EXCEPTION 'source relation % does not exist', source
+                USING ERRCODE = 'undefined_table';
+        END IF;
+        FOR col, want IN VALUES ('ts', 'timestamptz'::regtype), ('arm', 'text'), ('is_error', 'boolean'),
+                                ('latency_ms', 'double precision') LOOP
+            got := @extschema@.rollout_column_type(rel, col::name);
+            IF got IS NULL THEN
+                RAISE EXCEPTION 'source relation % has no column "%"', rel, col
+                    USING ERRCODE = 'invalid_parameter_value',
+                          HINT = 'A rollout source needs columns ts timestamptz, arm text, is_error boolean and latency_ms double precision.';
+            ELSIF got <> want THEN
+                RAISE EXCEPTION 'source column "%" must be of type %, not %', col, want, got
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END LOOP;
+        FOR col, want IN VALUES ('revenue', 'double precision'::regtype), ('completed', 'boolean'),
+                                ('churned', 'boolean') LOOP
+            got := @extschema@.rollout_column_type(rel, col::name);
+            IF got IS DISTINCT FROM want AND got IS NOT NULL THEN
+                RAISE EXCEPTION 'source column "%" must be of type %, not %', col, want, got
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END LOOP;
+        RETURN rel;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_check_source(text) IS
+    'Resolves a rollout source and checks its columns and their types';
+CREATE OR REPLACE FUNCTION @extschema@.rollout_measure(
+    source text, window_start timestamptz, window_end timestamptz,
+    quantiles double precision[], with_cohorts boolean)
+RETURNS @extschema@.rollout_measurement
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        rel regclass := @extschema@.rollout_check_source(source);
+        m @extschema@.rollout_measurement;
+        by_unit boolean := with_cohorts AND @extschema@.rollout_column_type(rel, 'unit_id'::name) IS NOT NULL;
+        outcomes text := pg_catalog.format('%s, %s, %s',
+            CASE WHEN @extschema@.rollout_column_type(rel, 'completed'::name) IS NULL
+                 THEN 'NULL::boolean' ELSE 'completed' END,
+            CASE WHEN @extschema@.rollout_column_type(rel, 'churned'::name) IS NULL
+                 THEN 'NULL::boolean' ELSE 'churned' END,
+            CASE WHEN @extschema@.rollout_column_type(rel, 'revenue'::name) IS NULL
+                 THEN 'NULL::double precision' ELSE 'revenue' END);
+    BEGIN
+        EXECUTE pg_catalog.format(
+            'SELECT count(*) FILTER (WHERE arm = ''treatment''),
+                    count(*) FILTER (WHERE arm = ''treatment'' AND is_error),
+                    count(*) FILTER (WHERE arm = ''control''), %s
+             FROM %s WHERE ts >= $1 AND ts < $2',
+            CASE WHEN with_cohorts AND NOT by_unit
+                 THEN pg_catalog.format('@extschema@.cohort_agg(%s) FILTER (WHERE arm = ''control''),
+                                         @extschema@.cohort_agg(%s) FILTER (WHERE arm = ''treatment'')',
+                                        outcomes, outcomes)
+                 ELSE 'NULL::@extschema@.cohort, NULL::@extschema@.cohort' END,
+            rel)
+            INTO m.treatment_requests, m.treatment_errors, m.control_requests,
+                 m.control_cohort, m.treatment_cohort
+            USING window_start, window_end;
+
+        -- a minute (counted from the window start) with treatment requests is
+        -- observed, and down when at least half of them failed
+        EXECUTE pg_catalog.format(
+            'SELECT count(*), count(*) FILTER (WHERE 2 * errors >= n)
+             FROM (SELECT count(*) AS n, count(*) FILTER (WHERE is_error) AS errors
+                   FROM %s WHERE ts >= $1 AND ts < $2 AND arm = ''treatment''
+                   GROUP BY pg_catalog.date_bin(''1 minute'', ts, $1)) AS minutes', rel)
+            INTO m.observed_minutes, m.down_minutes
+            USING window_start, window_end;
+
+        IF pg_catalog.cardinality(quantiles) > 0 THEN
+            EXECUTE pg_catalog.format(
+                'SELECT percentile_disc($3) WITHIN GROUP (ORDER BY latency_ms)
+                 FROM %s WHERE ts >= $1 AND ts < $2 AND arm = ''treatment'' AND latency_ms <> ''NaN''', rel)
+                INTO m.latency
+                USING window_start, window_end, quantiles;
+        END IF;
+
+        IF by_unit THEN
+            -- the requests of one unit make one unit (outcomes or-ed, revenue
+            -- summed); rows without a unit are left out
+            EXECUTE pg_catalog.format(
+                'SELECT @extschema@.cohort_agg(completed, churned, revenue) FILTER (WHERE arm = ''control''),
+                        @extschema@.cohort_agg(completed, churned, revenue) FILTER (WHERE arm = ''treatment'')
+                 FROM (SELECT arm, pg_catalog.bool_or(completed) AS completed,
+                              pg_catalog.bool_or(churned) AS churned, pg_catalog.sum(revenue) AS revenue
+                       FROM (SELECT arm, unit_id, %s FROM %s
+                             WHERE ts >= $1 AND ts < $2 AND arm IN (''control'', ''treatment'')
+                               AND unit_id IS NOT NULL) AS r (arm, unit_id, completed, churned, revenue)
+                       GROUP BY arm, unit_id) AS units',
+                outcomes, rel)
+                INTO m.control_cohort, m.treatment_cohort
+                USING window_start, window_end;
+        END IF;
+        RETURN m;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_measure(text, timestamptz, timestamptz, double precision[], boolean) IS
+    'Measures a rollout source over [window_start, window_end) with the caller''s privileges';
+DROP FUNCTION @extschema@.rollout_measure_as(name, text, timestamptz, timestamptz, double precision[], boolean);
+DROP FUNCTION @extschema@.rollout_actor();
+CREATE FUNCTION @extschema@.rollout_measure_as(
+    owner regrole, source text, window_start timestamptz, window_end timestamptz,
+    quantiles double precision[], with_cohorts boolean, measure_timeout interval)
+RETURNS @extschema@.rollout_measurement
+    AS 'MODULE_PATHNAME', 'rollout_measure_as_role' LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION @extschema@.rollout_measure_as(regrole, text, timestamptz, timestamptz, double precision[], boolean, interval) IS
+    'rollout_measure run with the rights of the given owner, read-only, unable to change rollouts, within measure_timeout (not executable by ordinary roles)';
+REVOKE ALL ON FUNCTION @extschema@.rollout_measure_as(regrole, text, timestamptz, timestamptz, double precision[], boolean, interval) FROM PUBLIC;
+
+-- Decisions: the acting role recorded, the decision id notified, overdue
+-- checkpoints coalesced, one rollout at a time with backoff.
+DROP FUNCTION @extschema@.rollout_decide(@extschema@.rollouts);
+DROP FUNCTION @extschema@.rollout_apply(@extschema@.rollouts, text, timestamptz, text[], jsonb, text, integer, timestamptz, integer);
+DROP FUNCTION @extschema@.rollout_lock(text);
+CREATE OR REPLACE FUNCTION @extschema@.rollout_judge(
+    r @extschema@.rollouts, checkpoint_at timestamptz,
+    OUT failed text[], OUT missing text[], OUT metrics jsonb)
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    SET extra_float_digits = 3
+    AS $$
+    DECLARE
+        phase jsonb := r.plan -> 'phases' -> r.phase_no;
+        min_requests bigint := (r.plan ->> 'min_requests')::bigint;
+        alpha double precision := (r.plan ->> 'alpha')::double precision;
+        tuning double precision := (r.plan ->> 'tuning')::double precision;
+        quantiles double precision[];
+        names text[];
+        m @extschema@.rollout_measurement;
+        k text;
+        lim jsonb;
+        lo double precision;
+        hi double precision;
+        value double precision;
+        low double precision;
+        high double precision;
+        cmp record;
+        metric text;
+        status text;
+        entry jsonb;
+        idx integer;
+    BEGIN
+        failed := '{}';
+        missing := '{}';
+        SELECT pg_catalog.array_agg(@extschema@.rollout_metric_quantile(t) ORDER BY t),
+               pg_catalog.array_agg(t ORDER BY t)
+          INTO quantiles, names
+          FROM pg_catalog.jsonb_object_keys(phase -> 'thresholds') AS t
+         WHERE @extschema@.rollout_metric_quantile(t) IS NOT NULL;
+
+        m := @extschema@.rollout_measure_as(
+            r.owner_id, r.source, r.phase_started_at, checkpoint_at, COALESCE(quantiles, '{}'),
+            (phase -> 'thresholds') ?| ARRAY['revenue_lift', 'completion_lift', 'churn_lift'],
+            @extschema@.rollout_measure_timeout(r.plan));
+
+        metrics := pg_catalog.jsonb_build_object(
+            'window', pg_catalog.jsonb_build_object('from', r.phase_started_at, 'to', checkpoint_at),
+            'requests', pg_catalog.jsonb_build_object('treatment', m.treatment_requests,
+                                                      'control', m.control_requests),
+            'errors', m.treatment_errors);
+
+        FOR k, lim IN SELECT * FROM pg_catalog.jsonb_each(phase -> 'thresholds') ORDER BY 1 LOOP
+            lo := (lim ->> 'min')::double precision;
+            hi := (lim ->> 'max')::double precision;
+            value := NULL;
+            low := NULL;
+            high := NULL;
+            status := NULL;
+            IF m.treatment_requests < min_requests THEN
+                status := 'no_data';
+                missing := missing || pg_catalog.format('%s no data (%s treatment requests < %s)',
+                                                        k, m.treatment_requests, min_requests);
+            ELSIF k IN ('revenue_lift', 'completion_lift', 'churn_lift') AND m.control_requests < min_requests THEN
+                status := 'no_data';
+                missing := missing || pg_catalog.format('%s no data (%s control requests < %s)',
+                                                        k, m.control_requests, min_requests);
+            ELSIF k = 'error_rate' THEN
+                value := m.treatment_errors::double precision / m.treatment_requests;
+            ELSIF k = 'uptime' THEN
+                value := 1 - m.down_minutes::double precision / NULLIF(m.observed_minutes, 0);
+            ELSIF k LIKE 'latency_p%' THEN
+                idx := pg_catalog.array_position(names, k);
+                value := m.latency[idx];
+            ELSE
+                -- without a tuning in the plan, the comparison's default (5000)
+                metric := CASE k WHEN 'revenue_lift' THEN 'value'
+                                 WHEN 'completion_lift' THEN 'completion' ELSE 'churn' END;
+                -- every argument given: no overload with fewer can compete
+                cmp := @extschema@.compare_cohorts_sequential(m.control_cohort, m.treatment_cohort,
+                                                              metric, alpha, COALESCE(tuning, 5000));
+                -- without variance in either arm there is no interval: the
+                -- lift is known exactly
+                value := cmp.relative_lift;
+                low := COALESCE(cmp.relative_lift_low, value);
+                high := COALESCE(cmp.relative_lift_high, value);
+            END IF;
+
+            IF status IS NULL AND (value IS NULL OR value = 'NaN') THEN
+                status := 'no_data';
+                missing := missing || pg_catalog.format('%s no data', k);
+            ELSIF status IS NULL AND low IS NOT NULL THEN
+                -- guardrails fail only when the whole interval is beyond the limit
+                IF high < lo THEN
+                    status := 'fail';
+                    failed := failed || pg_catalog.format('%s %s [%s, %s] < %s', k, @extschema@.rollout_fmt(value),
+                        @extschema@.rollout_fmt(low), @extschema@.rollout_fmt(high), @extschema@.rollout_fmt(lo));
+                ELSIF low > hi THEN
+                    status := 'fail';
+                    failed := failed || pg_catalog.format('%s %s [%s, %s] > %s', k, @extschema@.rollout_fmt(value),
+                        @extschema@.rollout_fmt(low), @extschema@.rollout_fmt(high), @extschema@.rollout_fmt(hi));
+                ELSE
+                    status := 'pass';
+                END IF;
+            ELSIF status IS NULL THEN
+                IF value > hi THEN
+                    status := 'fail';
+                    failed := failed || pg_catalog.format('%s %s > %s', k, @extschema@.rollout_fmt(value),
+                                                          @extschema@.rollout_fmt(hi));
+                ELSIF value < lo THEN
+                    status := 'fail';
+                    failed := failed || pg_catalog.format('%s %s < %s', k, @extschema@.rollout_fmt(value),
+                                                          @extschema@.rollout_fmt(lo));
+                ELSE
+                    status := 'pass';
+                END IF;
+            END IF;
+
+            entry := pg_catalog.jsonb_build_object('value', value, 'status', status);
+            IF low IS NOT NULL OR high IS NOT NULL THEN
+                entry := entry || pg_catalog.jsonb_build_object('low', low, 'high', high,
+                                                                'p_value', cmp.p_value);
+            END IF;
+            IF k = 'uptime' THEN
+                entry := entry || pg_catalog.jsonb_build_object('observed_minutes', m.observed_minutes,
+                                                                'down_minutes', m.down_minutes);
+            END IF;
+            metrics := metrics || pg_catalog.jsonb_build_object(k, entry || lim);
+        END LOOP;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_judge(@extschema@.rollouts, timestamptz) IS
+    'Measures a rollout''s current phase up to a checkpoint, with its owner''s rights, and judges every threshold';
+CREATE FUNCTION @extschema@.rollout_apply(
+    r @extschema@.rollouts, actor text, decision text, checkpoint_at timestamptz,
+    reasons text[], metrics jsonb, new_state text, new_phase integer,
+    new_started_at timestamptz, new_checkpoint integer)
+RETURNS @extschema@.rollouts
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        phases jsonb := r.plan -> 'phases';
+        phase jsonb := phases -> new_phase;
+        result @extschema@.rollouts;
+        decision_id bigint;
+    BEGIN
+        UPDATE @extschema@.rollouts SET
+            state = new_state,
+            phase_no = new_phase,
+            phase_run = r.phase_run + CASE WHEN decision IN ('start', 'advance', 'resume')
+                                           THEN 1 ELSE 0 END,
+            phase_started_at = new_started_at,
+            checkpoint_no = new_checkpoint,
+            next_checkpoint_at = CASE WHEN new_state = 'running'
+                                      THEN new_started_at + (phase -> 'checkpoints' ->> new_checkpoint)::interval END,
+            treatment_share = CASE WHEN new_state = 'rolled_back' THEN 0
+                                   WHEN new_state = 'pending' THEN 0
+                                   ELSE (phase ->> 'traffic')::double precision END
+        WHERE id = r.id
+        RETURNING * INTO result;
+
+        INSERT INTO @extschema@.rollout_decisions
+            (rollout_id, rollout, owner, owner_id, phase, phase_run, checkpoint_no, checkpoint_at, decision,
+             actor, state, treatment_share, reasons, metrics)
+        VALUES (r.id, r.name, r.owner, r.owner_id, phases -> r.phase_no ->> 'name', r.phase_run,
+                CASE WHEN checkpoint_at IS NOT NULL THEN r.checkpoint_no END, checkpoint_at, decision,
+                actor, result.state, result.treatment_share,
+                COALESCE(reasons, '{}'), COALESCE(metrics, '{}'))
+        RETURNING id INTO decision_id;
+
+        -- a wake-up for routers, which read the state itself: anyone may
+        -- NOTIFY on this channel
+        IF decision <> 'continue' THEN
+            PERFORM pg_catalog.pg_notify('cohort_analyzer_rollout', pg_catalog.json_build_object(
+                'rollout', r.name, 'decision_id', decision_id, 'phase', phase ->> 'name',
+                'decision', decision, 'state', result.state,
+                'treatment_share', result.treatment_share)::text);
+        END IF;
+        RETURN result;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_apply(@extschema@.rollouts, text, text, timestamptz, text[], jsonb, text, integer, timestamptz, integer) IS
+    'Applies a decision to a locked rollout: new state, decision row, NOTIFY cohort_analyzer_rollout with the decision id';
+CREATE FUNCTION @extschema@.rollout_decide(r @extschema@.rollouts, as_of timestamptz, actor text)
+RETURNS @extschema@.rollouts
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        phase jsonb := r.plan -> 'phases' -> r.phase_no;
+        checkpoints integer := pg_catalog.jsonb_array_length(phase -> 'checkpoints');
+        last_phase boolean := r.phase_no = pg_catalog.jsonb_array_length(r.plan -> 'phases') - 1;
+        skipped integer := 0;
+        last_checkpoint boolean;
+        at timestamptz;
+        j record;
+        metrics jsonb;
+    BEGIN
+        WHILE r.checkpoint_no < checkpoints - 1
+              AND r.phase_started_at + (phase -> 'checkpoints' ->> (r.checkpoint_no + 1))::interval <= as_of
+              AND r.phase_started_at + (phase -> 'checkpoints' ->> r.checkpoint_no)::interval
+                  < as_of - interval '1 minute' LOOP
+            r.checkpoint_no := r.checkpoint_no + 1;
+            skipped := skipped + 1;
+        END LOOP;
+        last_checkpoint := r.checkpoint_no = checkpoints - 1;
+        at := r.phase_started_at + (phase -> 'checkpoints' ->> r.checkpoint_no)::interval;
+
+        -- the owner's rights are the measurement's: a dropped owner's
+        -- rollout waits for a person, whoever takes the name later
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE oid = r.owner_id) THEN
+            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at,
+                ARRAY[pg_catalog.format('owner role "%s" (OID %s) no longer exists', r.owner, r.owner_id::oid)],
+                '{}'::jsonb, 'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
+        END IF;
+
+        j := @extschema@.rollout_judge(r, at);
+        metrics := j.metrics || CASE WHEN skipped > 0
+                                     THEN pg_catalog.jsonb_build_object('skipped_checkpoints', skipped)
+                                     ELSE '{}' END;
+        IF pg_catalog.cardinality(j.failed) > 0 THEN
+            RETURN @extschema@.rollout_apply(r, actor, 'rollback'::text, at, j.failed || j.missing, metrics,
+                                             'rolled_back'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
+        ELSIF NOT last_checkpoint THEN
+            RETURN @extschema@.rollout_apply(r, actor, 'continue'::text, at, j.missing, metrics,
+                                             'running'::text, r.phase_no, r.phase_started_at, r.checkpoint_no + 1);
+        ELSIF pg_catalog.cardinality(j.missing) > 0 THEN
+            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at, j.missing, metrics,
+                                             'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
+        ELSIF last_phase THEN
+            RETURN @extschema@.rollout_apply(r, actor, 'complete'::text, at, '{}'::text[], metrics,
+                                             'completed'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
+        ELSE
+            RETURN @extschema@.rollout_apply(r, actor, 'advance'::text, at, '{}'::text[], metrics,
+                                             'running'::text, r.phase_no + 1, at, 0);
+        END IF;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_decide(@extschema@.rollouts, timestamptz, text) IS
+    'Evaluates the latest due checkpoint of a locked running rollout (older overdue ones coalesced) and applies continue, advance, complete, hold or rollback';
+CREATE FUNCTION @extschema@.rollout_tick_one(rollout_id bigint, as_of timestamptz, actor text)
+RETURNS integer
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        r @extschema@.rollouts;
+        decisions integer := 0;
+        msg text;
+    BEGIN
+        SELECT * INTO r FROM @extschema@.rollouts
+         WHERE id = rollout_id AND state = 'running' AND next_checkpoint_at <= as_of
+         FOR UPDATE SKIP LOCKED;
+        IF NOT FOUND THEN
+            RETURN 0;
+        END IF;
+        WHILE r.state = 'running' AND r.next_checkpoint_at <= as_of LOOP
+            BEGIN
+                r := @extschema@.rollout_decide(r, as_of, actor);
+                decisions := decisions + 1;
+            EXCEPTION WHEN OTHERS THEN
+                -- the decisions before this one stand
+                GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+                UPDATE @extschema@.rollouts x
+                   SET last_error = msg, last_error_at = pg_catalog.now(), failures = x.failures + 1,
+                       retry_at = pg_catalog.now() + LEAST(interval '10 seconds' * 2 ^ LEAST(x.failures, 10),
+                                                           interval '15 minutes')
+                 WHERE x.id = rollout_id;
+                IF r.last_error IS DISTINCT FROM msg THEN
+                    RAISE WARNING 'rollout "%" could not be evaluated: %', r.name, msg;
+                END IF;
+                RETURN decisions;
+            END;
+        END LOOP;
+        UPDATE @extschema@.rollouts x SET last_error = NULL, last_error_at = NULL, failures = 0, retry_at = NULL
+         WHERE x.id = rollout_id AND (x.last_error IS NOT NULL OR x.failures > 0);
+        RETURN decisions;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_tick_one(bigint, timestamptz, text) IS
+    'Decides the checkpoints of one running rollout due up to as_of (skipped when locked elsewhere); records a failure with a backed-off retry time';
+CREATE FUNCTION @extschema@.rollout_lock(rollout_name text, actor regrole) RETURNS @extschema@.rollouts
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        r @extschema@.rollouts;
+    BEGIN
+        IF rollout_name IS NULL THEN
+            RAISE EXCEPTION 'rollout name must not be NULL' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        SELECT * INTO r FROM @extschema@.rollouts WHERE name = rollout_name FOR UPDATE;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'rollout "%" does not exist', rollout_name
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF NOT @extschema@.rollout_role_may_change(actor, r.owner_id) THEN
+            RAISE EXCEPTION 'must be owner of rollout "%"', rollout_name
+                USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN r;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_lock(text, regrole) IS
+    'Locks a rollout for change after checking that actor owns it (is a member of its owner role, or a superuser)';
+CREATE FUNCTION @extschema@.rollout_reason(reason text) RETURNS text[]
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    BEGIN
+        IF reason IS NULL OR pg_catalog.btrim(reason) = '' THEN
+            RAISE EXCEPTION 'reason must not be NULL or empty' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        RETURN ARRAY[reason];
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_reason(text) IS
+    'The reason of a manual decision as the decision''s reasons; an error when it is NULL or blank';
+CREATE FUNCTION @extschema@.rollout_create_as(actor regrole, name text, source regclass, plan jsonb)
+RETURNS bigint
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        qualified text;
+        relkind "char";
+        relowner regrole;
+        checked jsonb;
+        guardrail text;
+        column_name text;
+        result bigint;
+    BEGIN
+        IF name IS NULL OR name = '' THEN
+            RAISE EXCEPTION 'rollout name must not be NULL or empty' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF source IS NULL THEN
+            RAISE EXCEPTION 'source must not be NULL' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), c.relkind, c.relowner
+          INTO qualified, relkind, relowner
+          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.oid = source AND c.relkind IN ('r', 'v', 'm', 'p', 'f');
+        IF qualified IS NULL THEN
+            RAISE EXCEPTION 'source % is not a table or view', source USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF NOT pg_catalog.has_table_privilege(actor::oid, source::oid, 'SELECT') THEN
+            RAISE EXCEPTION 'permission denied for source %', source
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = pg_catalog.format('Rollouts read their source with the rights of their owner, %s.', actor);
+        END IF;
+        PERFORM @extschema@.rollout_check_source(qualified);
+
+        checked := @extschema@.rollout_plan_validate(COALESCE(plan, @extschema@.rollout_default_plan(
+            @extschema@.rollout_column_type(source, 'revenue'::name) IS NOT NULL)));
+
+        -- the source's code (a view's body and the functions it calls, row
+        -- security policies) runs with the owner's rights at every checkpoint
+        IF relowner <> actor THEN
+            IF relkind = 'v' AND (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.oid = actor)
+               AND (checked -> 'trust_source') IS DISTINCT FROM 'true'::jsonb THEN
+                RAISE EXCEPTION 'source % is a view owned by role %, and rollout owner % is a superuser',
+                                source, relowner, actor
+                    USING ERRCODE = 'insufficient_privilege',
+                          DETAIL = 'The view''s code would run with superuser rights at every checkpoint.',
+                          HINT = 'Create the rollout as a role without superuser rights (SET ROLE), or set "trust_source": true in the plan after reviewing the view and every function it calls.';
+            END IF;
+            RAISE WARNING 'source % is owned by role %: its code runs with the rights of rollout owner % at every checkpoint',
+                          source, relowner, actor
+                USING DETAIL = 'A view''s body and the functions it calls, and row security policies, run as the rollout''s owner.';
+        END IF;
+
+        -- guardrails need their column
+        FOR guardrail, column_name IN VALUES ('revenue_lift', 'revenue'), ('completion_lift', 'completed'),
+                                             ('churn_lift', 'churned') LOOP
+            IF EXISTS (SELECT 1 FROM pg_catalog.jsonb_array_elements(checked -> 'phases') AS p
+                       WHERE (p -> 'thresholds') ? guardrail) THEN
+                IF @extschema@.rollout_column_type(source, column_name::name) IS NULL THEN
+                    RAISE EXCEPTION 'metric % needs column "%" in source %', guardrail, column_name, source
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+            END IF;
+        END LOOP;
+
+        BEGIN
+            INSERT INTO @extschema@.rollouts (name, source, owner, owner_id, plan)
+            VALUES (rollout_create_as.name, qualified, actor::text, actor, checked)
+            RETURNING id INTO result;
+        EXCEPTION WHEN unique_violation THEN
+            RAISE EXCEPTION 'rollout "%" already exists', rollout_create_as.name
+                USING ERRCODE = 'invalid_parameter_value';
+        END;
+        RETURN result;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_create_as(regrole, text, regclass, jsonb) IS
+    'rollout_create on behalf of actor, who becomes the owner';
+CREATE FUNCTION @extschema@.rollout_start_as(actor regrole, name text, at timestamptz)
+RETURNS void
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        r @extschema@.rollouts := @extschema@.rollout_lock(name, actor);
+    BEGIN
+        IF at IS NULL OR NOT pg_catalog.isfinite(at) THEN
+            RAISE EXCEPTION 'at must be a finite timestamp' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        PERFORM @extschema@.rollout_expect(r, 'start'::text, '{pending}'::text[]);
+        PERFORM @extschema@.rollout_apply(r, actor::text, 'start'::text, NULL::timestamptz, '{}'::text[],
+                                          '{}'::jsonb, 'running'::text, 0, at, 0);
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_start_as(regrole, text, timestamptz) IS
+    'rollout_start on behalf of actor';
+CREATE FUNCTION @extschema@.rollout_tick_as(actor regrole, as_of timestamptz)
+RETURNS integer
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        decisions integer := 0;
+        rid bigint;
+    BEGIN
+        IF as_of IS NULL OR NOT pg_catalog.isfinite(as_of) THEN
+            RAISE EXCEPTION 'as_of must be a finite timestamp' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        FOR rid IN SELECT id FROM @extschema@.rollouts
+                   WHERE state = 'running' AND next_checkpoint_at <= as_of
+                     AND @extschema@.rollout_role_may_change(actor, owner_id)
+                   ORDER BY next_checkpoint_at, id LOOP
+            decisions := decisions + @extschema@.rollout_tick_one(rid, as_of, actor::text);
+        END LOOP;
+        RETURN decisions;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_tick_as(regrole, timestamptz) IS
+    'rollout_tick on behalf of actor: the running rollouts actor may change';
+CREATE FUNCTION @extschema@.rollout_advance_as(actor regrole, name text, reason text, at timestamptz)
+RETURNS void
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        r @extschema@.rollouts := @extschema@.rollout_lock(name, actor);
+    BEGIN
+        PERFORM @extschema@.rollout_expect(r, 'advance'::text, '{running,held}'::text[]);
+        IF r.phase_no = pg_catalog.jsonb_array_length(r.plan -> 'phases') - 1 THEN
+            PERFORM @extschema@.rollout_apply(r, actor::text, 'complete'::text, NULL::timestamptz,
+                                              @extschema@.rollout_reason(reason), '{}'::jsonb, 'completed'::text,
+                                              r.phase_no, r.phase_started_at, r.checkpoint_no);
+        ELSE
+            PERFORM @extschema@.rollout_apply(r, actor::text, 'advance'::text, NULL::timestamptz,
+                                              @extschema@.rollout_reason(reason), '{}'::jsonb, 'running'::text,
+                                              r.phase_no + 1, COALESCE(at, pg_catalog.now()), 0);
+        END IF;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_advance_as(regrole, text, text, timestamptz) IS
+    'rollout_advance on behalf of actor';
+CREATE FUNCTION @extschema@.rollout_hold_as(actor regrole, name text, reason text) RETURNS void
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        r @extschema@.rollouts := @extschema@.rollout_lock(name, actor);
+    BEGIN
+        PERFORM @extschema@.rollout_expect(r, 'hold'::text, '{running}'::text[]);
+        PERFORM @extschema@.rollout_apply(r, actor::text, 'hold'::text, NULL::timestamptz,
+                                          @extschema@.rollout_reason(reason), '{}'::jsonb, 'held'::text,
+                                          r.phase_no, r.phase_started_at, r.checkpoint_no);
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_hold_as(regrole, text, text) IS
+    'rollout_hold on behalf of actor';
+CREATE FUNCTION @extschema@.rollout_resume_as(actor regrole, name text, at timestamptz)
+RETURNS void
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        r @extschema@.rollouts := @extschema@.rollout_lock(name, actor);
+    BEGIN
+        PERFORM @extschema@.rollout_expect(r, 'resume'::text, '{held}'::text[]);
+        PERFORM @extschema@.rollout_apply(r, actor::text, 'resume'::text, NULL::timestamptz, '{}'::text[],
+                                          '{}'::jsonb, 'running'::text, r.phase_no,
+                                          COALESCE(at, pg_catalog.now()), 0);
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_resume_as(regrole, text, timestamptz) IS
+    'rollout_resume on behalf of actor';
+CREATE FUNCTION @extschema@.rollout_rollback_as(actor regrole, name text, reason text) RETURNS void
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        r @extschema@.rollouts := @extschema@.rollout_lock(name, actor);
+    BEGIN
+        PERFORM @extschema@.rollout_expect(r, 'roll back'::text, '{pending,running,held}'::text[]);
+        PERFORM @extschema@.rollout_apply(r, actor::text, 'rollback'::text, NULL::timestamptz,
+                                          @extschema@.rollout_reason(reason), '{}'::jsonb, 'rolled_back'::text,
+                                          r.phase_no, r.phase_started_at, r.checkpoint_no);
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_rollback_as(regrole, text, text) IS
+    'rollout_rollback on behalf of actor';
+CREATE FUNCTION @extschema@.rollout_purge_decisions_as(actor regrole, older_than timestamptz) RETURNS bigint
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        purged bigint;
+    BEGIN
+        IF older_than IS NULL THEN
+            RAISE EXCEPTION 'older_than must not be NULL' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        DELETE FROM @extschema@.rollout_decisions d
+         USING @extschema@.rollouts r
+         WHERE r.id = d.rollout_id AND r.state IN ('completed', 'rolled_back')
+           AND d.decided_at < older_than
+           AND @extschema@.rollout_role_may_change(rollout_purge_decisions_as.actor, r.owner_id);
+        GET DIAGNOSTICS purged = ROW_COUNT;
+        RETURN purged;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_purge_decisions_as(regrole, timestamptz) IS
+    'rollout_purge_decisions on behalf of actor';
+
+-- The public API: one C entry point that passes the acting role.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_create(name text, source regclass, plan jsonb DEFAULT NULL) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'rollout_api' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rollout_create(text, regclass, jsonb) IS
+    'Creates a pending rollout reading request rows from source, with a plan (default: rollout_default_plan()); the current role owns it; returns its id';
+CREATE OR REPLACE FUNCTION @extschema@.rollout_start(name text, at timestamptz DEFAULT pg_catalog.now()) RETURNS void
+    AS 'MODULE_PATHNAME', 'rollout_api' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rollout_start(text, timestamptz) IS
+    'Starts a pending rollout: its first phase begins at the given time';
+CREATE OR REPLACE FUNCTION @extschema@.rollout_tick(as_of timestamptz DEFAULT pg_catalog.now()) RETURNS integer
+    AS 'MODULE_PATHNAME', 'rollout_api' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rollout_tick(timestamptz) IS
+    'Decides the checkpoints due up to as_of of every running rollout the current role may change; returns the number of decisions';
+CREATE OR REPLACE FUNCTION @extschema@.rollout_advance(name text, reason text, at timestamptz DEFAULT pg_catalog.now()) RETURNS void
+    AS 'MODULE_PATHNAME', 'rollout_api' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rollout_advance(text, text, timestamptz) IS
+    'Moves a running or held rollout to its next phase at once (completes it after the last phase)';
+CREATE OR REPLACE FUNCTION @extschema@.rollout_hold(name text, reason text) RETURNS void
+    AS 'MODULE_PATHNAME', 'rollout_api' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rollout_hold(text, text) IS
+    'Pauses a running rollout: no checkpoint is decided until rollout_resume, traffic stays as it is';
+CREATE OR REPLACE FUNCTION @extschema@.rollout_resume(name text, at timestamptz DEFAULT pg_catalog.now()) RETURNS void
+    AS 'MODULE_PATHNAME', 'rollout_api' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rollout_resume(text, timestamptz) IS
+    'Resumes a held rollout: its current phase starts over at the given time, with all its checkpoints';
+CREATE OR REPLACE FUNCTION @extschema@.rollout_rollback(name text, reason text) RETURNS void
+    AS 'MODULE_PATHNAME', 'rollout_api' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rollout_rollback(text, text) IS
+    'Rolls a rollout back at once: treatment share 0, state rolled_back';
+CREATE OR REPLACE FUNCTION @extschema@.rollout_purge_decisions(older_than timestamptz) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'rollout_api' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rollout_purge_decisions(timestamptz) IS
+    'Deletes decisions made before older_than of finished (completed or rolled back) rollouts the current role may change; returns the number deleted';
+
+-- Only the entry points above reach the implementations and the steps of
+-- a decision.
+REVOKE ALL ON FUNCTION
+    @extschema@.rollout_create_as(regrole, text, regclass, jsonb),
+    @extschema@.rollout_start_as(regrole, text, timestamptz),
+    @extschema@.rollout_tick_as(regrole, timestamptz),
+    @extschema@.rollout_advance_as(regrole, text, text, timestamptz),
+    @extschema@.rollout_hold_as(regrole, text, text),
+    @extschema@.rollout_resume_as(regrole, text, timestamptz),
+    @extschema@.rollout_rollback_as(regrole, text, text),
+    @extschema@.rollout_purge_decisions_as(regrole, timestamptz),
+    @extschema@.rollout_lock(text, regrole),
+    @extschema@.rollout_judge(@extschema@.rollouts, timestamptz),
+    @extschema@.rollout_decide(@extschema@.rollouts, timestamptz, text),
+    @extschema@.rollout_tick_one(bigint, timestamptz, text),
+    @extschema@.rollout_apply(@extschema@.rollouts, text, text, timestamptz, text[], jsonb, text, integer, timestamptz, integer)
+FROM PUBLIC;

@@ -14,6 +14,12 @@ extern bool ca_rollout_enabled;
 /* True inside a rollout background worker: decisions are the worker's. */
 extern bool ca_rollout_in_worker;
 
+/*
+ * True while a rollout's source is being measured with its owner's rights:
+ * the owner's code then runs, and may not change any rollout.
+ */
+extern bool ca_rollout_measuring;
+
 /* Registers the launcher; called from _PG_init during preload. */
 extern void ca_rollout_register_launcher(void);
 

@@ -42,6 +42,7 @@
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
+#include "utils/backend_status.h"
 
 #include "rollout.h"
 
@@ -239,6 +240,53 @@ launcher_scan(HTAB *workers, MemoryContext cxt)
 	list_free(dbs);
 }
 
+/*
+ * Database workers left by an earlier launcher (one that exited on SIGTERM
+ * or an error, restarted by the postmaster) would otherwise run beside the
+ * ones this launcher starts: stop them, and wait until they are gone.
+ */
+static void
+stop_orphaned_workers(void)
+{
+	int			attempt;
+
+	for (attempt = 0; attempt < 300; attempt++)
+	{
+		int			n;
+		int			i;
+		int			found = 0;
+
+		pgstat_clear_snapshot();
+		n = pgstat_fetch_stat_numbackends();
+		for (i = 1; i <= n; i++)
+		{
+#if PG_VERSION_NUM >= 160000
+			LocalPgBackendStatus *local = pgstat_get_local_beentry_by_index(i);
+#else
+			LocalPgBackendStatus *local = pgstat_fetch_stat_local_beentry(i);
+#endif
+			PgBackendStatus *be = local ? &local->backendStatus : NULL;
+			const char *type;
+
+			if (be == NULL || be->st_backendType != B_BG_WORKER)
+				continue;
+			type = GetBackgroundWorkerTypeByPid(be->st_procpid);
+			if (type && strcmp(type, "cohort_analyzer worker") == 0)
+			{
+				if (attempt == 0)
+					elog(LOG, "cohort_analyzer launcher: stopping database worker %d of an earlier launcher",
+						 (int) be->st_procpid);
+				kill(be->st_procpid, SIGTERM);
+				found++;
+			}
+		}
+		pgstat_clear_snapshot();
+		if (found == 0)
+			return;
+		nap(100);
+	}
+}
+
 void
 ca_rollout_launcher_main(Datum main_arg pg_attribute_unused())
 {
@@ -251,6 +299,7 @@ ca_rollout_launcher_main(Datum main_arg pg_attribute_unused())
 	BackgroundWorkerUnblockSignals();
 	BackgroundWorkerInitializeConnection(NULL, NULL, 0);
 	pgstat_report_appname("cohort_analyzer launcher");
+	stop_orphaned_workers();
 
 	cxt = AllocSetContextCreate(TopMemoryContext, "cohort_analyzer launcher",
 								ALLOCSET_DEFAULT_SIZES);
@@ -294,81 +343,85 @@ database_wanted(void)
 	return false;
 }
 
-/* Schema of the extension, or NULL when it is not installed. */
-static char *
-extension_schema(void)
-{
-	Oid			ext = get_extension_oid(CA_EXTENSION_NAME, true);
-	Oid			nsp = InvalidOid;
-
-	if (!OidIsValid(ext))
-		return NULL;
-#if PG_VERSION_NUM >= 160000
-	nsp = get_extension_schema(ext);
-#else
-	{
-		Relation	rel = table_open(ExtensionRelationId, AccessShareLock);
-		ScanKeyData key;
-		SysScanDesc scan;
-		HeapTuple	tup;
-
-		ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber,
-					F_OIDEQ, ObjectIdGetDatum(ext));
-		scan = systable_beginscan(rel, ExtensionOidIndexId, true, NULL, 1, &key);
-		tup = systable_getnext(scan);
-		if (HeapTupleIsValid(tup))
-			nsp = ((Form_pg_extension) GETSTRUCT(tup))->extnamespace;
-		systable_endscan(scan);
-		table_close(rel, AccessShareLock);
-	}
-#endif
-	return OidIsValid(nsp) ? get_namespace_name(nsp) : NULL;
-}
-
 /*
- * One round: false when the worker should exit (extension gone, database
- * wanted).  Errors are caught so that a failing round is logged once and
- * retried, not turned into an exit and restart loop.
+ * Schema and version of the extension in this database; false when it is
+ * not installed.
  */
 static bool
-worker_round(MemoryContext cxt, char **last_error)
+extension_info(char **schema, char **version)
 {
-	volatile bool keep = true;
+	Relation	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	bool		found = false;
+
+	ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber,
+				F_NAMEEQ, CStringGetDatum(CA_EXTENSION_NAME));
+	scan = systable_beginscan(rel, ExtensionNameIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+	{
+		Form_pg_extension ext = (Form_pg_extension) GETSTRUCT(tup);
+		bool		isnull;
+		Datum		v = heap_getattr(tup, Anum_pg_extension_extversion,
+									 RelationGetDescr(rel), &isnull);
+
+		*schema = get_namespace_name(ext->extnamespace);
+		*version = isnull ? pstrdup("") : TextDatumGetCString(v);
+		found = *schema != NULL;
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return found;
+}
+
+/* Runs one query of the worker through SPI, in the current transaction. */
+static void
+run_worker_query(const char *sql, int nargs, Oid *argtypes, Datum *values)
+{
+	pgstat_report_activity(STATE_RUNNING, sql);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args(sql, nargs, argtypes, values, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "rollout query failed: %s", sql);
+}
+
+/* What became of a transaction of the worker. */
+typedef enum TxResult
+{
+	TX_DONE,
+	TX_FAILED,					/* logged, retried next round */
+	TX_UNINSTALLED				/* failed because the extension was dropped */
+} TxResult;
+
+/*
+ * Runs fn in a transaction of its own.  An error is logged (once while it
+ * repeats) and swallowed, so that a failing round is retried, not turned
+ * into an exit and restart loop.
+ */
+static TxResult
+in_transaction(void (*fn) (void *), void *arg, MemoryContext cxt,
+			   char **last_error)
+{
+	volatile TxResult result = TX_DONE;
 
 	PG_TRY();
 	{
-		char	   *schema;
-
 		SetCurrentStatementStartTimestamp();
 		StartTransactionCommand();
 		PushActiveSnapshot(GetTransactionSnapshot());
-		if (database_wanted() || (schema = extension_schema()) == NULL)
-			keep = false;
-		else if (!RecoveryInProgress())
-		{
-			char	   *sql = psprintf("SELECT %s.rollout_tick(pg_catalog.now())",
-									   quote_identifier(schema));
-
-			pgstat_report_activity(STATE_RUNNING, sql);
-			if (SPI_connect() != SPI_OK_CONNECT)
-				elog(ERROR, "SPI_connect failed");
-			if (SPI_execute(sql, false, 1) != SPI_OK_SELECT)
-				elog(ERROR, "rollout_tick failed");
-			SPI_finish();
-		}
+		fn(arg);
 		PopActiveSnapshot();
 		CommitTransactionCommand();
 		pgstat_report_activity(STATE_IDLE, NULL);
 		pgstat_report_stat(false);
-		if (*last_error)
-		{
-			pfree(*last_error);
-			*last_error = NULL;
-		}
 	}
 	PG_CATCH();
 	{
 		ErrorData  *edata;
+		char	   *schema;
+		char	   *version;
 		bool		installed;
 
 		MemoryContextSwitchTo(cxt);
@@ -379,12 +432,11 @@ worker_round(MemoryContext cxt, char **last_error)
 
 		/* a DROP EXTENSION that committed under us is no error */
 		StartTransactionCommand();
-		installed = OidIsValid(get_extension_oid(CA_EXTENSION_NAME, true));
+		installed = extension_info(&schema, &version);
 		CommitTransactionCommand();
 		MemoryContextSwitchTo(cxt);
-		if (!installed)
-			keep = false;
-		else if (*last_error == NULL || strcmp(*last_error, edata->message) != 0)
+		result = installed ? TX_FAILED : TX_UNINSTALLED;
+		if (installed && (*last_error == NULL || strcmp(*last_error, edata->message) != 0))
 		{
 			ereport(WARNING,
 					(errcode(edata->sqlerrcode),
@@ -392,12 +444,116 @@ worker_round(MemoryContext cxt, char **last_error)
 							edata->message)));
 			if (*last_error)
 				pfree(*last_error);
-			*last_error = pstrdup(edata->message);
+			*last_error = MemoryContextStrdup(TopMemoryContext, edata->message);
 		}
 		FreeErrorData(edata);
 	}
 	PG_END_TRY();
-	return keep;
+	return result;
+}
+
+typedef struct RoundState
+{
+	MemoryContext cxt;
+	bool		keep;			/* false: the worker should exit */
+	char	   *schema;			/* in cxt */
+	bool		legacy;			/* the database is still on the 1.0 SQL */
+	List	   *due;			/* ids of due rollouts, in cxt */
+	int64		rollout_id;
+} RoundState;
+
+/* Finds the extension and the rollouts due now (none while it is 1.0). */
+static void
+find_due(void *arg)
+{
+	RoundState *st = arg;
+	char	   *schema;
+	char	   *version;
+	uint64		i;
+
+	st->due = NIL;
+	if (database_wanted() || !extension_info(&schema, &version))
+	{
+		st->keep = false;
+		return;
+	}
+	if (RecoveryInProgress())
+		return;
+	st->schema = MemoryContextStrdup(st->cxt, schema);
+	st->legacy = strcmp(version, "1.0") == 0;
+	if (st->legacy)
+	{
+		/* 1.0 decides everything in one call (its measurement is read-only) */
+		run_worker_query(psprintf("SELECT %s.rollout_tick(pg_catalog.now())",
+								  quote_identifier(schema)), 0, NULL, NULL);
+		SPI_finish();
+		return;
+	}
+	run_worker_query(psprintf("SELECT id FROM %s.rollouts"
+							  " WHERE state = 'running' AND next_checkpoint_at <= pg_catalog.now()"
+							  "   AND (retry_at IS NULL OR retry_at <= pg_catalog.now())"
+							  " ORDER BY next_checkpoint_at, id",
+							  quote_identifier(schema)), 0, NULL, NULL);
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		Datum		id = SPI_getbinval(SPI_tuptable->vals[i],
+									   SPI_tuptable->tupdesc, 1, &isnull);
+		MemoryContext old = MemoryContextSwitchTo(st->cxt);
+
+		st->due = lappend(st->due, palloc(sizeof(int64)));
+		*(int64 *) llast(st->due) = DatumGetInt64(id);
+		MemoryContextSwitchTo(old);
+	}
+	SPI_finish();
+}
+
+/* Decides the due checkpoints of one rollout. */
+static void
+decide_one(void *arg)
+{
+	RoundState *st = arg;
+	Oid			argtypes[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(st->rollout_id)};
+
+	run_worker_query(psprintf("SELECT %s.rollout_tick_one($1, pg_catalog.now(), 'worker')",
+							  quote_identifier(st->schema)), 1, argtypes, values);
+	SPI_finish();
+}
+
+/*
+ * One round: false when the worker should exit (extension gone, database
+ * wanted).  Each rollout is decided in a transaction of its own, so that
+ * a slow or failing rollout neither holds the others' decisions back nor
+ * undoes them.
+ */
+static bool
+worker_round(MemoryContext cxt, char **last_error)
+{
+	RoundState	st = {.cxt = cxt,.keep = true};
+	ListCell   *lc;
+	TxResult	res;
+	bool		failed;
+
+	MemoryContextReset(cxt);
+	res = in_transaction(find_due, &st, cxt, last_error);
+	failed = res != TX_DONE;
+	foreach(lc, st.due)
+	{
+		CHECK_FOR_INTERRUPTS();
+		reload_config();
+		if (res == TX_UNINSTALLED || !ca_rollout_enabled)
+			break;
+		st.rollout_id = *(int64 *) lfirst(lc);
+		res = in_transaction(decide_one, &st, cxt, last_error);
+		failed |= res != TX_DONE;
+	}
+	if (!failed && *last_error)
+	{
+		pfree(*last_error);
+		*last_error = NULL;
+	}
+	return st.keep && res != TX_UNINSTALLED && ca_rollout_enabled;
 }
 
 void

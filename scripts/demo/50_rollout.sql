@@ -64,8 +64,22 @@ SELECT rollout_start('lesson-player-v2', :'t0'), rollout_start('quiz-engine-v3',
 \echo
 \echo '== The pager: every state change arrives as NOTIFY cohort_analyzer_rollout'
 LISTEN cohort_analyzer_rollout;
-SELECT rollout_tick(:'t0'::timestamptz + interval '2 hours 15 minutes') AS "decisions 09:00-11:15";
-SELECT rollout_tick(:'t0'::timestamptz + interval '13 days 6 hours') AS "decisions until day 13";
+-- the clock moves as the worker's would: a tick a minute through the canary
+-- and ramp, then every 15 minutes, so each checkpoint is decided when due
+SELECT sum(rollout_tick(t)) AS "decisions 09:00-11:15"
+FROM generate_series(:'t0'::timestamptz, :'t0'::timestamptz + interval '2 hours 15 minutes', interval '1 minute') AS t;
+SELECT sum(rollout_tick(t)) AS "decisions until day 13"
+FROM generate_series(:'t0'::timestamptz + interval '2 hours 15 minutes', :'t0'::timestamptz + interval '13 days 6 hours',
+                     interval '15 minutes') AS t;
+UNLISTEN *;
+
+\echo
+\echo '== A notification is a wake-up, not a command: anyone may NOTIFY, so the router reads the state'
+LISTEN cohort_analyzer_rollout;
+NOTIFY cohort_analyzer_rollout, '{"rollout": "quiz-engine-v3", "decision": "advance", "treatment_share": 1.0}';
+SELECT 'quiz-engine-v3' AS rollout, rollout_traffic('quiz-engine-v3') AS "share routed (the forged payload said 1.0)",
+       (SELECT id FROM rollout_decisions WHERE rollout = 'quiz-engine-v3' ORDER BY id DESC LIMIT 1)
+           AS "last decision_id, read by id";
 UNLISTEN *;
 
 \echo

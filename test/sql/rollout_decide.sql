@@ -4,6 +4,15 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS cohort_analyzer;
 DROP ROLE IF EXISTS regress_alice;
 RESET client_min_messages;
+-- Ticks every 30 seconds of simulated time up to as_of, as the worker
+-- would: each checkpoint is decided as it falls due.
+CREATE FUNCTION pg_temp.tick_until(as_of timestamptz) RETURNS bigint
+    LANGUAGE sql AS $$
+    SELECT COALESCE(sum(rollout_tick(t)), 0)
+    FROM (SELECT t FROM generate_series((SELECT min(next_checkpoint_at) FROM rollouts WHERE state = 'running'),
+                                        as_of, interval '30 seconds') AS t
+          UNION ALL SELECT as_of ORDER BY 1) AS ticks
+    $$;
 SET extra_float_digits = 0;
 SET timezone = 'UTC';
 CREATE ROLE regress_alice;
@@ -53,8 +62,8 @@ SELECT rollout_tick(:t0::timestamptz + interval '4 minutes 59 seconds') AS decis
 -- the first checkpoint of every rollout, decided once
 SELECT rollout_tick(:t0::timestamptz + interval '5 minutes') AS decisions;
 SELECT rollout_tick(:t0::timestamptz + interval '5 minutes') AS decisions;
--- an hour later: every due checkpoint, in order
-SELECT rollout_tick(:t0::timestamptz + interval '1 hour') AS decisions;
+-- an hour of ticks: every checkpoint decided when due, in order
+SELECT pg_temp.tick_until(:t0::timestamptz + interval '1 hour') AS decisions;
 SELECT rollout_tick(:t0::timestamptz + interval '1 hour') AS decisions;
 
 -- the decision log
@@ -76,7 +85,7 @@ SELECT metrics -> 'uptime' AS uptime FROM rollout_decisions WHERE rollout = 'out
 -- a held rollout waits for a person: resume starts the phase over
 SELECT rollout_resume('sparse', :t0::timestamptz + interval '20 minutes');
 SELECT * FROM rollout_status('sparse');
-SELECT rollout_tick(:t0::timestamptz + interval '30 minutes') AS decisions;
+SELECT pg_temp.tick_until(:t0::timestamptz + interval '30 minutes') AS decisions;
 SELECT rollout_advance('sparse', 'traffic too low to measure; checked by hand', :t0::timestamptz + interval '31 minutes');
 SELECT * FROM rollout_status('sparse');
 SELECT rollout_hold('sparse', 'incident 4711 on the payment service');
@@ -105,7 +114,25 @@ SELECT rollout_start('manual', :t0);
 SELECT rollout_advance('manual', 'skip canary'), rollout_advance('manual', 'skip ramp'),
        rollout_advance('manual', 'done');
 SELECT decision, phase, state, treatment_share, reasons FROM rollout_decisions WHERE rollout = 'manual' ORDER BY id;
+-- a person's decision needs a reason
+SELECT rollout_create('reasonless', 'req_healthy', :'plan') > 0 AS ok;
+SELECT rollout_start('reasonless', :t0);
+SELECT rollout_hold('reasonless', NULL);
+SELECT rollout_hold('reasonless', '  ');
+SELECT rollout_rollback('reasonless', NULL);
+SELECT rollout_advance('reasonless', '');
+SELECT rollout_rollback('reasonless', 'not needed');
 \set VERBOSITY default
+
+-- a rollout started long ago: checkpoints overdue by more than a minute are
+-- not decided one by one when a later one is due too; the later one decides
+-- for them and says how many it skipped
+SELECT rollout_create('late', 'req_healthy', :'plan') > 0 AS ok;
+SELECT rollout_start('late', :t0);
+SELECT rollout_tick(:t0::timestamptz + interval '59 minutes') AS decisions;
+SELECT phase, checkpoint_no, checkpoint_at - :t0 AS checkpoint, decision,
+       metrics -> 'skipped_checkpoints' AS skipped
+FROM rollout_decisions WHERE rollout = 'late' AND checkpoint_at IS NOT NULL ORDER BY id;
 
 -- a broken rollout (its source is gone) is recorded and does not stop the
 -- others; the warning is given once, not at every tick

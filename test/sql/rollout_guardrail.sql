@@ -4,6 +4,15 @@
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS cohort_analyzer;
 RESET client_min_messages;
+-- Ticks every 30 seconds of simulated time up to as_of, as the worker
+-- would: each checkpoint is decided as it falls due.
+CREATE FUNCTION pg_temp.tick_until(as_of timestamptz) RETURNS bigint
+    LANGUAGE sql AS $$
+    SELECT COALESCE(sum(rollout_tick(t)), 0)
+    FROM (SELECT t FROM generate_series((SELECT min(next_checkpoint_at) FROM rollouts WHERE state = 'running'),
+                                        as_of, interval '30 seconds') AS t
+          UNION ALL SELECT as_of ORDER BY 1) AS ticks
+    $$;
 SET timezone = 'UTC';
 SET extra_float_digits = 0;
 \set t0 '''2026-03-02 09:00:00+00'''
@@ -37,7 +46,7 @@ SELECT rollout_create('g_harm', 'g_harm', :'plan') > 0 AS ok,
        rollout_create('g_neutral', 'g_neutral', :'plan') > 0 AS ok,
        rollout_create('g_harm_requests', 'g_harm_requests', :'plan') > 0 AS ok;
 SELECT rollout_start(name, :t0) FROM rollouts WHERE name LIKE 'g\_%' ORDER BY id;
-SELECT rollout_tick(:t0::timestamptz + interval '10 minutes') AS decisions;
+SELECT pg_temp.tick_until(:t0::timestamptz + interval '10 minutes') AS decisions;
 
 SELECT rollout, checkpoint_at - :t0 AS checkpoint, decision, state, reasons
 FROM rollout_decisions WHERE rollout LIKE 'g\_%' AND checkpoint_at IS NOT NULL ORDER BY rollout, id;
@@ -72,13 +81,13 @@ ORDER BY k;
 CREATE VIEW g_no_control AS SELECT * FROM g_harm WHERE arm = 'treatment';
 SELECT rollout_create('g_no_control', 'g_no_control', :'plan') > 0 AS ok;
 SELECT rollout_start('g_no_control', :t0);
-SELECT rollout_tick(:t0::timestamptz + interval '10 minutes') AS decisions;
+SELECT pg_temp.tick_until(:t0::timestamptz + interval '10 minutes') AS decisions;
 SELECT decision, reasons FROM rollout_decisions WHERE rollout = 'g_no_control' AND checkpoint_at IS NOT NULL ORDER BY id;
 
 -- the plan's alpha and tuning reach the comparison
 SELECT rollout_create('g_tuned', 'g_harm', jsonb_set(:'plan'::jsonb, '{tuning}', '100') || '{"alpha": 0.01}') > 0 AS ok;
 SELECT rollout_start('g_tuned', :t0);
-SELECT rollout_tick(:t0::timestamptz + interval '5 minutes') AS decisions;
+SELECT pg_temp.tick_until(:t0::timestamptz + interval '5 minutes') AS decisions;
 SELECT (metrics -> 'revenue_lift' ->> 'low')::float8 = (compare_cohorts_sequential(
            (SELECT cohort_agg(completed, churned, revenue) FROM (SELECT bool_or(completed) AS completed, bool_or(churned) AS churned, sum(revenue) AS revenue FROM g_harm WHERE arm = 'control' AND ts < :t0::timestamptz + interval '5 minutes' GROUP BY unit_id) s),
            (SELECT cohort_agg(completed, churned, revenue) FROM (SELECT bool_or(completed) AS completed, bool_or(churned) AS churned, sum(revenue) AS revenue FROM g_harm WHERE arm = 'treatment' AND ts < :t0::timestamptz + interval '5 minutes' GROUP BY unit_id) s),
@@ -98,7 +107,7 @@ SELECT :t0::timestamptz + s * interval '1 second' AS ts, arm, false AS is_error,
 FROM generate_series(0, 599) AS s, unnest(ARRAY['control', 'treatment']) AS arm;
 SELECT rollout_create('g_flat', 'g_flat', :'plan') > 0 AS ok;
 SELECT rollout_start('g_flat', :t0);
-SELECT rollout_tick(:t0::timestamptz + interval '10 minutes') AS decisions;
+SELECT pg_temp.tick_until(:t0::timestamptz + interval '10 minutes') AS decisions;
 SELECT decision, reasons, metrics -> 'revenue_lift' AS revenue_lift, metrics -> 'churn_lift' AS churn_lift
 FROM rollout_decisions WHERE rollout = 'g_flat' AND checkpoint_at IS NOT NULL ORDER BY id;
 SELECT last_error FROM rollouts WHERE name = 'g_flat';

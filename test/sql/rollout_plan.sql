@@ -54,6 +54,18 @@ SELECT rollout_plan_validate('{"phases": [{"name": "a", "traffic": 0.5, "duratio
 SELECT rollout_plan_validate('{"phases": [{"name": "a", "traffic": 0.5, "duration": "1 hour", "checkpoints": ["1 hour"], "thresholds": {}}], "min_requests": 2.5}');
 SELECT rollout_plan_validate('{"phases": [{"name": "a", "traffic": 0.5, "duration": "1 hour", "checkpoints": ["1 hour"], "thresholds": {}}], "alpha": 1}');
 SELECT rollout_plan_validate('{"phases": [{"name": "a", "traffic": 0.5, "duration": "1 hour", "checkpoints": ["1 hour"], "thresholds": {}}], "alpha": 1e400}');
+-- measurement time limit, trusted sources, and at most 1000 checkpoints a phase
+SELECT rollout_plan_validate('{"phases": [{"name": "a", "traffic": 0.5, "duration": "1 hour", "checkpoints": ["1 hour"], "thresholds": {}}], "measure_timeout": "5 seconds", "trust_source": false}') -> 'measure_timeout' AS kept;
+SELECT rollout_measure_timeout('{}'), rollout_measure_timeout('{"measure_timeout": "2 minutes"}');
+SELECT rollout_plan_validate('{"phases": [{"name": "a", "traffic": 0.5, "duration": "1 hour", "checkpoints": ["1 hour"], "thresholds": {}}], "measure_timeout": "2 hours"}');
+SELECT rollout_plan_validate('{"phases": [{"name": "a", "traffic": 0.5, "duration": "1 hour", "checkpoints": ["1 hour"], "thresholds": {}}], "measure_timeout": 30}');
+SELECT rollout_plan_validate('{"phases": [{"name": "a", "traffic": 0.5, "duration": "1 hour", "checkpoints": ["1 hour"], "thresholds": {}}], "trust_source": "yes"}');
+SELECT rollout_plan_validate(jsonb_build_object('phases', jsonb_build_array(jsonb_build_object(
+    'name', 'a', 'traffic', 0.5, 'duration', '2000 seconds', 'thresholds', '{}'::jsonb,
+    'checkpoints', (SELECT jsonb_agg(format('%s seconds', s)) FROM generate_series(1, 1001) AS s)))));
+SELECT jsonb_array_length(rollout_plan_validate(jsonb_build_object('phases', jsonb_build_array(jsonb_build_object(
+    'name', 'a', 'traffic', 0.5, 'duration', '2000 seconds', 'thresholds', '{}'::jsonb,
+    'checkpoints', (SELECT jsonb_agg(format('%s seconds', s)) FROM generate_series(1, 1000) AS s))))) -> 'phases' -> 0 -> 'checkpoints') AS checkpoints;
 
 -- sources: required columns and their types
 CREATE TABLE src_ok (ts timestamptz, arm text, is_error boolean, latency_ms float8);

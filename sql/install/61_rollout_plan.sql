@@ -1,0 +1,282 @@
+-- ---------------------------------------------------------------------------
+-- Plans
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.rollout_default_plan(with_revenue boolean DEFAULT true)
+RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT pg_catalog.jsonb_build_object(
+        'phases', pg_catalog.jsonb_build_array(
+            pg_catalog.jsonb_build_object(
+                'name', 'canary', 'traffic', 0.01, 'duration', '2 hours',
+                'checkpoints', pg_catalog.jsonb_build_array('15 minutes', '30 minutes', '1 hour',
+                                                            '90 minutes', '2 hours'),
+                'thresholds', '{"error_rate": {"max": 0.01}, "latency_p99": {"max": 200},
+                                "uptime": {"min": 0.999}}'::jsonb
+                    || CASE WHEN with_revenue THEN '{"revenue_lift": {"min": -0.03}}'::jsonb
+                            ELSE '{}'::jsonb END),
+            pg_catalog.jsonb_build_object(
+                'name', 'ramp', 'traffic', 0.10, 'duration', '4 hours',
+                'checkpoints', pg_catalog.jsonb_build_array('15 minutes', '30 minutes', '1 hour',
+                                                            '2 hours', '3 hours', '4 hours'),
+                'thresholds', '{"error_rate": {"max": 0.005}, "latency_p99": {"max": 200},
+                                "uptime": {"min": 0.9995}}'::jsonb),
+            pg_catalog.jsonb_build_object(
+                'name', 'full', 'traffic', 1.0, 'duration', '13 days',
+                'checkpoints', (SELECT pg_catalog.jsonb_agg(pg_catalog.format('%s days', d) ORDER BY d)
+                                FROM pg_catalog.generate_series(1, 13) AS d),
+                'thresholds', '{"error_rate": {"max": 0.001}, "latency_p99": {"max": 200},
+                                "uptime": {"min": 0.999}}'::jsonb)),
+        'min_requests', 100, 'alpha', 0.05)
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_default_plan(boolean) IS
+    'The default plan: canary 1% for 2 h, ramp 10% for 4 h, full 100% for 13 days, with the standard thresholds';
+
+-- Quantile of a latency_pNN metric name (p99 = 0.99, p999 = 0.999), else NULL.
+CREATE FUNCTION @extschema@.rollout_metric_quantile(metric text) RETURNS double precision
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+        SELECT CASE WHEN metric ~ '^latency_p[0-9]{2,}$' AND metric !~ '^latency_p0+$'
+                    THEN ('0.' || pg_catalog.substr(metric, 10))::double precision END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_metric_quantile(text) IS
+    'The quantile a latency_pNN metric names (latency_p99 = 0.99, latency_p999 = 0.999); NULL for other names';
+
+-- Parses an interval field of a plan, with an error naming the field.
+CREATE FUNCTION @extschema@.rollout_plan_interval(value jsonb, field text) RETURNS interval
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        result interval;
+    BEGIN
+        IF value IS NULL OR pg_catalog.jsonb_typeof(value) <> 'string' THEN
+            RAISE EXCEPTION 'invalid rollout plan: % must be an interval string such as "2 hours"', field
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        BEGIN
+            result := (value #>> '{}')::interval;
+        EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN
+            RAISE EXCEPTION 'invalid rollout plan: % is not an interval: "%"', field, value #>> '{}'
+                USING ERRCODE = 'invalid_parameter_value';
+        END;
+        IF result <= interval '0' THEN
+            RAISE EXCEPTION 'invalid rollout plan: % must be positive, got "%"', field, value #>> '{}'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        RETURN result;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_plan_interval(jsonb, text) IS
+    'A positive interval from a plan field, or an error naming the field';
+
+-- Parses a number field of a plan, with an error naming the field.
+CREATE FUNCTION @extschema@.rollout_plan_number(value jsonb, field text) RETURNS double precision
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    BEGIN
+        IF value IS NULL OR pg_catalog.jsonb_typeof(value) <> 'number' THEN
+            RAISE EXCEPTION 'invalid rollout plan: % must be a number', field
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        RETURN (value #>> '{}')::double precision;
+    EXCEPTION WHEN numeric_value_out_of_range THEN
+        RAISE EXCEPTION 'invalid rollout plan: % is out of range', field
+            USING ERRCODE = 'invalid_parameter_value';
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_plan_number(jsonb, text) IS
+    'A finite number from a plan field, or an error naming the field';
+
+CREATE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        phase jsonb;
+        i integer := 0;
+        j integer;
+        field text;
+        duration interval;
+        cp interval;
+        prev interval;
+        traffic double precision;
+        prev_traffic double precision := 0;
+        k text;
+        v jsonb;
+        limits text;
+        lo double precision;
+        hi double precision;
+        names text[] := '{}';
+        min_requests double precision;
+        alpha double precision;
+        phases jsonb := '[]';
+        measure_timeout interval;
+    BEGIN
+        IF plan IS NULL OR pg_catalog.jsonb_typeof(plan) <> 'object' THEN
+            RAISE EXCEPTION 'invalid rollout plan: the plan must be a JSON object'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        FOR k IN SELECT pg_catalog.jsonb_object_keys(plan) LOOP
+            IF k NOT IN ('phases', 'min_requests', 'alpha', 'tuning', 'measure_timeout', 'trust_source') THEN
+                RAISE EXCEPTION 'invalid rollout plan: unknown key "%"', k
+                    USING ERRCODE = 'invalid_parameter_value',
+                          HINT = 'Accepted keys are phases, min_requests, alpha, tuning, measure_timeout and trust_source.';
+            END IF;
+        END LOOP;
+        IF pg_catalog.jsonb_typeof(plan -> 'phases') IS DISTINCT FROM 'array'
+           OR pg_catalog.jsonb_array_length(plan -> 'phases') = 0 THEN
+            RAISE EXCEPTION 'invalid rollout plan: phases must be a non-empty array'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+
+        min_requests := 100;
+        IF plan ? 'min_requests' THEN
+            min_requests := @extschema@.rollout_plan_number(plan -> 'min_requests', 'min_requests'::text);
+        END IF;
+        IF min_requests < 1 OR min_requests <> pg_catalog.trunc(min_requests) OR min_requests > 1e15 THEN
+            RAISE EXCEPTION 'invalid rollout plan: min_requests must be a positive integer, got %', min_requests
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        alpha := 0.05;
+        IF plan ? 'alpha' THEN
+            alpha := @extschema@.rollout_plan_number(plan -> 'alpha', 'alpha'::text);
+            IF NOT (alpha > 0 AND alpha < 1) THEN
+                RAISE EXCEPTION 'invalid rollout plan: alpha must be in (0, 1), got %', alpha
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END IF;
+        IF plan ? 'tuning' AND NOT (@extschema@.rollout_plan_number(plan -> 'tuning', 'tuning'::text) > 0) THEN
+            RAISE EXCEPTION 'invalid rollout plan: tuning must be positive'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+
+        IF plan ? 'measure_timeout' THEN
+            measure_timeout := @extschema@.rollout_plan_interval(plan -> 'measure_timeout', 'measure_timeout'::text);
+            IF measure_timeout < interval '10 milliseconds' OR measure_timeout > interval '1 hour' THEN
+                RAISE EXCEPTION 'invalid rollout plan: measure_timeout must be between 10 milliseconds and 1 hour, got "%"',
+                                plan ->> 'measure_timeout'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END IF;
+        IF plan ? 'trust_source' AND pg_catalog.jsonb_typeof(plan -> 'trust_source') <> 'boolean' THEN
+            RAISE EXCEPTION 'invalid rollout plan: trust_source must be true or false'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+
+        FOR phase IN SELECT pg_catalog.jsonb_array_elements(plan -> 'phases') LOOP
+            field := pg_catalog.format('phases[%s]', i);
+            IF pg_catalog.jsonb_typeof(phase) <> 'object' THEN
+                RAISE EXCEPTION 'invalid rollout plan: % must be an object', field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            FOR k IN SELECT pg_catalog.jsonb_object_keys(phase) LOOP
+                IF k NOT IN ('name', 'traffic', 'duration', 'checkpoints', 'thresholds') THEN
+                    RAISE EXCEPTION 'invalid rollout plan: unknown key "%" in %', k, field
+                        USING ERRCODE = 'invalid_parameter_value',
+                              HINT = 'Accepted keys are name, traffic, duration, checkpoints and thresholds.';
+                END IF;
+            END LOOP;
+            IF pg_catalog.jsonb_typeof(phase -> 'name') IS DISTINCT FROM 'string'
+               OR phase ->> 'name' = '' THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.name must be a non-empty string', field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF (phase ->> 'name') = ANY (names) THEN
+                RAISE EXCEPTION 'invalid rollout plan: phase name "%" is used twice', phase ->> 'name'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            names := names || (phase ->> 'name');
+            field := pg_catalog.format('phases[%s] ("%s")', i, phase ->> 'name');
+
+            traffic := @extschema@.rollout_plan_number(phase -> 'traffic', field || '.traffic');
+            IF NOT (traffic > 0 AND traffic <= 1) THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.traffic must be in (0, 1], got %', field, traffic
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF traffic < prev_traffic THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.traffic % is below the previous phase''s %',
+                                field, traffic, prev_traffic
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            prev_traffic := traffic;
+
+            duration := @extschema@.rollout_plan_interval(phase -> 'duration', field || '.duration');
+            IF pg_catalog.jsonb_typeof(phase -> 'checkpoints') IS DISTINCT FROM 'array'
+               OR pg_catalog.jsonb_array_length(phase -> 'checkpoints') = 0 THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.checkpoints must be a non-empty array', field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF pg_catalog.jsonb_array_length(phase -> 'checkpoints') > 1000 THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.checkpoints has % checkpoints, more than 1000',
+                                field, pg_catalog.jsonb_array_length(phase -> 'checkpoints')
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            prev := NULL;
+            FOR j IN 0 .. pg_catalog.jsonb_array_length(phase -> 'checkpoints') - 1 LOOP
+                cp := @extschema@.rollout_plan_interval(phase -> 'checkpoints' -> j,
+                                                        pg_catalog.format('%s.checkpoints[%s]', field, j));
+                IF cp <= prev THEN
+                    RAISE EXCEPTION 'invalid rollout plan: %.checkpoints are not in increasing order ("%" after "%")',
+                                    field, phase -> 'checkpoints' ->> j, phase -> 'checkpoints' ->> (j - 1)
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+                IF cp > duration THEN
+                    RAISE EXCEPTION 'invalid rollout plan: %.checkpoints[%] "%" is after the phase duration "%"',
+                                    field, j, phase -> 'checkpoints' ->> j, phase ->> 'duration'
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+                prev := cp;
+            END LOOP;
+
+            IF pg_catalog.jsonb_typeof(phase -> 'thresholds') IS DISTINCT FROM 'object' THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.thresholds must be an object', field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            FOR k, v IN SELECT * FROM pg_catalog.jsonb_each(phase -> 'thresholds') LOOP
+                IF k NOT IN ('error_rate', 'uptime', 'revenue_lift', 'completion_lift', 'churn_lift')
+                   AND @extschema@.rollout_metric_quantile(k) IS NULL THEN
+                    RAISE EXCEPTION 'invalid rollout plan: unknown metric "%" in %.thresholds', k, field
+                        USING ERRCODE = 'invalid_parameter_value',
+                              HINT = 'Metrics are error_rate, uptime, latency_pNN (e.g. latency_p99), revenue_lift, completion_lift and churn_lift.';
+                END IF;
+                limits := pg_catalog.format('%s.thresholds.%s', field, k);
+                IF pg_catalog.jsonb_typeof(v) <> 'object' OR NOT (v ? 'min' OR v ? 'max')
+                   OR EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(v) AS x WHERE x NOT IN ('min', 'max')) THEN
+                    RAISE EXCEPTION 'invalid rollout plan: % must be an object with "min" and/or "max"', limits
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+                lo := CASE WHEN v ? 'min' THEN @extschema@.rollout_plan_number(v -> 'min', limits || '.min') END;
+                hi := CASE WHEN v ? 'max' THEN @extschema@.rollout_plan_number(v -> 'max', limits || '.max') END;
+                IF lo > hi THEN
+                    RAISE EXCEPTION 'invalid rollout plan: %.min % is above its max %', limits, lo, hi
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+            END LOOP;
+            phases := phases || pg_catalog.jsonb_build_array(phase);
+            i := i + 1;
+        END LOOP;
+
+        RETURN pg_catalog.jsonb_build_object('phases', phases, 'min_requests', min_requests::bigint,
+                                             'alpha', alpha)
+               || CASE WHEN plan ? 'tuning' THEN pg_catalog.jsonb_build_object('tuning', plan -> 'tuning')
+                       ELSE '{}'::jsonb END
+               || pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+                      'measure_timeout', plan -> 'measure_timeout', 'trust_source', plan -> 'trust_source'));
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_plan_validate(jsonb) IS
+    'Checks a rollout plan and returns it with defaults filled in (min_requests 100, alpha 0.05); raises an error saying what is wrong';
+
+-- The measurement time limit of a plan (default 30 seconds).
+CREATE FUNCTION @extschema@.rollout_measure_timeout(plan jsonb) RETURNS interval
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT COALESCE((plan ->> 'measure_timeout')::interval, interval '30 seconds') $$;
+COMMENT ON FUNCTION @extschema@.rollout_measure_timeout(jsonb) IS
+    'The time one measurement of a rollout''s source may take: the plan''s measure_timeout, by default 30 seconds';
+

@@ -1,0 +1,308 @@
+-- ---------------------------------------------------------------------------
+-- Decisions
+-- ---------------------------------------------------------------------------
+
+-- A number in reasons: four decimals, as in "error_rate 0.0200 > 0.0050".
+CREATE FUNCTION @extschema@.rollout_fmt(v double precision) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT CASE WHEN v IS NULL THEN 'null'
+                      WHEN v = 'Infinity' OR v = '-Infinity' OR v = 'NaN' THEN v::text
+                      ELSE pg_catalog.round(v::numeric, 4)::text END $$;
+COMMENT ON FUNCTION @extschema@.rollout_fmt(double precision) IS
+    'A measured value or limit with four decimals, for decision reasons';
+
+-- Judges one checkpoint of a rollout: returns failed and missing metrics
+-- (as reasons) and every measured value.
+CREATE FUNCTION @extschema@.rollout_judge(
+    r @extschema@.rollouts, checkpoint_at timestamptz,
+    OUT failed text[], OUT missing text[], OUT metrics jsonb)
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    SET extra_float_digits = 3
+    AS $$
+    DECLARE
+        phase jsonb := r.plan -> 'phases' -> r.phase_no;
+        min_requests bigint := (r.plan ->> 'min_requests')::bigint;
+        alpha double precision := (r.plan ->> 'alpha')::double precision;
+        tuning double precision := (r.plan ->> 'tuning')::double precision;
+        quantiles double precision[];
+        names text[];
+        m @extschema@.rollout_measurement;
+        k text;
+        lim jsonb;
+        lo double precision;
+        hi double precision;
+        value double precision;
+        low double precision;
+        high double precision;
+        cmp record;
+        metric text;
+        status text;
+        entry jsonb;
+        idx integer;
+    BEGIN
+        failed := '{}';
+        missing := '{}';
+        SELECT pg_catalog.array_agg(@extschema@.rollout_metric_quantile(t) ORDER BY t),
+               pg_catalog.array_agg(t ORDER BY t)
+          INTO quantiles, names
+          FROM pg_catalog.jsonb_object_keys(phase -> 'thresholds') AS t
+         WHERE @extschema@.rollout_metric_quantile(t) IS NOT NULL;
+
+        m := @extschema@.rollout_measure_as(
+            r.owner_id, r.source, r.phase_started_at, checkpoint_at, COALESCE(quantiles, '{}'),
+            (phase -> 'thresholds') ?| ARRAY['revenue_lift', 'completion_lift', 'churn_lift'],
+            @extschema@.rollout_measure_timeout(r.plan));
+
+        metrics := pg_catalog.jsonb_build_object(
+            'window', pg_catalog.jsonb_build_object('from', r.phase_started_at, 'to', checkpoint_at),
+            'requests', pg_catalog.jsonb_build_object('treatment', m.treatment_requests,
+                                                      'control', m.control_requests),
+            'errors', m.treatment_errors);
+
+        FOR k, lim IN SELECT * FROM pg_catalog.jsonb_each(phase -> 'thresholds') ORDER BY 1 LOOP
+            lo := (lim ->> 'min')::double precision;
+            hi := (lim ->> 'max')::double precision;
+            value := NULL;
+            low := NULL;
+            high := NULL;
+            status := NULL;
+            IF m.treatment_requests < min_requests THEN
+                status := 'no_data';
+                missing := missing || pg_catalog.format('%s no data (%s treatment requests < %s)',
+                                                        k, m.treatment_requests, min_requests);
+            ELSIF k IN ('revenue_lift', 'completion_lift', 'churn_lift') AND m.control_requests < min_requests THEN
+                status := 'no_data';
+                missing := missing || pg_catalog.format('%s no data (%s control requests < %s)',
+                                                        k, m.control_requests, min_requests);
+            ELSIF k = 'error_rate' THEN
+                value := m.treatment_errors::double precision / m.treatment_requests;
+            ELSIF k = 'uptime' THEN
+                value := 1 - m.down_minutes::double precision / NULLIF(m.observed_minutes, 0);
+            ELSIF k LIKE 'latency_p%' THEN
+                idx := pg_catalog.array_position(names, k);
+                value := m.latency[idx];
+            ELSE
+                -- without a tuning in the plan, the comparison's default (5000)
+                metric := CASE k WHEN 'revenue_lift' THEN 'value'
+                                 WHEN 'completion_lift' THEN 'completion' ELSE 'churn' END;
+                -- every argument given: no overload with fewer can compete
+                cmp := @extschema@.compare_cohorts_sequential(m.control_cohort, m.treatment_cohort,
+                                                              metric, alpha, COALESCE(tuning, 5000));
+                -- without variance in either arm there is no interval: the
+                -- lift is known exactly
+                value := cmp.relative_lift;
+                low := COALESCE(cmp.relative_lift_low, value);
+                high := COALESCE(cmp.relative_lift_high, value);
+            END IF;
+
+            IF status IS NULL AND (value IS NULL OR value = 'NaN') THEN
+                status := 'no_data';
+                missing := missing || pg_catalog.format('%s no data', k);
+            ELSIF status IS NULL AND low IS NOT NULL THEN
+                -- guardrails fail only when the whole interval is beyond the limit
+                IF high < lo THEN
+                    status := 'fail';
+                    failed := failed || pg_catalog.format('%s %s [%s, %s] < %s', k, @extschema@.rollout_fmt(value),
+                        @extschema@.rollout_fmt(low), @extschema@.rollout_fmt(high), @extschema@.rollout_fmt(lo));
+                ELSIF low > hi THEN
+                    status := 'fail';
+                    failed := failed || pg_catalog.format('%s %s [%s, %s] > %s', k, @extschema@.rollout_fmt(value),
+                        @extschema@.rollout_fmt(low), @extschema@.rollout_fmt(high), @extschema@.rollout_fmt(hi));
+                ELSE
+                    status := 'pass';
+                END IF;
+            ELSIF status IS NULL THEN
+                IF value > hi THEN
+                    status := 'fail';
+                    failed := failed || pg_catalog.format('%s %s > %s', k, @extschema@.rollout_fmt(value),
+                                                          @extschema@.rollout_fmt(hi));
+                ELSIF value < lo THEN
+                    status := 'fail';
+                    failed := failed || pg_catalog.format('%s %s < %s', k, @extschema@.rollout_fmt(value),
+                                                          @extschema@.rollout_fmt(lo));
+                ELSE
+                    status := 'pass';
+                END IF;
+            END IF;
+
+            entry := pg_catalog.jsonb_build_object('value', value, 'status', status);
+            IF low IS NOT NULL OR high IS NOT NULL THEN
+                entry := entry || pg_catalog.jsonb_build_object('low', low, 'high', high,
+                                                                'p_value', cmp.p_value);
+            END IF;
+            IF k = 'uptime' THEN
+                entry := entry || pg_catalog.jsonb_build_object('observed_minutes', m.observed_minutes,
+                                                                'down_minutes', m.down_minutes);
+            END IF;
+            metrics := metrics || pg_catalog.jsonb_build_object(k, entry || lim);
+        END LOOP;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_judge(@extschema@.rollouts, timestamptz) IS
+    'Measures a rollout''s current phase up to a checkpoint, with its owner''s rights, and judges every threshold';
+
+-- Applies a decision: updates the rollout, appends the decision row and
+-- notifies listeners of state changes.  r holds the state before; actor is
+-- 'worker' or the role that acted.
+CREATE FUNCTION @extschema@.rollout_apply(
+    r @extschema@.rollouts, actor text, decision text, checkpoint_at timestamptz,
+    reasons text[], metrics jsonb, new_state text, new_phase integer,
+    new_started_at timestamptz, new_checkpoint integer)
+RETURNS @extschema@.rollouts
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        phases jsonb := r.plan -> 'phases';
+        phase jsonb := phases -> new_phase;
+        result @extschema@.rollouts;
+        decision_id bigint;
+    BEGIN
+        UPDATE @extschema@.rollouts SET
+            state = new_state,
+            phase_no = new_phase,
+            phase_run = r.phase_run + CASE WHEN decision IN ('start', 'advance', 'resume')
+                                           THEN 1 ELSE 0 END,
+            phase_started_at = new_started_at,
+            checkpoint_no = new_checkpoint,
+            next_checkpoint_at = CASE WHEN new_state = 'running'
+                                      THEN new_started_at + (phase -> 'checkpoints' ->> new_checkpoint)::interval END,
+            treatment_share = CASE WHEN new_state = 'rolled_back' THEN 0
+                                   WHEN new_state = 'pending' THEN 0
+                                   ELSE (phase ->> 'traffic')::double precision END
+        WHERE id = r.id
+        RETURNING * INTO result;
+
+        INSERT INTO @extschema@.rollout_decisions
+            (rollout_id, rollout, owner, owner_id, phase, phase_run, checkpoint_no, checkpoint_at, decision,
+             actor, state, treatment_share, reasons, metrics)
+        VALUES (r.id, r.name, r.owner, r.owner_id, phases -> r.phase_no ->> 'name', r.phase_run,
+                CASE WHEN checkpoint_at IS NOT NULL THEN r.checkpoint_no END, checkpoint_at, decision,
+                actor, result.state, result.treatment_share,
+                COALESCE(reasons, '{}'), COALESCE(metrics, '{}'))
+        RETURNING id INTO decision_id;
+
+        -- a wake-up for routers, which read the state itself: anyone may
+        -- NOTIFY on this channel
+        IF decision <> 'continue' THEN
+            PERFORM pg_catalog.pg_notify('cohort_analyzer_rollout', pg_catalog.json_build_object(
+                'rollout', r.name, 'decision_id', decision_id, 'phase', phase ->> 'name',
+                'decision', decision, 'state', result.state,
+                'treatment_share', result.treatment_share)::text);
+        END IF;
+        RETURN result;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_apply(@extschema@.rollouts, text, text, timestamptz, text[], jsonb, text, integer, timestamptz, integer) IS
+    'Applies a decision to a locked rollout: new state, decision row, NOTIFY cohort_analyzer_rollout with the decision id';
+
+-- Decides the latest due checkpoint of a locked, running rollout.  Due
+-- checkpoints are decided one by one, in order, except those overdue by
+-- more than a minute with a later one also due: that one decides for them
+-- (a rollout started or resumed long ago, a server down for hours), and its
+-- metrics say how many it skipped.
+CREATE FUNCTION @extschema@.rollout_decide(r @extschema@.rollouts, as_of timestamptz, actor text)
+RETURNS @extschema@.rollouts
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        phase jsonb := r.plan -> 'phases' -> r.phase_no;
+        checkpoints integer := pg_catalog.jsonb_array_length(phase -> 'checkpoints');
+        last_phase boolean := r.phase_no = pg_catalog.jsonb_array_length(r.plan -> 'phases') - 1;
+        skipped integer := 0;
+        last_checkpoint boolean;
+        at timestamptz;
+        j record;
+        metrics jsonb;
+    BEGIN
+        WHILE r.checkpoint_no < checkpoints - 1
+              AND r.phase_started_at + (phase -> 'checkpoints' ->> (r.checkpoint_no + 1))::interval <= as_of
+              AND r.phase_started_at + (phase -> 'checkpoints' ->> r.checkpoint_no)::interval
+                  < as_of - interval '1 minute' LOOP
+            r.checkpoint_no := r.checkpoint_no + 1;
+            skipped := skipped + 1;
+        END LOOP;
+        last_checkpoint := r.checkpoint_no = checkpoints - 1;
+        at := r.phase_started_at + (phase -> 'checkpoints' ->> r.checkpoint_no)::interval;
+
+        -- the owner's rights are the measurement's: a dropped owner's
+        -- rollout waits for a person, whoever takes the name later
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE oid = r.owner_id) THEN
+            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at,
+                ARRAY[pg_catalog.format('owner role "%s" (OID %s) no longer exists', r.owner, r.owner_id::oid)],
+                '{}'::jsonb, 'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
+        END IF;
+
+        j := @extschema@.rollout_judge(r, at);
+        metrics := j.metrics || CASE WHEN skipped > 0
+                                     THEN pg_catalog.jsonb_build_object('skipped_checkpoints', skipped)
+                                     ELSE '{}' END;
+        IF pg_catalog.cardinality(j.failed) > 0 THEN
+            RETURN @extschema@.rollout_apply(r, actor, 'rollback'::text, at, j.failed || j.missing, metrics,
+                                             'rolled_back'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
+        ELSIF NOT last_checkpoint THEN
+            RETURN @extschema@.rollout_apply(r, actor, 'continue'::text, at, j.missing, metrics,
+                                             'running'::text, r.phase_no, r.phase_started_at, r.checkpoint_no + 1);
+        ELSIF pg_catalog.cardinality(j.missing) > 0 THEN
+            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at, j.missing, metrics,
+                                             'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
+        ELSIF last_phase THEN
+            RETURN @extschema@.rollout_apply(r, actor, 'complete'::text, at, '{}'::text[], metrics,
+                                             'completed'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
+        ELSE
+            RETURN @extschema@.rollout_apply(r, actor, 'advance'::text, at, '{}'::text[], metrics,
+                                             'running'::text, r.phase_no + 1, at, 0);
+        END IF;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_decide(@extschema@.rollouts, timestamptz, text) IS
+    'Evaluates the latest due checkpoint of a locked running rollout (older overdue ones coalesced) and applies continue, advance, complete, hold or rollback';
+
+-- Decides every checkpoint of one rollout due up to as_of, unless another
+-- session is deciding it.  A failure is recorded on the rollout (with a
+-- retry time that backs off: 10 s, 20 s, ... up to 15 minutes) and does
+-- not escape: one broken rollout never stops the others.
+CREATE FUNCTION @extschema@.rollout_tick_one(rollout_id bigint, as_of timestamptz, actor text)
+RETURNS integer
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        r @extschema@.rollouts;
+        decisions integer := 0;
+        msg text;
+    BEGIN
+        SELECT * INTO r FROM @extschema@.rollouts
+         WHERE id = rollout_id AND state = 'running' AND next_checkpoint_at <= as_of
+         FOR UPDATE SKIP LOCKED;
+        IF NOT FOUND THEN
+            RETURN 0;
+        END IF;
+        WHILE r.state = 'running' AND r.next_checkpoint_at <= as_of LOOP
+            BEGIN
+                r := @extschema@.rollout_decide(r, as_of, actor);
+                decisions := decisions + 1;
+            EXCEPTION WHEN OTHERS THEN
+                -- the decisions before this one stand
+                GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+                UPDATE @extschema@.rollouts x
+                   SET last_error = msg, last_error_at = pg_catalog.now(), failures = x.failures + 1,
+                       retry_at = pg_catalog.now() + LEAST(interval '10 seconds' * 2 ^ LEAST(x.failures, 10),
+                                                           interval '15 minutes')
+                 WHERE x.id = rollout_id;
+                IF r.last_error IS DISTINCT FROM msg THEN
+                    RAISE WARNING 'rollout "%" could not be evaluated: %', r.name, msg;
+                END IF;
+                RETURN decisions;
+            END;
+        END LOOP;
+        UPDATE @extschema@.rollouts x SET last_error = NULL, last_error_at = NULL, failures = 0, retry_at = NULL
+         WHERE x.id = rollout_id AND (x.last_error IS NOT NULL OR x.failures > 0);
+        RETURN decisions;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_tick_one(bigint, timestamptz, text) IS
+    'Decides the checkpoints of one running rollout due up to as_of (skipped when locked elsewhere); records a failure with a backed-off retry time';
