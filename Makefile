@@ -77,7 +77,7 @@ UNIT_TESTS      = $(sort $(basename $(notdir $(wildcard test/unit/test_*.c))))
 UNIT_CFLAGS     = -std=gnu11 -O1 -g -Wall -Wextra -Isrc/core $(ICU_CFLAGS) \
 				  -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
-.PHONY: stage regress isolation unit tap test demo bench
+.PHONY: stage stage-1.0 regress isolation unit tap test demo bench
 
 # A private copy of the server with this build installed into it.  The
 # server finds its share and lib directories relative to its own binary.
@@ -88,6 +88,23 @@ stage: all
 	cp -a $(PG_PKGLIB)/. $(STAGE)$(PG_PKGLIB)/
 	cp -a $(PG_SHAREDIR)/. $(STAGE)$(PG_SHAREDIR)/
 	$(MAKE) install DESTDIR=$(STAGE) >/dev/null
+
+# Version 1.0 as released (its commit), built and staged apart for the
+# in-place upgrade test (test/t/004_upgrade_live.pl), which installs this
+# build's files into it while a rollout runs.  Writable by the test user.
+RELEASE_1_0 = 7b267b4
+STAGE_1_0  := $(CURDIR)/build/stage-1.0
+
+stage-1.0:
+	rm -rf build/src-1.0 $(STAGE_1_0)
+	mkdir -p build/src-1.0 $(STAGE_1_0)$(PG_BINDIR) $(STAGE_1_0)$(PG_PKGLIB) $(STAGE_1_0)$(PG_SHAREDIR)
+	git archive $(RELEASE_1_0) | tar -x -C build/src-1.0
+	$(MAKE) -C build/src-1.0 -s -j2 >/dev/null
+	cp -a $(PG_BINDIR)/. $(STAGE_1_0)$(PG_BINDIR)/
+	cp -a $(PG_PKGLIB)/. $(STAGE_1_0)$(PG_PKGLIB)/
+	cp -a $(PG_SHAREDIR)/. $(STAGE_1_0)$(PG_SHAREDIR)/
+	$(MAKE) -C build/src-1.0 install DESTDIR=$(STAGE_1_0) >/dev/null
+	$(call TESTER_DIR,$(STAGE_1_0))
 
 regress:
 	$(call TESTER_DIR,build/regress)
@@ -114,6 +131,7 @@ tap:
 	$(if $(wildcard test/t/*.pl),$(call TESTER_DIR,build/tap))
 	$(if $(wildcard test/t/*.pl),cd build/tap && $(AS_TESTER) env PATH="$(STAGE_BIN):$$PATH" \
 		PG_REGRESS=$(PG_REGRESS_BIN) TESTDIR=$(CURDIR)/build/tap top_srcdir=$(CURDIR) \
+		STAGE=$(STAGE) STAGE_1_0=$(STAGE_1_0) PG_PKGLIB=$(PG_PKGLIB) PG_SHAREDIR=$(PG_SHAREDIR) \
 		prove -I $(PGXS_DIR)/src/test/perl -I $(CURDIR)/test/t $(CURDIR)/test/t/*.pl,@echo "no TAP tests")
 
 test:

@@ -387,6 +387,9 @@ run_worker_query(const char *sql, int nargs, Oid *argtypes, Datum *values)
 		elog(ERROR, "rollout query failed: %s", sql);
 }
 
+/* Version of the extension when the current round began. */
+static char round_version[NAMEDATALEN];
+
 /* What became of a transaction of the worker. */
 typedef enum TxResult
 {
@@ -436,7 +439,12 @@ in_transaction(void (*fn) (void *), void *arg, MemoryContext cxt,
 		CommitTransactionCommand();
 		MemoryContextSwitchTo(cxt);
 		result = installed ? TX_FAILED : TX_UNINSTALLED;
-		if (installed && (*last_error == NULL || strcmp(*last_error, edata->message) != 0))
+		/* ALTER EXTENSION ... UPDATE under a round: retried, no warning */
+		if (installed && strcmp(version, round_version) != 0)
+			ereport(LOG,
+					(errmsg("cohort_analyzer: extension updated from version %s to %s during a round; deciding again",
+							round_version, version)));
+		else if (installed && (*last_error == NULL || strcmp(*last_error, edata->message) != 0))
 		{
 			ereport(WARNING,
 					(errcode(edata->sqlerrcode),
@@ -480,6 +488,7 @@ find_due(void *arg)
 	if (RecoveryInProgress())
 		return;
 	st->schema = MemoryContextStrdup(st->cxt, schema);
+	strlcpy(round_version, version, sizeof(round_version));
 	st->legacy = strcmp(version, "1.0") == 0;
 	if (st->legacy)
 	{
