@@ -422,3 +422,19 @@ COMMENT ON OPERATOR CLASS @extschema@.survival_ops USING hash IS
     'Default hash operator class of survival: hash of the stored bytes';
 COMMENT ON OPERATOR FAMILY @extschema@.survival_ops USING hash IS
     'Hash operator family of survival';
+
+-- Exact references: retention_table names pg_catalog's unnest and - and
+-- casts its literal (sql/install/41_retention.sql).
+CREATE OR REPLACE FUNCTION @extschema@.retention_table(r @extschema@.retention, mode text DEFAULT 'on')
+RETURNS TABLE (period integer, units bigint, eligible bigint, active bigint, rate double precision)
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    -- the rates come from retention_rates, which accepts only 'on' and
+    -- 'on_or_after' as mode
+    SELECT (t.k OPERATOR(pg_catalog.-) 1)::integer, @extschema@.units(r), t.e, t.a, t.rate
+    FROM ROWS FROM (pg_catalog.unnest(@extschema@.retention_counts(r, 'eligible'::text)),
+                    pg_catalog.unnest(@extschema@.retention_counts(r, mode)),
+                    pg_catalog.unnest(@extschema@.retention_rates(r, mode)))
+         WITH ORDINALITY AS t(e, a, rate, k)
+$$;
