@@ -37,7 +37,16 @@ ca_report_status(CaStatus st, const char *what)
 					 errmsg("%s is inconsistent", what),
 					 errdetail("The counts and moments cannot all come from the same data.")));
 			break;
+		default:
+			ca_report_unexpected(st, what);
 	}
+}
+
+void
+ca_report_unexpected(CaStatus st, const char *what)
+{
+	elog(ERROR, "unexpected status computing %s: %s", what, ca_status_text(st));
+	pg_unreachable();
 }
 
 MemoryContext

@@ -23,8 +23,15 @@
 		PG_RETURN_FLOAT8(v_); \
 	} while (0)
 
-/* Turns a failed core update into an ERROR that names what was updated. */
+/*
+ * Turns a failed core update into an ERROR that names what was updated
+ * (the statuses of the summaries' arithmetic; survival values and calendars
+ * have their own reporters, survival_report and ca_report_calendar).
+ */
 extern void ca_report_status(CaStatus st, const char *what);
+
+/* The ERROR for a status that the function reporting it cannot return. */
+extern void ca_report_unexpected(CaStatus st, const char *what) pg_attribute_noreturn();
 
 /*
  * Returns the aggregate's memory context, or raises an ERROR naming fname

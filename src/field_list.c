@@ -1,11 +1,13 @@
 /*
  * field_list.c
- *		Parser of the "(name=value, ...)" text form.
+ *		The "(name=value, ...)" text form in the glue: its fields, read by
+ *		src/core/field_text.c, and its errors.
  */
 #include "postgres.h"
 
 #include "ca_util.h"
 #include "field_list.h"
+#include "field_text.h"
 
 static void
 skip_space(const char **p)
@@ -47,76 +49,59 @@ void
 ca_parse_fields(const char *input, const char *type_name,
 				const char *const *names, int nfields, char **values)
 {
-	const char *p = input;
+	CaFieldReader r;
 	int			f;
+	const char *value;
+	size_t		len;
 
 	for (f = 0; f < nfields; f++)
 		values[f] = NULL;
-	skip_space(&p);
-	if (*p++ != '(')
-		syntax_error(input, type_name, "The value starts with \"(version=\".");
-	for (;;)
+	ca_fields_begin(&r, input, names, nfields);
+	while (ca_fields_next(&r, &f, &value, &len) == CA_OK)
 	{
-		const char *key,
-				   *val,
-				   *end;
-		int			depth = 0;
-
-		skip_space(&p);
-		key = p;
-		while ((*p >= 'a' && *p <= 'z') || *p == '_' ||
-			   (p > key && *p >= '0' && *p <= '9'))
-			p++;
-		for (f = 0; f < nfields; f++)
-			if (strlen(names[f]) == (size_t) (p - key) &&
-				strncmp(key, names[f], p - key) == 0)
-				break;
-		if (f == nfields)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid input syntax for type %s: \"%s\"", type_name, input),
-					 errdetail("Unknown field \"%.*s\".", (int) (p - key), key)));
-		if ((values[0] == NULL) != (f == 0))
-			syntax_error(input, type_name, "The first field, and only the first, is \"version\".");
-		if (values[f] != NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid input syntax for type %s: \"%s\"", type_name, input),
-					 errdetail("Field \"%s\" appears twice.", names[f])));
-		skip_space(&p);
-		if (*p++ != '=')
-			syntax_error(input, type_name, "Expected \"=\" after a field name.");
-		skip_space(&p);
-		/* the value runs to the next "," or ")" outside braces */
-		val = p;
-		while (*p != '\0' && (depth > 0 || (*p != ',' && *p != ')')))
-		{
-			if (*p == '{')
-				depth++;
-			else if (*p == '}' && --depth < 0)
-				syntax_error(input, type_name, "Unbalanced \"}\".");
-			p++;
-		}
-		end = p;
-		while (end > val && (end[-1] == ' ' || end[-1] == '\t' ||
-							 end[-1] == '\n' || end[-1] == '\r'))
-			end--;
-		values[f] = pnstrdup(val, end - val);
-		if (*p == ')')
-			break;
-		if (*p++ != ',')
-			syntax_error(input, type_name, "Expected \",\" or \")\" after a field.");
+		if (f < 0)
+			return;
+		values[f] = pnstrdup(value, len);
 	}
-	p++;
-	skip_space(&p);
-	if (*p != '\0')
-		syntax_error(input, type_name, "Unexpected text after \")\".");
-	for (f = 0; f < nfields; f++)
-		if (values[f] == NULL)
+	switch (r.problem)
+	{
+		case CA_FIELDS_NO_OPEN:
+			syntax_error(input, type_name, "The value starts with \"(version=\".");
+			break;
+		case CA_FIELDS_UNKNOWN:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 					 errmsg("invalid input syntax for type %s: \"%s\"", type_name, input),
-					 errdetail("Field \"%s\" is missing.", names[f])));
+					 errdetail("Unknown field \"%.*s\".", (int) r.name_len, r.name)));
+			break;
+		case CA_FIELDS_VERSION_ORDER:
+			syntax_error(input, type_name, "The first field, and only the first, is \"version\".");
+			break;
+		case CA_FIELDS_TWICE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("invalid input syntax for type %s: \"%s\"", type_name, input),
+					 errdetail("Field \"%s\" appears twice.", names[r.field])));
+			break;
+		case CA_FIELDS_NO_EQUALS:
+			syntax_error(input, type_name, "Expected \"=\" after a field name.");
+			break;
+		case CA_FIELDS_UNBALANCED:
+			syntax_error(input, type_name, "Unbalanced \"}\".");
+			break;
+		case CA_FIELDS_NO_SEPARATOR:
+			syntax_error(input, type_name, "Expected \",\" or \")\" after a field.");
+			break;
+		case CA_FIELDS_TRAILING:
+			syntax_error(input, type_name, "Unexpected text after \")\".");
+			break;
+		case CA_FIELDS_MISSING:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("invalid input syntax for type %s: \"%s\"", type_name, input),
+					 errdetail("Field \"%s\" is missing.", names[r.field])));
+			break;
+	}
 }
 
 int

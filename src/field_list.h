@@ -1,7 +1,8 @@
 /*
  * field_list.h
- *		The text form "(name=value, name=value, ...)" of the activity and
- *		retention types: a parser for it and for lists of counts "{1,2,3}".
+ *		The text form "(name=value, name=value, ...)" of the cohort, sketch,
+ *		activity and retention types (read by src/core/field_text.c, which
+ *		the survival form shares), and a parser of lists of counts "{1,2,3}".
  */
 #ifndef CA_FIELD_LIST_H
 #define CA_FIELD_LIST_H

@@ -68,52 +68,54 @@ ca_zone_arg(text *tz)
 }
 
 void
-ca_report_calendar(CaCalStatus st, const CaCalendar *c, const char *locale)
+ca_report_calendar(CaStatus st, const CaCalendar *c, const char *locale)
 {
 	const char *shown = locale ? locale : "(ISO)";
 
 	switch (st)
 	{
-		case CA_CAL_OK:
+		case CA_OK:
 			return;
-		case CA_CAL_BAD_LOCALE:
+		case CA_BAD_LOCALE:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid locale: \"%s\"", shown),
 					 errdetail("ICU has no data for this locale and would silently use another one."),
 					 errhint("Use a BCP 47 tag such as 'en-US', 'de-DE' or 'ar-SA-u-ca-islamic-umalqura', or NULL for ISO weeks.")));
 			break;
-		case CA_CAL_BAD_KEYWORD:
+		case CA_BAD_KEYWORD:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid locale: \"%s\"", shown),
 					 errdetail("Only the calendar keyword of a locale is supported.")));
 			break;
-		case CA_CAL_BAD_CALENDAR:
+		case CA_BAD_CALENDAR:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid calendar in locale \"%s\"", shown),
 					 errdetail("ICU does not know this calendar."),
 					 errhint("Known calendars include gregorian, buddhist, hebrew, islamic, islamic-civil, islamic-umalqura, japanese, persian and roc.")));
 			break;
-		case CA_CAL_UNIT_UNDEFINED:
+		case CA_UNIT_UNDEFINED:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid unit: \"quarter\" is not defined for the %s calendar",
 							c->type),
 					 errdetail("Quarters need a calendar whose years all have 12 months.")));
 			break;
-		case CA_CAL_OUT_OF_RANGE:
+		case CA_OUT_OF_RANGE:
 			ereport(ERROR,
 					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 					 errmsg("timestamp out of range for calendar periods")));
 			break;
-		case CA_CAL_ICU_ERROR:
+		case CA_ICU_ERROR:
 			ereport(ERROR,
 					(errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
 					 errmsg("ICU calendar error for locale \"%s\": %s",
 							shown, u_errorName((UErrorCode) c->icu_error))));
 			break;
+		default:
+			ca_report_unexpected(st, shown);
 	}
 }
 
@@ -121,7 +123,7 @@ CaCalendar *
 ca_calendar_for(FmgrInfo *flinfo, const char *locale)
 {
 	CalendarCache *cache = (CalendarCache *) flinfo->fn_extra;
-	CaCalStatus st;
+	CaStatus st;
 
 	if (cache == NULL)
 	{
@@ -171,13 +173,13 @@ ca_local_midnight(int64 day, pg_tz *tz)
 	int			offset;
 
 	if (day < CA_DAY_MIN || day > CA_DAY_MAX)
-		ca_report_calendar(CA_CAL_OUT_OF_RANGE, NULL, NULL);
+		ca_report_calendar(CA_OUT_OF_RANGE, NULL, NULL);
 	memset(&tm, 0, sizeof(tm));
 	j2date((int) (day + UNIX_EPOCH_JDATE), &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
 	/* a skipped midnight resolves as in date_trunc: the offset before it */
 	offset = DetermineTimeZoneOffset(&tm, tz);
 	if (tm2timestamp(&tm, 0, &offset, &result) != 0)
-		ca_report_calendar(CA_CAL_OUT_OF_RANGE, NULL, NULL);
+		ca_report_calendar(CA_OUT_OF_RANGE, NULL, NULL);
 	return result;
 }
 

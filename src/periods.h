@@ -35,7 +35,7 @@ extern pg_tz *ca_zone_named(const char *name);
 extern CaCalendar *ca_calendar_for(FmgrInfo *flinfo, const char *locale);
 
 /* Turns a failed calendar computation into an ERROR. */
-extern void ca_report_calendar(CaCalStatus st, const CaCalendar *c,
+extern void ca_report_calendar(CaStatus st, const CaCalendar *c,
 							   const char *locale);
 
 /* Local date (day 0 = 1970-01-01) of a finite timestamp in zone tz. */

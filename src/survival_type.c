@@ -36,26 +36,26 @@ survival_allocator(SurvAlloc *mem, MemoryContext cxt)
 }
 
 void
-survival_report(SurvStatus st, const char *what)
+survival_report(CaStatus st, const char *what)
 {
 	switch (st)
 	{
-		case SURV_OK:
+		case CA_OK:
 			return;
-		case SURV_BAD_TIME:
-		case SURV_BAD_COUNT:
+		case CA_BAD_TIME:
+		case CA_BAD_COUNT:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s has an invalid time or count", what),
 					 errdetail("Times are finite non-negative numbers in increasing order; counts are non-negative.")));
 			break;
-		case SURV_OVERFLOW:
+		case CA_OVERFLOW:
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("%s is out of range", what),
 					 errdetail("The number of observations exceeds the 64-bit range.")));
 			break;
-		case SURV_TOO_MANY:
+		case CA_TOO_MANY:
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("%s has too many distinct times", what),
@@ -63,11 +63,13 @@ survival_report(SurvStatus st, const char *what)
 							   SURV_MAX_POINTS),
 					 errhint("Round the durations, e.g. to whole days.")));
 			break;
-		case SURV_NO_MEMORY:
+		case CA_NO_MEMORY:
 			ereport(ERROR,
 					(errcode(ERRCODE_OUT_OF_MEMORY),
 					 errmsg("out of memory building %s", what)));
 			break;
+		default:
+			ca_report_unexpected(st, what);
 	}
 }
 
@@ -99,7 +101,7 @@ survival_alloc(size_t n)
 	Survival   *s;
 
 	if (n > SURV_MAX_POINTS)
-		survival_report(SURV_TOO_MANY, "survival value");
+		survival_report(CA_TOO_MANY, "survival value");
 	s = palloc0(SURVIVAL_SIZE(n));
 	SET_VARSIZE(s, SURVIVAL_SIZE(n));
 	s->version = SURV_FORMAT_VERSION;

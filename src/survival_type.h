@@ -37,7 +37,7 @@ extern Survival *survival_make(const SurvPoint *pts, size_t n);
 extern void survival_allocator(SurvAlloc *mem, MemoryContext cxt);
 
 /* Turns a failed core update into an ERROR that names what was updated. */
-extern void survival_report(SurvStatus st, const char *what);
+extern void survival_report(CaStatus st, const char *what);
 
 #define PG_GETARG_SURVIVAL(n)	survival_from_datum(PG_GETARG_DATUM(n))
 #define PG_RETURN_SURVIVAL(s)	PG_RETURN_POINTER(s)

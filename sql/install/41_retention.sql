@@ -102,10 +102,11 @@ RETURNS TABLE (period integer, units bigint, eligible bigint, active bigint, rat
 AS $$
     -- the rates come from retention_rates, which accepts only 'on' and
     -- 'on_or_after' as mode
-    SELECT (t.k - 1)::integer, @extschema@.units(r), t.e, t.a, t.rate
-    FROM unnest(@extschema@.retention_counts(r, 'eligible'),
-                @extschema@.retention_counts(r, mode),
-                @extschema@.retention_rates(r, mode)) WITH ORDINALITY AS t(e, a, rate, k)
+    SELECT (t.k OPERATOR(pg_catalog.-) 1)::integer, @extschema@.units(r), t.e, t.a, t.rate
+    FROM ROWS FROM (pg_catalog.unnest(@extschema@.retention_counts(r, 'eligible'::text)),
+                    pg_catalog.unnest(@extschema@.retention_counts(r, mode)),
+                    pg_catalog.unnest(@extschema@.retention_rates(r, mode)))
+         WITH ORDINALITY AS t(e, a, rate, k)
 $$;
 COMMENT ON FUNCTION @extschema@.retention_table(@extschema@.retention, text) IS
     'One row per period of a retention value: cohort size, eligible and active units and their rate; joined laterally to stored values it gives the cohort x period matrix';

@@ -25,11 +25,11 @@ const char *const ca_period_unit_names[CA_PERIOD_NUNITS + 1] = {
 /* ICU's earliest date: makes Gregorian calendars proleptic. */
 #define ICU_MIN_MILLIS (-184303902528000000.0)
 
-static CaCalStatus
+static CaStatus
 icu_failed(CaCalendar *c, UErrorCode err)
 {
 	c->icu_error = (int32_t) err;
-	return CA_CAL_ICU_ERROR;
+	return CA_ICU_ERROR;
 }
 
 /*
@@ -75,7 +75,7 @@ language_available(const char *language)
 }
 
 /* Checks the keywords of a canonical locale: only a known calendar. */
-static CaCalStatus
+static CaStatus
 check_keywords(const char *locale)
 {
 	UErrorCode	err = U_ZERO_ERROR;
@@ -87,15 +87,15 @@ check_keywords(const char *locale)
 
 	e = uloc_openKeywords(locale, &err);
 	if (U_FAILURE(err))
-		return CA_CAL_BAD_LOCALE;
+		return CA_BAD_LOCALE;
 	if (e == NULL)
-		return CA_CAL_OK;
+		return CA_OK;
 	while ((k = uenum_next(e, NULL, &err)) != NULL && U_SUCCESS(err))
 	{
 		if (strcmp(k, "calendar") != 0)
 		{
 			uenum_close(e);
-			return CA_CAL_BAD_KEYWORD;
+			return CA_BAD_KEYWORD;
 		}
 	}
 	uenum_close(e);
@@ -103,23 +103,23 @@ check_keywords(const char *locale)
 	err = U_ZERO_ERROR;
 	len = uloc_getKeywordValue(locale, "calendar", value, sizeof(value), &err);
 	if (U_FAILURE(err) || err == U_STRING_NOT_TERMINATED_WARNING)
-		return CA_CAL_BAD_CALENDAR;
+		return CA_BAD_CALENDAR;
 	if (len == 0)
-		return CA_CAL_OK;
+		return CA_OK;
 
 	err = U_ZERO_ERROR;
 	e = ucal_getKeywordValuesForLocale("calendar", locale, 0, &err);
 	if (U_FAILURE(err))
-		return CA_CAL_BAD_CALENDAR;
+		return CA_BAD_CALENDAR;
 	while ((k = uenum_next(e, NULL, &err)) != NULL && U_SUCCESS(err))
 		if (strcmp(k, value) == 0)
 			found = true;
 	uenum_close(e);
-	return found ? CA_CAL_OK : CA_CAL_BAD_CALENDAR;
+	return found ? CA_OK : CA_BAD_CALENDAR;
 }
 
 /* After ucal_open: did ICU really use the locale and calendar asked for? */
-static CaCalStatus
+static CaStatus
 check_opened(CaCalendar *c, const char *language)
 {
 	UErrorCode	err = U_ZERO_ERROR;
@@ -135,10 +135,10 @@ check_opened(CaCalendar *c, const char *language)
 	 */
 	valid = ucal_getLocaleByType(c->ucal, ULOC_VALID_LOCALE, &err);
 	if (U_FAILURE(err) || valid == NULL)
-		return CA_CAL_BAD_LOCALE;
+		return CA_BAD_LOCALE;
 	uloc_getLanguage(valid, lang, sizeof(lang), &err);
 	if (U_FAILURE(err) || strcmp(lang, language) != 0)
-		return CA_CAL_BAD_LOCALE;
+		return CA_BAD_LOCALE;
 
 	type = ucal_getType(c->ucal, &err);
 	if (U_FAILURE(err) || type == NULL || strlen(type) >= sizeof(c->type))
@@ -146,12 +146,12 @@ check_opened(CaCalendar *c, const char *language)
 	strcpy(c->type, type);
 	len = uloc_getKeywordValue(c->locale, "calendar", wanted, sizeof(wanted), &err);
 	if (U_SUCCESS(err) && len > 0 && strcmp(wanted, type) != 0)
-		return CA_CAL_BAD_CALENDAR;
-	return CA_CAL_OK;
+		return CA_BAD_CALENDAR;
+	return CA_OK;
 }
 
 /* Calendar properties and settings common to all locales. */
-static CaCalStatus
+static CaStatus
 finish_open(CaCalendar *c)
 {
 	UErrorCode	err = U_ZERO_ERROR;
@@ -171,16 +171,16 @@ finish_open(CaCalendar *c)
 	/* lunisolar calendars number a leap month like the month before it */
 	c->twelve_months = max_month == 11 &&
 		strcmp(c->type, "chinese") != 0 && strcmp(c->type, "dangi") != 0;
-	return CA_CAL_OK;
+	return CA_OK;
 }
 
-CaCalStatus
+CaStatus
 ca_calendar_open(CaCalendar *c, const char *locale)
 {
 	UErrorCode	err = U_ZERO_ERROR;
 	UChar		utc[4];
 	char		language[ULOC_LANG_CAPACITY];
-	CaCalStatus st;
+	CaStatus st;
 
 	memset(c, 0, sizeof(*c));
 	u_uastrcpy(utc, "UTC");
@@ -197,18 +197,18 @@ ca_calendar_open(CaCalendar *c, const char *locale)
 		ucal_setAttribute(c->ucal, UCAL_MINIMAL_DAYS_IN_FIRST_WEEK, 4);
 		strcpy(c->type, "gregorian");
 		st = finish_open(c);
-		if (st != CA_CAL_OK)
+		if (st != CA_OK)
 			ca_calendar_close(c);
 		return st;
 	}
 
 	if (locale[0] == '\0' || strlen(locale) >= CA_LOCALE_CAPACITY ||
 		!canonical_locale(locale, c->locale, CA_LOCALE_CAPACITY))
-		return CA_CAL_BAD_LOCALE;
+		return CA_BAD_LOCALE;
 	uloc_getLanguage(c->locale, language, sizeof(language), &err);
 	if (U_FAILURE(err) || language[0] == '\0' || !language_available(language))
-		return CA_CAL_BAD_LOCALE;
-	if ((st = check_keywords(c->locale)) != CA_CAL_OK)
+		return CA_BAD_LOCALE;
+	if ((st = check_keywords(c->locale)) != CA_OK)
 		return st;
 
 	c->ucal = ucal_open(utc, -1, c->locale, UCAL_DEFAULT, &err);
@@ -218,10 +218,10 @@ ca_calendar_open(CaCalendar *c, const char *locale)
 		return icu_failed(c, err);
 	}
 	if (err == U_USING_DEFAULT_WARNING)
-		st = CA_CAL_BAD_LOCALE;
-	else if ((st = check_opened(c, language)) == CA_CAL_OK)
+		st = CA_BAD_LOCALE;
+	else if ((st = check_opened(c, language)) == CA_OK)
 		st = finish_open(c);
-	if (st != CA_CAL_OK)
+	if (st != CA_OK)
 		ca_calendar_close(c);
 	return st;
 }
@@ -235,57 +235,57 @@ ca_calendar_close(CaCalendar *c)
 }
 
 /* Positions the calendar at the midnight that starts day. */
-static CaCalStatus
+static CaStatus
 at_day(CaCalendar *c, int64_t day)
 {
 	UErrorCode	err = U_ZERO_ERROR;
 
 	if (day < CA_DAY_MIN || day > CA_DAY_MAX)
-		return CA_CAL_OUT_OF_RANGE;
+		return CA_OUT_OF_RANGE;
 	ucal_setMillis(c->ucal, (UDate) day * DAY_MS, &err);
-	return U_FAILURE(err) ? icu_failed(c, err) : CA_CAL_OK;
+	return U_FAILURE(err) ? icu_failed(c, err) : CA_OK;
 }
 
 /* Reads a field of the day the calendar is at. */
-static CaCalStatus
+static CaStatus
 get_field(CaCalendar *c, UCalendarDateFields f, int32_t *v)
 {
 	UErrorCode	err = U_ZERO_ERROR;
 
 	*v = ucal_get(c->ucal, f, &err);
-	return U_FAILURE(err) ? icu_failed(c, err) : CA_CAL_OK;
+	return U_FAILURE(err) ? icu_failed(c, err) : CA_OK;
 }
 
 /* Positions at day and reads one field. */
-static CaCalStatus
+static CaStatus
 day_field(CaCalendar *c, int64_t day, UCalendarDateFields f, int32_t *v)
 {
-	CaCalStatus st = at_day(c, day);
+	CaStatus st = at_day(c, day);
 
-	return st != CA_CAL_OK ? st : get_field(c, f, v);
+	return st != CA_OK ? st : get_field(c, f, v);
 }
 
 /* Days in the month or year starting at day. */
-static CaCalStatus
+static CaStatus
 length_at(CaCalendar *c, int64_t start, UCalendarDateFields f, int64_t *len)
 {
 	UErrorCode	err = U_ZERO_ERROR;
-	CaCalStatus st = at_day(c, start);
+	CaStatus st = at_day(c, start);
 
-	if (st != CA_CAL_OK)
+	if (st != CA_OK)
 		return st;
 	*len = ucal_getLimit(c->ucal, f, UCAL_ACTUAL_MAXIMUM, &err);
-	return U_FAILURE(err) ? icu_failed(c, err) : CA_CAL_OK;
+	return U_FAILURE(err) ? icu_failed(c, err) : CA_OK;
 }
 
 /*
  * The month, quarter or year containing day, from ICU's fields: its first
  * day, the first day of the next one and its number.
  */
-static CaCalStatus
+static CaStatus
 compute_span(CaCalendar *c, CaPeriodUnit unit, int64_t day, CaPeriodSpan *p)
 {
-	CaCalStatus st;
+	CaStatus st;
 	int32_t		v,
 				year,
 				month;
@@ -294,48 +294,48 @@ compute_span(CaCalendar *c, CaPeriodUnit unit, int64_t day, CaPeriodSpan *p)
 
 	if (unit == CA_PERIOD_YEAR)
 	{
-		if ((st = day_field(c, day, UCAL_DAY_OF_YEAR, &v)) != CA_CAL_OK ||
-			(st = get_field(c, UCAL_EXTENDED_YEAR, &year)) != CA_CAL_OK)
+		if ((st = day_field(c, day, UCAL_DAY_OF_YEAR, &v)) != CA_OK ||
+			(st = get_field(c, UCAL_EXTENDED_YEAR, &year)) != CA_OK)
 			return st;
 		p->start = day - (v - 1);
 		p->ordinal = year;
-		if ((st = length_at(c, p->start, UCAL_DAY_OF_YEAR, &len)) != CA_CAL_OK)
+		if ((st = length_at(c, p->start, UCAL_DAY_OF_YEAR, &len)) != CA_OK)
 			return st;
 		p->end = p->start + len;
-		return CA_CAL_OK;
+		return CA_OK;
 	}
 
-	if ((st = day_field(c, day, UCAL_DATE, &v)) != CA_CAL_OK)
+	if ((st = day_field(c, day, UCAL_DATE, &v)) != CA_OK)
 		return st;
 	p->start = day - (v - 1);
-	if ((st = length_at(c, p->start, UCAL_DATE, &len)) != CA_CAL_OK)
+	if ((st = length_at(c, p->start, UCAL_DATE, &len)) != CA_OK)
 		return st;
 	p->end = p->start + len;
 	p->ordinal = 0;
 	if (!c->twelve_months)
-		return CA_CAL_OK;		/* months only: counted by ICU instead */
-	if ((st = get_field(c, UCAL_EXTENDED_YEAR, &year)) != CA_CAL_OK ||
-		(st = get_field(c, UCAL_MONTH, &month)) != CA_CAL_OK)
+		return CA_OK;		/* months only: counted by ICU instead */
+	if ((st = get_field(c, UCAL_EXTENDED_YEAR, &year)) != CA_OK ||
+		(st = get_field(c, UCAL_MONTH, &month)) != CA_OK)
 		return st;
 	p->ordinal = (int64_t) year * 12 + month;
 	if (unit == CA_PERIOD_MONTH)
-		return CA_CAL_OK;
+		return CA_OK;
 
 	/* quarters: months 0-2, 3-5, 6-8 and 9-11 of the year */
 	for (i = month % 3; i > 0; i--)
 	{
-		if ((st = day_field(c, p->start - 1, UCAL_DATE, &v)) != CA_CAL_OK)
+		if ((st = day_field(c, p->start - 1, UCAL_DATE, &v)) != CA_OK)
 			return st;
 		p->start -= v;
 	}
 	for (i = month % 3; i < 2; i++)
 	{
-		if ((st = length_at(c, p->end, UCAL_DATE, &len)) != CA_CAL_OK)
+		if ((st = length_at(c, p->end, UCAL_DATE, &len)) != CA_OK)
 			return st;
 		p->end += len;
 	}
 	p->ordinal /= 3;
-	return CA_CAL_OK;
+	return CA_OK;
 }
 
 /*
@@ -343,25 +343,25 @@ compute_span(CaCalendar *c, CaPeriodUnit unit, int64_t day, CaPeriodSpan *p)
  * week cycle is the same in every calendar); months, quarters and years
  * come from the memo or from ICU.
  */
-static CaCalStatus
+static CaStatus
 period_of(CaCalendar *c, CaPeriodUnit unit, int64_t day, CaPeriodSpan *out)
 {
 	CaPeriodMemo *m;
-	CaCalStatus st;
+	CaStatus st;
 	int			lo,
 				hi;
 
 	if ((unsigned) unit >= CA_PERIOD_NUNITS)
-		return CA_CAL_UNIT_UNDEFINED;
+		return CA_UNIT_UNDEFINED;
 	if (unit == CA_PERIOD_QUARTER && !c->twelve_months)
-		return CA_CAL_UNIT_UNDEFINED;
+		return CA_UNIT_UNDEFINED;
 	if (day < CA_DAY_MIN || day > CA_DAY_MAX)
-		return CA_CAL_OUT_OF_RANGE;
+		return CA_OUT_OF_RANGE;
 	if (unit == CA_PERIOD_DAY)
 	{
 		out->start = out->ordinal = day;
 		out->end = day + 1;
-		return CA_CAL_OK;
+		return CA_OK;
 	}
 	if (unit == CA_PERIOD_WEEK)
 	{
@@ -372,7 +372,7 @@ period_of(CaCalendar *c, CaPeriodUnit unit, int64_t day, CaPeriodSpan *out)
 		out->end = out->start + 7;
 		/* week starts lie 7 days apart: floor division numbers them */
 		out->ordinal = out->start >= 0 ? out->start / 7 : -((6 - out->start) / 7);
-		return out->start < CA_DAY_MIN ? CA_CAL_OUT_OF_RANGE : CA_CAL_OK;
+		return out->start < CA_DAY_MIN ? CA_OUT_OF_RANGE : CA_OK;
 	}
 
 	/* binary search for the last remembered period starting at or before day */
@@ -391,12 +391,12 @@ period_of(CaCalendar *c, CaPeriodUnit unit, int64_t day, CaPeriodSpan *out)
 	if (lo > 0 && day < m->spans[lo - 1].end)
 	{
 		*out = m->spans[lo - 1];
-		return CA_CAL_OK;
+		return CA_OK;
 	}
-	if ((st = compute_span(c, unit, day, out)) != CA_CAL_OK)
+	if ((st = compute_span(c, unit, day, out)) != CA_OK)
 		return st;
 	if (out->start < CA_DAY_MIN || out->start > day || out->end <= day)
-		return out->start < CA_DAY_MIN ? CA_CAL_OUT_OF_RANGE : icu_failed(c, U_INTERNAL_PROGRAM_ERROR);
+		return out->start < CA_DAY_MIN ? CA_OUT_OF_RANGE : icu_failed(c, U_INTERNAL_PROGRAM_ERROR);
 	if (m->n == CA_MEMO_SPANS)
 	{
 		m->n = 0;				/* full: start over */
@@ -405,64 +405,41 @@ period_of(CaCalendar *c, CaPeriodUnit unit, int64_t day, CaPeriodSpan *out)
 	memmove(&m->spans[lo + 1], &m->spans[lo], (m->n - lo) * sizeof(CaPeriodSpan));
 	m->spans[lo] = *out;
 	m->n++;
-	return CA_CAL_OK;
+	return CA_OK;
 }
 
-CaCalStatus
+CaStatus
 ca_calendar_period_start(CaCalendar *c, CaPeriodUnit unit, int64_t day,
 						 int64_t *start)
 {
 	CaPeriodSpan p;
-	CaCalStatus st = period_of(c, unit, day, &p);
+	CaStatus st = period_of(c, unit, day, &p);
 
-	if (st == CA_CAL_OK)
+	if (st == CA_OK)
 		*start = p.start;
 	return st;
 }
 
-CaCalStatus
+CaStatus
 ca_calendar_periods_between(CaCalendar *c, CaPeriodUnit unit,
 							int64_t from_day, int64_t to_day, int64_t *n)
 {
 	CaPeriodSpan a,
 				b;
-	CaCalStatus st;
+	CaStatus st;
 	UErrorCode	err = U_ZERO_ERROR;
 
-	if ((st = period_of(c, unit, from_day, &a)) != CA_CAL_OK ||
-		(st = period_of(c, unit, to_day, &b)) != CA_CAL_OK)
+	if ((st = period_of(c, unit, from_day, &a)) != CA_OK ||
+		(st = period_of(c, unit, to_day, &b)) != CA_OK)
 		return st;
 	if (unit != CA_PERIOD_MONTH || c->twelve_months)
 	{
 		*n = b.ordinal - a.ordinal;
-		return CA_CAL_OK;
+		return CA_OK;
 	}
 	/* leap months: let ICU count whole months from start to start */
-	if ((st = at_day(c, a.start)) != CA_CAL_OK)
+	if ((st = at_day(c, a.start)) != CA_OK)
 		return st;
 	*n = ucal_getFieldDifference(c->ucal, (UDate) b.start * DAY_MS, UCAL_MONTH, &err);
-	return U_FAILURE(err) ? icu_failed(c, err) : CA_CAL_OK;
-}
-
-const char *
-ca_calendar_status_text(CaCalStatus st)
-{
-	switch (st)
-	{
-		case CA_CAL_OK:
-			return "no error";
-		case CA_CAL_BAD_LOCALE:
-			return "ICU has no data for this locale";
-		case CA_CAL_BAD_KEYWORD:
-			return "only the calendar keyword is supported";
-		case CA_CAL_BAD_CALENDAR:
-			return "ICU does not know this calendar";
-		case CA_CAL_UNIT_UNDEFINED:
-			return "quarters need a calendar whose years have 12 months";
-		case CA_CAL_OUT_OF_RANGE:
-			return "date out of range";
-		case CA_CAL_ICU_ERROR:
-			return "ICU error";
-	}
-	return "unknown status";
+	return U_FAILURE(err) ? icu_failed(c, err) : CA_OK;
 }

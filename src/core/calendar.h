@@ -18,6 +18,8 @@
 
 #include <unicode/ucal.h>
 
+#include "ca_status.h"
+
 typedef enum CaPeriodUnit
 {
 	CA_PERIOD_DAY = 0,
@@ -30,17 +32,6 @@ typedef enum CaPeriodUnit
 
 /* "day", "week", ... indexed by CaPeriodUnit, NULL-terminated. */
 extern const char *const ca_period_unit_names[CA_PERIOD_NUNITS + 1];
-
-typedef enum CaCalStatus
-{
-	CA_CAL_OK = 0,
-	CA_CAL_BAD_LOCALE,			/* unparsable, or a language ICU has no data for */
-	CA_CAL_BAD_KEYWORD,			/* a locale keyword other than "calendar" */
-	CA_CAL_BAD_CALENDAR,		/* a calendar keyword value ICU does not know */
-	CA_CAL_UNIT_UNDEFINED,		/* quarters of a calendar without 12-month years */
-	CA_CAL_OUT_OF_RANGE,		/* a day outside CA_DAY_MIN .. CA_DAY_MAX */
-	CA_CAL_ICU_ERROR			/* ICU failed: see icu_error */
-} CaCalStatus;
 
 /*
  * Days supported: PostgreSQL's timestamp range (4714-11-24 BC to
@@ -81,7 +72,7 @@ typedef struct CaCalendar
 	int			first_day;		/* first day of the week, 1 = Sunday */
 	char		locale[CA_LOCALE_CAPACITY];	/* canonical ICU ID; "" = ISO */
 	char		type[32];		/* ICU calendar type: gregorian, hebrew, ... */
-	int32_t		icu_error;		/* UErrorCode behind CA_CAL_ICU_ERROR */
+	int32_t		icu_error;		/* UErrorCode behind CA_ICU_ERROR */
 	CaPeriodMemo memo[CA_PERIOD_NUNITS];	/* day and week need none */
 } CaCalendar;
 
@@ -91,22 +82,21 @@ typedef struct CaCalendar
  * or with locale NULL the ISO calendar: proleptic Gregorian, weeks from
  * Monday.  On failure nothing stays open.
  */
-extern CaCalStatus ca_calendar_open(CaCalendar *c, const char *locale);
+extern CaStatus ca_calendar_open(CaCalendar *c, const char *locale);
 extern void ca_calendar_close(CaCalendar *c);
 
 /* The first day of the period containing day. */
-extern CaCalStatus ca_calendar_period_start(CaCalendar *c, CaPeriodUnit unit,
+extern CaStatus ca_calendar_period_start(CaCalendar *c, CaPeriodUnit unit,
 											int64_t day, int64_t *start);
 
 /*
  * Whole periods from the period containing from_day to the period
  * containing to_day; negative when to_day lies in an earlier period.
  */
-extern CaCalStatus ca_calendar_periods_between(CaCalendar *c, CaPeriodUnit unit,
+extern CaStatus ca_calendar_periods_between(CaCalendar *c, CaPeriodUnit unit,
 											   int64_t from_day, int64_t to_day,
 											   int64_t *n);
 
 /* A short English description of a status, for messages. */
-extern const char *ca_calendar_status_text(CaCalStatus st);
 
 #endif							/* CA_CALENDAR_H */

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ca_status.h"
+
 /* Count, mean and sum of squared deviations of one variable. */
 typedef struct Moments
 {
@@ -33,15 +35,6 @@ typedef struct CoMoments
 	double		m2_x;
 	double		c_xy;
 } CoMoments;
-
-/* Result of an update: anything but CA_OK leaves the target unchanged. */
-typedef enum CaStatus
-{
-	CA_OK = 0,
-	CA_OVERFLOW,				/* a count or a moment left its range */
-	CA_NOT_FINITE,				/* an input was NaN or infinite */
-	CA_INCONSISTENT				/* removal of something never added */
-} CaStatus;
 
 extern CaStatus moments_remove(Moments *m, double v);
 extern CaStatus moments_merge(Moments *dst, const Moments *src);

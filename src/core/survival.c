@@ -61,18 +61,18 @@ surv_points_release(const SurvAlloc *mem, SurvPoint *p)
 		mem->release(mem->ctx, p);
 }
 
-SurvStatus
+CaStatus
 surv_points_grow(const SurvAlloc *mem, SurvPoint **arr, size_t n, size_t cap)
 {
 	SurvPoint  *p = points_alloc(mem, cap);
 
 	if (p == NULL)
-		return SURV_NO_MEMORY;
+		return CA_NO_MEMORY;
 	if (n > 0)
 		memcpy(p, *arr, n * sizeof(SurvPoint));
 	surv_points_release(mem, *arr);
 	*arr = p;
-	return SURV_OK;
+	return CA_OK;
 }
 
 static int
@@ -131,17 +131,17 @@ union_size(const SurvPoint *a, size_t na, const SurvPoint *b, size_t nb)
  * reallocated only when it grows past its capacity.  The caller has
  * checked that the total number of observations fits.
  */
-static SurvStatus
+static CaStatus
 merge_into_run(SurvBuilder *b, const SurvPoint *src, size_t ns)
 {
 	size_t		total = union_size(b->run, b->nrun, src, ns);
 	size_t		i = b->nrun,
 				j = ns,
 				w = total;
-	SurvStatus	st;
+	CaStatus	st;
 
 	if (total > SURV_MAX_POINTS)
-		return SURV_TOO_MANY;
+		return CA_TOO_MANY;
 	if (total > b->caprun)
 	{
 		size_t		cap = b->caprun * 2;
@@ -150,7 +150,7 @@ merge_into_run(SurvBuilder *b, const SurvPoint *src, size_t ns)
 			cap = total;
 		if (cap > SURV_MAX_POINTS)
 			cap = SURV_MAX_POINTS;
-		if ((st = surv_points_grow(&b->mem, &b->run, b->nrun, cap)) != SURV_OK)
+		if ((st = surv_points_grow(&b->mem, &b->run, b->nrun, cap)) != CA_OK)
 			return st;
 		b->caprun = cap;
 	}
@@ -171,7 +171,7 @@ merge_into_run(SurvBuilder *b, const SurvPoint *src, size_t ns)
 			b->run[--w] = src[--j];
 	}
 	b->nrun = total;
-	return SURV_OK;
+	return CA_OK;
 }
 
 void
@@ -181,42 +181,42 @@ surv_builder_init(SurvBuilder *b, const SurvAlloc *mem)
 	b->mem = *mem;
 }
 
-SurvStatus
+CaStatus
 surv_builder_flush(SurvBuilder *b)
 {
-	SurvStatus	st;
+	CaStatus	st;
 
 	if (b->npending == 0)
-		return SURV_OK;
+		return CA_OK;
 	qsort(b->pending, b->npending, sizeof(SurvPoint), cmp_time);
 	b->npending = compact(b->pending, b->npending);
-	if ((st = merge_into_run(b, b->pending, b->npending)) != SURV_OK)
+	if ((st = merge_into_run(b, b->pending, b->npending)) != CA_OK)
 		return st;
 	b->npending = 0;
-	return SURV_OK;
+	return CA_OK;
 }
 
 /* Makes room for one more pending entry: grows the buffer or flushes it. */
-static SurvStatus
+static CaStatus
 pending_room(SurvBuilder *b)
 {
 	size_t		limit = b->nrun > PENDING_FLUSH_MIN ? b->nrun : PENDING_FLUSH_MIN;
 	size_t		cap;
-	SurvStatus	st;
+	CaStatus	st;
 
 	if (limit > PENDING_MAX)
 		limit = PENDING_MAX;
 	if (b->npending < b->cappending)
-		return SURV_OK;
+		return CA_OK;
 	if (b->cappending < limit)
 	{
 		cap = b->cappending < PENDING_START ? PENDING_START : b->cappending * 2;
 		if (cap > limit)
 			cap = limit;
-		if ((st = surv_points_grow(&b->mem, &b->pending, b->npending, cap)) != SURV_OK)
+		if ((st = surv_points_grow(&b->mem, &b->pending, b->npending, cap)) != CA_OK)
 			return st;
 		b->cappending = cap;
-		return SURV_OK;
+		return CA_OK;
 	}
 	return surv_builder_flush(b);
 }
@@ -242,22 +242,22 @@ run_find(SurvBuilder *b, double time)
 	return NULL;
 }
 
-SurvStatus
+CaStatus
 surv_builder_add(SurvBuilder *b, double time, int64_t events, int64_t censored)
 {
 	int64_t		k,
 				obs;
 	SurvPoint  *hit;
-	SurvStatus	st;
+	CaStatus	st;
 
 	if (!isfinite(time) || time < 0.0)
-		return SURV_BAD_TIME;
+		return CA_BAD_TIME;
 	if (events < 0 || censored < 0)
-		return SURV_BAD_COUNT;
+		return CA_BAD_COUNT;
 	if (!add_i64(events, censored, &k) || !add_i64(b->observations, k, &obs))
-		return SURV_OVERFLOW;
+		return CA_OVERFLOW;
 	if (k == 0)
-		return SURV_OK;
+		return CA_OK;
 	/*
 	 * A time already in a small run is counted in place.  Large runs come
 	 * from mostly distinct times, where the search would rarely hit and
@@ -268,9 +268,9 @@ surv_builder_add(SurvBuilder *b, double time, int64_t events, int64_t censored)
 		hit->events += events;
 		hit->censored += censored;
 		b->observations = obs;
-		return SURV_OK;
+		return CA_OK;
 	}
-	if ((st = pending_room(b)) != SURV_OK)
+	if ((st = pending_room(b)) != CA_OK)
 		return st;
 	/* adding +0.0 turns -0.0 into +0.0, so zero has one spelling */
 	b->pending[b->npending].time = time + 0.0;
@@ -278,35 +278,35 @@ surv_builder_add(SurvBuilder *b, double time, int64_t events, int64_t censored)
 	b->pending[b->npending].censored = censored;
 	b->npending++;
 	b->observations = obs;
-	return SURV_OK;
+	return CA_OK;
 }
 
-SurvStatus
+CaStatus
 surv_builder_add_run(SurvBuilder *b, const SurvPoint *pts, size_t n)
 {
 	int64_t		obs;
 	size_t		i;
-	SurvStatus	st;
+	CaStatus	st;
 
 	if (!surv_run_valid(pts, n, NULL))
-		return SURV_BAD_TIME;
+		return CA_BAD_TIME;
 	if (!add_i64(b->observations, surv_observations(pts, n), &obs))
-		return SURV_OVERFLOW;
+		return CA_OVERFLOW;
 
 	/* a long run is merged directly; a short one waits in the buffer */
 	if (n > PENDING_FLUSH_MIN)
 	{
-		if ((st = surv_builder_flush(b)) != SURV_OK ||
-			(st = merge_into_run(b, pts, n)) != SURV_OK)
+		if ((st = surv_builder_flush(b)) != CA_OK ||
+			(st = merge_into_run(b, pts, n)) != CA_OK)
 			return st;
 		b->observations = obs;
-		return SURV_OK;
+		return CA_OK;
 	}
 	for (i = 0; i < n; i++)
 		if ((st = surv_builder_add(b, pts[i].time, pts[i].events,
-								   pts[i].censored)) != SURV_OK)
+								   pts[i].censored)) != CA_OK)
 			return st;
-	return SURV_OK;
+	return CA_OK;
 }
 
 int64_t

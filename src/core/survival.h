@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ca_status.h"
+
 /* Version 1 of the stored and binary formats; readers reject the others. */
 #define SURV_FORMAT_VERSION 1
 
@@ -30,16 +32,6 @@ typedef struct SurvPoint
 	int64_t		events;
 	int64_t		censored;
 } SurvPoint;
-
-typedef enum SurvStatus
-{
-	SURV_OK = 0,
-	SURV_BAD_TIME,				/* negative, NaN or infinite time; unsorted run */
-	SURV_BAD_COUNT,				/* negative count */
-	SURV_OVERFLOW,				/* the number of observations left int64 */
-	SURV_TOO_MANY,				/* more than SURV_MAX_POINTS distinct times */
-	SURV_NO_MEMORY				/* the allocator returned NULL */
-} SurvStatus;
 
 /* The caller's allocator; release may be NULL (memory freed en bloc). */
 typedef struct SurvAlloc
@@ -77,12 +69,12 @@ typedef struct SurvBuilder
 } SurvBuilder;
 
 extern void surv_builder_init(SurvBuilder *b, const SurvAlloc *mem);
-extern SurvStatus surv_builder_add(SurvBuilder *b, double time,
+extern CaStatus surv_builder_add(SurvBuilder *b, double time,
 								   int64_t events, int64_t censored);
 /* Adds a valid run (see surv_run_valid); on failure part may be added. */
-extern SurvStatus surv_builder_add_run(SurvBuilder *b, const SurvPoint *pts,
+extern CaStatus surv_builder_add_run(SurvBuilder *b, const SurvPoint *pts,
 									   size_t n);
-extern SurvStatus surv_builder_flush(SurvBuilder *b);
+extern CaStatus surv_builder_flush(SurvBuilder *b);
 
 /* Totals of a valid run. */
 extern int64_t surv_observations(const SurvPoint *pts, size_t n);

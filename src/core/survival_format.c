@@ -6,6 +6,7 @@
  */
 #include "survival.h"
 #include "survival_internal.h"
+#include "field_text.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -225,7 +226,7 @@ parse_points(TextParser *tp)
 				surv_problem(tp->why, "more than %d distinct times", SURV_MAX_POINTS);
 				return false;
 			}
-			if (surv_points_grow(tp->mem, &tp->pts, tp->n, cap) != SURV_OK)
+			if (surv_points_grow(tp->mem, &tp->pts, tp->n, cap) != CA_OK)
 			{
 				surv_problem(tp->why, "out of memory");
 				return false;
@@ -256,59 +257,79 @@ static const char *const text_fields[TF_NFIELDS] = {
 	"version", "observations", "events", "points"
 };
 
-static int
-parse_field_name(TextParser *tp)
+/* The value of field f, read by parse_points or parse_i64, ends at end. */
+static bool
+value_done(TextParser *tp, const char *end, int f)
 {
-	const char *key;
-	size_t		len;
-	int			f;
-
-	skip_space(tp);
-	key = tp->p;
-	while ((*tp->p >= 'a' && *tp->p <= 'z') || *tp->p == '_')
+	while (tp->p < end && (*tp->p == ' ' || *tp->p == '\t' || *tp->p == '\n' || *tp->p == '\r'))
 		tp->p++;
-	len = tp->p - key;
-	for (f = 0; f < TF_NFIELDS; f++)
-		if (strlen(text_fields[f]) == len && strncmp(key, text_fields[f], len) == 0)
-			return f;
-	surv_problem(tp->why, "unknown field \"%.*s\"", (int) (len > 40 ? 40 : len), key);
-	return -1;
+	if (tp->p != end)
+	{
+		surv_problem(tp->why, "expected \",\" or \")\" after field \"%s\"", text_fields[f]);
+		return false;
+	}
+	return true;
+}
+
+/* A problem of the "(name=value, ...)" syntax in the words of this type. */
+static void
+syntax_problem(const CaFieldReader *r, SurvProblem *why)
+{
+	const char *field = r->field >= 0 ? text_fields[r->field] : "";
+
+	switch (r->problem)
+	{
+		case CA_FIELDS_NO_OPEN:
+			surv_problem(why, "a survival value starts with \"(version=\"");
+			break;
+		case CA_FIELDS_UNKNOWN:
+			surv_problem(why, "unknown field \"%.*s\"",
+						 (int) (r->name_len > 40 ? 40 : r->name_len), r->name);
+			break;
+		case CA_FIELDS_VERSION_ORDER:
+			surv_problem(why, "the first field, and only the first, is \"version\"");
+			break;
+		case CA_FIELDS_TWICE:
+			surv_problem(why, "field \"%s\" appears twice", field);
+			break;
+		case CA_FIELDS_NO_EQUALS:
+			surv_problem(why, "expected \"=\" after field \"%s\"", field);
+			break;
+		case CA_FIELDS_UNBALANCED:
+		case CA_FIELDS_NO_SEPARATOR:
+			surv_problem(why, "expected \",\" or \")\" after field \"%s\"", field);
+			break;
+		case CA_FIELDS_TRAILING:
+			surv_problem(why, "unexpected text after \")\"");
+			break;
+		case CA_FIELDS_MISSING:
+			surv_problem(why, "field \"%s\" is missing", field);
+			break;
+	}
 }
 
 static bool
 parse_text(TextParser *tp)
 {
-	bool		seen[TF_NFIELDS] = {false};
+	CaFieldReader r;
 	int64_t		observations = 0,
 				events = 0,
 				version;
 	int			f;
+	const char *value;
+	size_t		len;
 
-	if (!expect_char(tp, '('))
-	{
-		surv_problem(tp->why, "a survival value starts with \"(version=\"");
-		return false;
-	}
+	ca_fields_begin(&r, tp->p, text_fields, TF_NFIELDS);
 	for (;;)
 	{
-		if ((f = parse_field_name(tp)) < 0)
-			return false;
-		if (seen[TF_VERSION] != (f != TF_VERSION))
+		if (ca_fields_next(&r, &f, &value, &len) != CA_OK)
 		{
-			surv_problem(tp->why, "the first field, and only the first, is \"version\"");
+			syntax_problem(&r, tp->why);
 			return false;
 		}
-		if (seen[f])
-		{
-			surv_problem(tp->why, "field \"%s\" appears twice", text_fields[f]);
-			return false;
-		}
-		seen[f] = true;
-		if (!expect_char(tp, '='))
-		{
-			surv_problem(tp->why, "expected \"=\" after field \"%s\"", text_fields[f]);
-			return false;
-		}
+		if (f < 0)
+			break;
+		tp->p = value;
 		if (f == TF_POINTS)
 		{
 			if (!parse_points(tp))
@@ -326,26 +347,9 @@ parse_text(TextParser *tp)
 					" (this build reads version %d)", version, SURV_FORMAT_VERSION);
 			return false;
 		}
-		if (expect_char(tp, ')'))
-			break;
-		if (!expect_char(tp, ','))
-		{
-			surv_problem(tp->why, "expected \",\" or \")\" after field \"%s\"", text_fields[f]);
+		if (!value_done(tp, value + len, f))
 			return false;
-		}
 	}
-	skip_space(tp);
-	if (*tp->p != '\0')
-	{
-		surv_problem(tp->why, "unexpected text after \")\"");
-		return false;
-	}
-	for (f = 0; f < TF_NFIELDS; f++)
-		if (!seen[f])
-		{
-			surv_problem(tp->why, "field \"%s\" is missing", text_fields[f]);
-			return false;
-		}
 	if (!surv_run_valid(tp->pts, tp->n, tp->why))
 		return false;
 	if (observations != surv_observations(tp->pts, tp->n) ||

@@ -12,7 +12,7 @@ extern void surv_problem(SurvProblem *why, const char *fmt,...)
 			__attribute__((format(printf, 2, 3)));
 
 /* Moves *arr (n used entries) into a new array of cap entries. */
-extern SurvStatus surv_points_grow(const SurvAlloc *mem, SurvPoint **arr,
+extern CaStatus surv_points_grow(const SurvAlloc *mem, SurvPoint **arr,
 								   size_t n, size_t cap);
 extern void surv_points_release(const SurvAlloc *mem, SurvPoint *p);
 

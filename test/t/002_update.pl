@@ -171,6 +171,7 @@ SELECT string_agg(line, E'\n' ORDER BY line COLLATE "C") FROM (
            reasons, metrics) FROM rollout_decisions
   UNION ALL
     SELECT 'accessor ' || f || ' ' || result FROM accessor_results
+    WHERE f IN (SELECT f FROM old_accessors)
 ) AS x;
 };
 
@@ -207,6 +208,8 @@ foreach my $old (@released)
 	$node->safe_psql($db, "CREATE EXTENSION cohort_analyzer VERSION '$old'");
 	$node->safe_psql($db, $store);
 	$node->safe_psql($db, $accessors);
+	# the functions to call again after the update: those of the old version
+	$node->safe_psql($db, 'CREATE TABLE old_accessors AS SELECT f FROM accessor_results');
 	my $before = $node->safe_psql($db, $snapshot);
 	like($before, qr/accessor completion_rate\(cohort\) /, "$old: accessors found");
 	like($before, qr/decision live \| canary \| continue/, "$old: decisions recorded");

@@ -110,11 +110,11 @@ test_builder_against_brute_force(void)
 			ev[x]++;
 		else
 			ce[x]++;
-		bad += surv_builder_add(&b, x / 4.0, churned, !churned) != SURV_OK;
+		bad += surv_builder_add(&b, x / 4.0, churned, !churned) != CA_OK;
 	}
 	CHECK(bad == 0);
 	CHECK(b.observations == 200000);
-	CHECK(surv_builder_flush(&b) == SURV_OK);
+	CHECK(surv_builder_flush(&b) == CA_OK);
 	CHECK(surv_run_valid(b.run, b.nrun, NULL));
 	for (i = 0; i < GRID; i++)
 	{
@@ -154,24 +154,24 @@ test_distinct_times_and_merge(void)
 		double		x = (double) (rng() % 40000) / 7.0;
 		int			churned = (int) (rng() & 1);
 
-		bad += surv_builder_add(&all, x, churned, !churned) != SURV_OK;
-		bad += surv_builder_add(&part[i % 3], x, churned, !churned) != SURV_OK;
+		bad += surv_builder_add(&all, x, churned, !churned) != CA_OK;
+		bad += surv_builder_add(&part[i % 3], x, churned, !churned) != CA_OK;
 	}
 	CHECK(bad == 0);
-	CHECK(surv_builder_flush(&all) == SURV_OK);
+	CHECK(surv_builder_flush(&all) == CA_OK);
 	CHECK(surv_run_valid(all.run, all.nrun, NULL));
 	/* rollup: one long run merged directly, one small run via the buffer */
-	CHECK(surv_builder_flush(&part[1]) == SURV_OK);
-	CHECK(surv_builder_add_run(&part[0], part[1].run, part[1].nrun) == SURV_OK);
-	CHECK(surv_builder_flush(&part[2]) == SURV_OK);
+	CHECK(surv_builder_flush(&part[1]) == CA_OK);
+	CHECK(surv_builder_add_run(&part[0], part[1].run, part[1].nrun) == CA_OK);
+	CHECK(surv_builder_flush(&part[2]) == CA_OK);
 	for (i = 0; i < (int) part[2].nrun; i += 100)
 	{
 		size_t		len = part[2].nrun - i < 100 ? part[2].nrun - i : 100;
 
-		bad += surv_builder_add_run(&part[0], part[2].run + i, len) != SURV_OK;
+		bad += surv_builder_add_run(&part[0], part[2].run + i, len) != CA_OK;
 	}
 	CHECK(bad == 0);
-	CHECK(surv_builder_flush(&part[0]) == SURV_OK);
+	CHECK(surv_builder_flush(&part[0]) == CA_OK);
 	CHECK(part[0].nrun == all.nrun);
 	CHECK(part[0].observations == 50000);
 	CHECK(part[0].nrun == all.nrun &&
@@ -192,33 +192,33 @@ test_builder_errors(void)
 	int			i;
 
 	surv_builder_init(&b, &mem);
-	CHECK(surv_builder_add(&b, -1.0, 1, 0) == SURV_BAD_TIME);
-	CHECK(surv_builder_add(&b, NAN, 1, 0) == SURV_BAD_TIME);
-	CHECK(surv_builder_add(&b, INFINITY, 0, 1) == SURV_BAD_TIME);
-	CHECK(surv_builder_add(&b, 1.0, -1, 0) == SURV_BAD_COUNT);
-	CHECK(surv_builder_add(&b, 1.0, 0, 0) == SURV_OK);
+	CHECK(surv_builder_add(&b, -1.0, 1, 0) == CA_BAD_TIME);
+	CHECK(surv_builder_add(&b, NAN, 1, 0) == CA_BAD_TIME);
+	CHECK(surv_builder_add(&b, INFINITY, 0, 1) == CA_BAD_TIME);
+	CHECK(surv_builder_add(&b, 1.0, -1, 0) == CA_BAD_COUNT);
+	CHECK(surv_builder_add(&b, 1.0, 0, 0) == CA_OK);
 	CHECK(b.observations == 0 && b.npending == 0);
 	/* -0 is stored as +0 */
-	CHECK(surv_builder_add(&b, -0.0, 1, 0) == SURV_OK);
-	CHECK(surv_builder_add(&b, 0.0, 0, 1) == SURV_OK);
-	CHECK(surv_builder_flush(&b) == SURV_OK);
+	CHECK(surv_builder_add(&b, -0.0, 1, 0) == CA_OK);
+	CHECK(surv_builder_add(&b, 0.0, 0, 1) == CA_OK);
+	CHECK(surv_builder_flush(&b) == CA_OK);
 	CHECK(b.nrun == 1 && !signbit(b.run[0].time) && b.run[0].events == 1 &&
 		  b.run[0].censored == 1);
 	/* overflow of the observation count leaves the builder unchanged */
-	CHECK(surv_builder_add(&b, 3.0, INT64_MAX - 2, 0) == SURV_OK);
-	CHECK(surv_builder_add(&b, 4.0, 1, 0) == SURV_OVERFLOW);
+	CHECK(surv_builder_add(&b, 3.0, INT64_MAX - 2, 0) == CA_OK);
+	CHECK(surv_builder_add(&b, 4.0, 1, 0) == CA_OVERFLOW);
 	CHECK(b.observations == INT64_MAX);
-	CHECK(surv_builder_add_run(&b, unsorted, 2) == SURV_BAD_TIME);
+	CHECK(surv_builder_add_run(&b, unsorted, 2) == CA_BAD_TIME);
 	builder_free(&b);
 
 	/* allocation failure is reported, not a crash */
 	surv_builder_init(&b, &mem);
 	t.fail_after = 1;
 	for (i = 0; i < 1000; i++)
-		if (surv_builder_add(&b, i, 1, 0) != SURV_OK)
+		if (surv_builder_add(&b, i, 1, 0) != CA_OK)
 			break;
 	CHECK(i < 1000);
-	CHECK(surv_builder_add(&b, 5000.0, 1, 0) == SURV_NO_MEMORY);
+	CHECK(surv_builder_add(&b, 5000.0, 1, 0) == CA_NO_MEMORY);
 	t.fail_after = -1;
 	builder_free(&b);
 	CHECK(t.live == 0);

@@ -1,0 +1,73 @@
+-- Values stored by version 1.0 stay readable: the text and binary forms of
+-- every type written by 1.0 (test/data/format_1.0) read back into identical
+-- values whose output is byte-for-byte what 1.0 wrote, and every accessor
+-- answers exactly as 1.0 did.
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS cohort_analyzer;
+RESET client_min_messages;
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO, MDY';
+SET extra_float_digits = 1;
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set dir :abs_srcdir '/data/format_1.0/'
+\set values_bin :dir 'values.bin'
+\set values_txt :dir 'values.txt'
+\set accessors_txt :dir 'accessors.txt'
+\set accessors_sql :dir 'accessors.sql'
+
+CREATE TEMP TABLE format_values (
+    name text PRIMARY KEY,
+    c cohort, s quantile_sketch, a activity, r retention, v survival);
+CREATE TEMP TABLE format_values_text (LIKE format_values);
+CREATE TEMP TABLE format_accessors_1_0 (name text, accessor text, result text);
+COPY format_values FROM :'values_bin' (FORMAT binary);
+COPY format_values_text FROM :'values_txt';
+COPY format_accessors_1_0 FROM :'accessors_txt';
+\set ECHO none
+\i :accessors_sql
+\set ECHO all
+
+-- every type is there, edge cases included
+SELECT count(c) AS cohorts, count(s) AS sketches, count(a) AS activities,
+       count(r) AS retentions, count(v) AS survivals
+FROM format_values;
+SELECT count(*) AS accessor_results FROM format_accessors_1_0;
+
+-- the binary and the text form of each row give the same value
+SELECT b.name
+FROM format_values b FULL JOIN format_values_text t USING (name)
+WHERE b.c::text IS DISTINCT FROM t.c::text OR b.s::text IS DISTINCT FROM t.s::text
+   OR b.a::text IS DISTINCT FROM t.a::text OR b.r::text IS DISTINCT FROM t.r::text
+   OR b.v::text IS DISTINCT FROM t.v::text
+   OR cohort_send(b.c) IS DISTINCT FROM cohort_send(t.c)
+   OR quantile_sketch_send(b.s) IS DISTINCT FROM quantile_sketch_send(t.s)
+   OR activity_send(b.a) IS DISTINCT FROM activity_send(t.a)
+   OR retention_send(b.r) IS DISTINCT FROM retention_send(t.r)
+   OR survival_send(b.v) IS DISTINCT FROM survival_send(t.v);
+
+-- the output is what 1.0 wrote: the text form character for character,
+-- the binary form byte for byte (read as bytea, binary COPY keeps the bytes)
+CREATE TEMP TABLE format_text_1_0 (name text, c text, s text, a text, r text, v text);
+CREATE TEMP TABLE format_bytes_1_0 (name text, c bytea, s bytea, a bytea, r bytea, v bytea);
+COPY format_text_1_0 FROM :'values_txt';
+COPY format_bytes_1_0 FROM :'values_bin' (FORMAT binary);
+SELECT count(*) AS rows_compared,
+       count(*) FILTER (WHERE (b.c::text, b.s::text, b.a::text, b.r::text, b.v::text)
+                              IS NOT DISTINCT FROM (t.c, t.s, t.a, t.r, t.v)) AS same_text,
+       count(*) FILTER (WHERE (cohort_send(b.c), quantile_sketch_send(b.s), activity_send(b.a),
+                               retention_send(b.r), survival_send(b.v))
+                              IS NOT DISTINCT FROM (y.c, y.s, y.a, y.r, y.v)) AS same_bytes
+FROM format_values b JOIN format_text_1_0 t USING (name) JOIN format_bytes_1_0 y USING (name);
+
+-- every accessor answers as 1.0 did, over the values read from binary ...
+SELECT * FROM format_accessors EXCEPT ALL SELECT * FROM format_accessors_1_0;
+SELECT * FROM format_accessors_1_0 EXCEPT ALL SELECT * FROM format_accessors;
+SELECT count(*) AS accessor_results FROM format_accessors;
+
+-- ... and over the values read from text
+TRUNCATE format_values;
+INSERT INTO format_values SELECT * FROM format_values_text;
+SELECT * FROM format_accessors EXCEPT ALL SELECT * FROM format_accessors_1_0;
+SELECT * FROM format_accessors_1_0 EXCEPT ALL SELECT * FROM format_accessors;
+SELECT count(*) AS accessor_results FROM format_accessors;
+
