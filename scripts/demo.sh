@@ -13,7 +13,7 @@ make -s -j2 >/dev/null
 make -s stage >/dev/null
 . scripts/pgcluster.sh
 [ "${DEMO_KEEP:-0}" = 1 ] || trap cluster_stop EXIT
-cluster_start "$(pwd)/.demo" "shared_preload_libraries = 'cohort_analyzer'"
+cluster_start "$(pwd)/.demo" "shared_preload_libraries = 'cohort_analyzer'" "timezone = 'UTC'"
 cluster_psql -q -c "CREATE DATABASE demo"
 for f in scripts/demo/*.sql; do
     cluster_psql -q -d demo -f "$f"
