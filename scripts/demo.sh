@@ -16,7 +16,7 @@ make -s stage >/dev/null
 cluster_start "$(pwd)/.demo" "shared_preload_libraries = 'cohort_analyzer'" "timezone = 'UTC'"
 cluster_psql -q -c "CREATE DATABASE demo"
 for f in scripts/demo/*.sql; do
-    cluster_psql -q -d demo -f "$f"
+    cluster_psql -q -d demo -v out_dir="$CLUSTER_DIR" -f "$f"
 done
 if [ "${DEMO_KEEP:-0}" = 1 ]; then
     echo
