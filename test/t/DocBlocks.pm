@@ -17,6 +17,7 @@
 package DocBlocks;
 
 use strict;
+use utf8;
 use warnings;
 use File::Temp qw(tempfile);
 use IPC::Run;
