@@ -2389,11 +2389,28 @@ CREATE FUNCTION @extschema@.rollout_report_band(x_from double precision, x_to do
         '<rect x="%s" y="%s" width="%s" height="%s" fill="%s" fill-opacity="0.12"/>'
         '<text x="%s" y="%s" class="small">%s</text>',
         @extschema@.picture_num(x_from), top - 14, @extschema@.picture_num(greatest(x_to - x_from, 0)),
-        base - top + 14, @extschema@.picture_color(i), @extschema@.picture_num(x_from + 3), top - 3,
+        base - top + 14, @extschema@.picture_color(i), @extschema@.picture_num(x_from + 3), top - 18,
         @extschema@.markup_escape(coalesce(phase, '')))
     $$;
 COMMENT ON FUNCTION @extschema@.rollout_report_band(double precision, double precision, integer, integer, integer, text) IS
     'SVG band of one phase on the rollout timeline of rollout_report';
+
+-- The phase a rollout is in after a decision taken in the given phase: an
+-- advance starts the plan's next phase.
+CREATE FUNCTION @extschema@.rollout_report_phase_after(plan jsonb, phase text, decision text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT CASE WHEN decision = 'advance'
+                THEN coalesce((SELECT n.p ->> 'name'
+                                 FROM pg_catalog.jsonb_array_elements(plan -> 'phases') WITH ORDINALITY AS n(p, o),
+                                      pg_catalog.jsonb_array_elements(plan -> 'phases') WITH ORDINALITY AS c(p, o)
+                                WHERE c.p ->> 'name' = phase AND n.o = c.o + 1
+                                ORDER BY c.o LIMIT 1), phase)
+                ELSE phase END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_report_phase_after(jsonb, text, text) IS
+    'The phase of a rollout after a decision taken in a phase: the plan''s next phase after an advance';
 
 -- The decision log of a rollout, read by column name, for rollout_report.
 CREATE FUNCTION @extschema@.rollout_report_decisions(rollout_name text)
@@ -2435,7 +2452,9 @@ CREATE FUNCTION @extschema@.rollout_report(name text) RETURNS text
         prev_y double precision;
         prev_phase text;
         phase_now text;
-        band_x double precision;
+        band_names text[] := '{}';
+        band_from timestamptz[] := '{}';
+        band_w double precision;
         x double precision;
         y double precision;
         i integer := 0;
@@ -2462,45 +2481,56 @@ CREATE FUNCTION @extschema@.rollout_report(name text) RETURNS text
                  WHERE pg_catalog.jsonb_typeof(e.value) = 'object' AND e.value ? 'status') AS s;
         metric_names := coalesce(metric_names, '{}');
 
-        -- timeline: the treatment share over time, phases as bands, decisions as dots
-        -- the span of the checkpoints (a replay may have decided them at other times
-        -- than the manual decisions around them, which are drawn within the span)
+        -- timeline: the treatment share over time, phases as bands, decisions as dots.
+        -- Phases last hours or weeks: each gets the same width, with time running
+        -- linearly within it.  Times are clamped to the span of the checkpoints (a
+        -- replay may decide checkpoints at other times than the manual decisions
+        -- around them).
         SELECT coalesce(pg_catalog.min(at) FILTER (WHERE checkpoint_no IS NOT NULL), pg_catalog.min(at)),
                coalesce(pg_catalog.max(at) FILTER (WHERE checkpoint_no IS NOT NULL), pg_catalog.max(at))
           INTO t_start, t_end FROM @extschema@.rollout_report_decisions(ro.name);
         IF t_start IS NOT NULL THEN
             t_end := greatest(t_end, coalesce(ro.next_checkpoint_at, t_end));
-            span := greatest(pg_catalog.date_part('epoch', t_end - t_start), 1);
-            svg := pg_catalog.format(
+            prev_phase := NULL;
+            FOR d IN SELECT * FROM @extschema@.rollout_report_decisions(ro.name) ORDER BY n LOOP
+                phase_now := @extschema@.rollout_report_phase_after(ro.plan, d.phase, d.decision);
+                IF prev_phase IS DISTINCT FROM phase_now THEN
+                    band_names := band_names || phase_now;
+                    band_from := band_from || least(greatest(d.at, t_start), t_end);
+                    prev_phase := phase_now;
+                END IF;
+            END LOOP;
+            band_w := (w - r - l)::double precision / pg_catalog.cardinality(band_names);
+            FOR i IN 1 .. pg_catalog.cardinality(band_names) LOOP
+                svg := svg || @extschema@.rollout_report_band(l + (i - 1) * band_w, l + i * band_w, top, base, i, band_names[i])
+                    || pg_catalog.format('<text x="%s" y="%s" class="small">%s</text>',
+                                         @extschema@.picture_num(l + (i - 1) * band_w + 2), base + 14,
+                                         pg_catalog.to_char(band_from[i] AT TIME ZONE 'UTC', 'MM-DD HH24:MI'));
+            END LOOP;
+            svg := svg || pg_catalog.format(
                 '<line class="axis" x1="%s" x2="%s" y1="%s" y2="%s"/>'
                 '<text x="%s" y="%s" class="small" text-anchor="end">100%%</text>'
+                '<text x="%s" y="%s" class="small" text-anchor="end">10%%</text>'
                 '<text x="%s" y="%s" class="small" text-anchor="end">0%%</text>'
-                '<text x="%s" y="%s" class="small">%s</text>'
-                '<text x="%s" y="%s" class="small" text-anchor="end">%s</text>',
-                l, w - r, base, base, l - 4, top + 4, l - 4, base + 4,
-                l, base + 30, pg_catalog.to_char(t_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'),
-                w - r, base + 30, pg_catalog.to_char(t_end AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'));
-            prev_x := l; prev_y := base; prev_phase := NULL; band_x := l;
+                '<text x="%s" y="%s" class="small" text-anchor="end">%s</text>'
+                '<text x="%s" y="%s" class="small">times in UTC; each phase drawn at the same width</text>',
+                l, w - r, base, base, l - 4, top + 4, l - 4, @extschema@.picture_num(base - (base - top) * pg_catalog.sqrt(0.1) + 4),
+                l - 4, base + 4, w - r, base + 14, pg_catalog.to_char(t_end AT TIME ZONE 'UTC', 'MM-DD HH24:MI'),
+                l, base + 30);
+            prev_x := l; prev_y := base; prev_phase := NULL; i := 0;
             FOR d IN SELECT * FROM @extschema@.rollout_report_decisions(ro.name) ORDER BY n LOOP
-                -- a square-root scale, so that a 1% canary is visible next to 100%
-                x := l + (w - r - l) * least(greatest(pg_catalog.date_part('epoch', d.at - t_start) / span, 0), 1);
-                y := base - (base - top) * pg_catalog.sqrt(greatest(d.treatment_share, 0));
-                -- the phase from this decision on: an advance starts the next phase of the plan
-                phase_now := CASE WHEN d.decision = 'advance'
-                                  THEN coalesce((SELECT ph.p ->> 'name'
-                                                   FROM pg_catalog.jsonb_array_elements(ro.plan -> 'phases') WITH ORDINALITY AS ph(p, o)
-                                                  WHERE ph.o = 1 + (SELECT ph2.o FROM pg_catalog.jsonb_array_elements(ro.plan -> 'phases')
-                                                                       WITH ORDINALITY AS ph2(p, o) WHERE ph2.p ->> 'name' = d.phase
-                                                                     ORDER BY ph2.o LIMIT 1)), d.phase)
-                                  ELSE d.phase END;
+                phase_now := @extschema@.rollout_report_phase_after(ro.plan, d.phase, d.decision);
                 IF prev_phase IS DISTINCT FROM phase_now THEN
-                    IF prev_phase IS NOT NULL THEN
-                        svg := svg || @extschema@.rollout_report_band(band_x, x, top, base, i, prev_phase);
-                    END IF;
                     i := i + 1;
                     prev_phase := phase_now;
-                    band_x := x;
                 END IF;
+                span := pg_catalog.date_part('epoch', coalesce(band_from[i + 1], t_end) - band_from[i]);
+                x := l + (i - 1) * band_w
+                     + band_w * CASE WHEN span > 0
+                                     THEN least(greatest(pg_catalog.date_part('epoch', d.at - band_from[i]) / span, 0), 1)
+                                     ELSE 0 END;
+                -- a square-root scale, so that a 1% canary is visible next to 100%
+                y := base - (base - top) * pg_catalog.sqrt(greatest(d.treatment_share, 0));
                 svg := svg || pg_catalog.format('<path d="M %s %s H %s V %s" fill="none" stroke="#333" stroke-width="1.5"/>',
                                                 @extschema@.picture_num(prev_x), @extschema@.picture_num(prev_y),
                                                 @extschema@.picture_num(x), @extschema@.picture_num(y));
@@ -2517,7 +2547,6 @@ CREATE FUNCTION @extschema@.rollout_report(name text) RETURNS text
                     @extschema@.markup_escape(pg_catalog.array_to_string(d.reasons, '; ')));
                 prev_x := x; prev_y := y;
             END LOOP;
-            svg := svg || @extschema@.rollout_report_band(band_x, w - r, top, base, i, prev_phase);
             svg := svg || pg_catalog.format('<path d="M %s %s H %s" fill="none" stroke="#333" stroke-width="1.5" stroke-dasharray="4 3"/>',
                                             @extschema@.picture_num(prev_x), @extschema@.picture_num(prev_y), w - r);
             svg := pg_catalog.format('<svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" viewBox="0 0 %s %s" '

@@ -48,7 +48,8 @@ sub parse_page
 				$start = $n + 1;
 				@buf = ();
 			}
-			while ($l =~ /<!--\s*fact:\s*(.*?)\s*-->/g)
+			(my $prose = $l) =~ s/`[^`]*`//g;    # not in inline code
+			while ($prose =~ /<!--\s*fact:\s*(.*?)\s*-->/g)
 			{
 				push @items, { kind => 'fact', text => $1, line => $n };
 			}
