@@ -81,13 +81,20 @@ UNIT_CFLAGS     = -std=gnu11 -O1 -g -Wall -Wextra -Isrc/core $(ICU_CFLAGS) \
 
 # A private copy of the server with this build installed into it.  The
 # server finds its share and lib directories relative to its own binary.
-stage: all
+# The suites depend on it, so they never test a stale build; it is redone
+# only when the library or a script changed.
+STAGE_STAMP = $(STAGE)/.staged
+
+stage: $(STAGE_STAMP)
+
+$(STAGE_STAMP): $(shlib) $(DATA_built) $(DATA) $(EXTENSION).control
 	rm -rf $(STAGE)
 	mkdir -p $(STAGE_BIN) $(STAGE)$(PG_PKGLIB) $(STAGE)$(PG_SHAREDIR)
 	cp -a $(PG_BINDIR)/. $(STAGE_BIN)/
 	cp -a $(PG_PKGLIB)/. $(STAGE)$(PG_PKGLIB)/
 	cp -a $(PG_SHAREDIR)/. $(STAGE)$(PG_SHAREDIR)/
 	$(MAKE) install DESTDIR=$(STAGE) >/dev/null
+	touch $@
 
 # Version 1.0 as released (its commit), built and staged apart for the
 # in-place upgrade test (test/t/004_upgrade_live.pl), which installs this
@@ -106,13 +113,13 @@ stage-1.0:
 	$(MAKE) -C build/src-1.0 install DESTDIR=$(STAGE_1_0) >/dev/null
 	$(call TESTER_DIR,$(STAGE_1_0))
 
-regress:
+regress: stage
 	$(call TESTER_DIR,build/regress)
 	$(AS_TESTER) $(PG_REGRESS_BIN) --bindir=$(STAGE_BIN) --inputdir=test \
 		--outputdir=build/regress --temp-instance=build/regress/instance \
 		--temp-config=test/regress.conf $(REGRESS)
 
-isolation:
+isolation: stage
 	$(if $(ISOLATION),$(call TESTER_DIR,build/isolation))
 	$(if $(ISOLATION),$(AS_TESTER) $(PG_ISOLATION_BIN) --bindir=$(STAGE_BIN) \
 		--inputdir=test --outputdir=build/isolation \
@@ -124,15 +131,19 @@ unit: $(addprefix build/unit/,$(UNIT_TESTS))
 
 build/unit/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h test/unit/*.h)
 	@mkdir -p build/unit
+	@echo "compiling $@ (ASan, UBSan)"
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(ICU_LIBS) -lm
 
-tap:
+# PROVE_FLAGS=-v lists every check as it runs (scripts/test.sh does).
+PROVE_FLAGS ?=
+
+tap: stage
 	rm -rf build/tap
 	$(if $(wildcard test/t/*.pl),$(call TESTER_DIR,build/tap))
 	$(if $(wildcard test/t/*.pl),cd build/tap && $(AS_TESTER) env PATH="$(STAGE_BIN):$$PATH" \
 		PG_REGRESS=$(PG_REGRESS_BIN) TESTDIR=$(CURDIR)/build/tap top_srcdir=$(CURDIR) \
 		STAGE=$(STAGE) STAGE_1_0=$(STAGE_1_0) PG_PKGLIB=$(PG_PKGLIB) PG_SHAREDIR=$(PG_SHAREDIR) \
-		prove -I $(PGXS_DIR)/src/test/perl -I $(CURDIR)/test/t $(CURDIR)/test/t/*.pl,@echo "no TAP tests")
+		prove $(PROVE_FLAGS) -I $(PGXS_DIR)/src/test/perl -I $(CURDIR)/test/t $(CURDIR)/test/t/*.pl,@echo "no TAP tests")
 
 test:
 	./scripts/test.sh

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian packages that building and testing need, when missing.
+# Installs the Debian packages that building and testing need, when missing:
+# the one list of them (.ci/run, scripts/test.sh and scripts/demo.sh call it).
+# chromium and libxml2-utils (xmllint) check the pictures in test/t/007_pictures.pl.
 # Usage: scripts/deps.sh [extra-package ...]
 set -euo pipefail
 
 pkgs=(make gcc postgresql-15 postgresql-server-dev-15 libicu-dev pkg-config
-      libipc-run-perl "$@")
+      libipc-run-perl libxml2-utils chromium "$@")
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -18,7 +18,7 @@ WHERE c.variant = 'control' AND t.variant = 'treatment';
 SELECT to_char(srm_test(494100, 5900, 0.01), '9.9EEEE') AS srm_p;
 
 \echo
-\echo '== Treatment vs control (fixed horizon: read once, at the end of the phase)'
+\echo '== Treatment vs control on the learners sample (fixed horizon: read once, at the end of the phase)'
 SELECT CASE WHEN r.metric = 'value_cuped' THEN 'revenue (CUPED)'
             WHEN r.metric = 'value' THEN 'revenue' ELSE r.metric END AS outcome,
        CASE WHEN r.metric IN ('completion', 'churn')
@@ -27,13 +27,21 @@ SELECT CASE WHEN r.metric = 'value_cuped' THEN 'revenue (CUPED)'
        to_char(100 * r.relative_lift, 'FMSG990.0') || '% [' || to_char(100 * r.relative_lift_low, 'FMSG990.0')
            || ', ' || to_char(100 * r.relative_lift_high, 'FMSG990.0') || ']' AS lift_95ci,
        to_char(r.p_value, '9.9EEEE') AS p_value,
-       r.significant,
-       to_char(100 * s.relative_lift_low, 'FMSG990.0') || '% .. ' || to_char(100 * s.relative_lift_high, 'FMSG990.0') || '%' AS sequential_lift,
-       s.significant AS seq_significant,
-       round(chance_to_beat(c.summary, t.summary, r.metric)::numeric, 3) AS chance_to_beat
+       r.significant
 FROM variant_cohorts c, variant_cohorts t,
      unnest(ARRAY['completion', 'churn', 'value', 'value_cuped']) AS m(metric),
-     LATERAL compare_cohorts(c.summary, t.summary, m.metric) r,
+     LATERAL compare_cohorts(c.summary, t.summary, m.metric) r
+WHERE c.variant = 'control' AND t.variant = 'treatment';
+
+\echo
+\echo '== The same, safe to read at every checkpoint (sequential), and the chance that the treatment is better'
+SELECT CASE WHEN m.metric = 'value_cuped' THEN 'revenue (CUPED)'
+            WHEN m.metric = 'value' THEN 'revenue' ELSE m.metric END AS outcome,
+       to_char(100 * s.relative_lift_low, 'FMSG990.0') || '% .. ' || to_char(100 * s.relative_lift_high, 'FMSG990.0') || '%' AS sequential_lift,
+       s.significant AS seq_significant,
+       round(chance_to_beat(c.summary, t.summary, m.metric)::numeric, 3) AS chance_to_beat
+FROM variant_cohorts c, variant_cohorts t,
+     unnest(ARRAY['completion', 'churn', 'value', 'value_cuped']) AS m(metric),
      LATERAL compare_cohorts_sequential(c.summary, t.summary, m.metric) s
 WHERE c.variant = 'control' AND t.variant = 'treatment';
 

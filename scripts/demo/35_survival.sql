@@ -10,21 +10,21 @@
 -- exponential, mean 12 days); churns that would fall after the as-of date
 -- have not happened yet, so those learners count as still active.  Active
 -- learners are censored at their follow-up time, not counted as retained.
-CREATE TEMP TABLE churn_durations AS
+CREATE TABLE churn_durations AS
 WITH followed AS (
-    SELECT variant, churned,
+    SELECT id, variant, signup_at, churned,
            extract(epoch FROM timestamptz '2026-11-30 00:00+00' - signup_at) / 86400 AS follow_up,
            1 + floor(-12 * ln(((hashint4(id)::bigint & 2147483647) + 1) / 2147483648.0)) AS churn_day
     FROM learners
 )
-SELECT variant,
+SELECT id, variant, signup_at,
        CASE WHEN churned AND churn_day <= follow_up THEN churn_day
             ELSE floor(follow_up) END AS days,
        churned AND churn_day <= follow_up AS churned
 FROM followed;
 
 -- One stored survival value per variant; a dashboard rolls them up.
-CREATE TEMP TABLE variant_survival AS
+CREATE TABLE variant_survival AS
 SELECT variant, survival_agg(days, churned) AS s FROM churn_durations GROUP BY variant;
 
 \echo 'Share still active after 1 to 4 weeks since signup [95% interval]:'

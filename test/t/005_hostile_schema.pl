@@ -375,6 +375,17 @@ FROM retentions;
 SELECT DISTINCT c, s, v FROM summaries ORDER BY c, s, v;
 SELECT a, pg_catalog.count(*) FROM activities GROUP BY a ORDER BY a LIMIT 3;
 SELECT r FROM retentions UNION SELECT r2 FROM retentions;
+SELECT pg_catalog.length(@S@.retention_heatmap(ARRAY['all']::text[], ARRAY[r]::@S@.retention[], 'weeks'::text, 'on'::text))
+FROM retentions;
+SELECT pg_catalog.length(@S@.survival_plot(ARRAY['control', 'treatment']::text[], ARRAY[ctl.v, trt.v]::@S@.survival[],
+                                           'churn'::text, 0.95::float8, 'days'::text))
+FROM control ctl, treatment trt;
+SELECT pg_catalog.length(@S@.latency_plot(ARRAY['control', 'treatment']::text[], ARRAY[ctl.s, trt.s]::@S@.quantile_sketch[],
+                                          'latency'::text, 'ms'::text))
+FROM control ctl, treatment trt;
+SELECT @S@.markup_escape('<a & "b">'::text), @S@.picture_color(3), @S@.picture_num(1.5::float8, 2),
+       @S@.picture_step(37::float8, 5), @S@.picture_labels(ARRAY['x']::text[], 1, 'l'::text),
+       pg_catalog.length(@S@.picture_svg(10, 10, 't'::text, ''::text));
 };
 
 # The rollout functions, likewise.
@@ -413,6 +424,11 @@ SELECT @S@.rollout_expect(r, 'check'::text, '{running,held,completed,rolled_back
 FROM @S@.rollouts AS r;
 SELECT @S@.rollout_rollback('live'::text, 'done'::text);
 SELECT @S@.rollout_purge_decisions('2100-01-01 00:00+00'::timestamptz);
+SELECT pg_catalog.length(@S@.rollout_report('live'::text)) IS NOT NULL;
+SELECT @S@.rollout_report_band(0::float8, 1::float8, 10, 100, 20, 'x'::text),
+       @S@.rollout_report_decisions('live'::text) IS NOT NULL,
+       @S@.rollout_report_metric('{"value": 0.1, "max": 0.5, "status": "pass"}'::jsonb) IS NOT NULL,
+       @S@.rollout_report_phase_after(@S@.rollout_default_plan(), 'canary'::text, 'ramp'::text) IS NOT NULL;
 SELECT r.name, r.state FROM @S@.rollouts AS r ORDER BY r.name;
 SELECT d.rollout, d.decision FROM @S@.rollout_decisions AS d ORDER BY d.id;
 };

@@ -340,9 +340,9 @@ test_fuzz(void)
 int
 main(void)
 {
-	test_activity_format();
-	test_retention_counts();
-	test_retention_problems();
-	test_fuzz();
+	RUN(test_activity_format);
+	RUN(test_retention_counts);
+	RUN(test_retention_problems);
+	RUN(test_fuzz);
 	return unit_done("activity");
 }

@@ -300,10 +300,10 @@ test_memo(void)
 int
 main(void)
 {
-	test_memo();
-	test_iso();
-	test_locales();
-	test_bad_locales();
-	test_all_available();
+	RUN(test_memo);
+	RUN(test_iso);
+	RUN(test_locales);
+	RUN(test_bad_locales);
+	RUN(test_all_available);
 	return unit_done("calendar");
 }

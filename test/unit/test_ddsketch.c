@@ -526,12 +526,12 @@ test_compare_collapsed(void)
 int
 main(void)
 {
-	test_exact_sum();
-	test_accuracy();
-	test_merge_order();
-	test_codec_round_trip();
-	test_fuzz_decoder();
-	test_compare();
-	test_compare_collapsed();
+	RUN(test_exact_sum);
+	RUN(test_accuracy);
+	RUN(test_merge_order);
+	RUN(test_codec_round_trip);
+	RUN(test_fuzz_decoder);
+	RUN(test_compare);
+	RUN(test_compare_collapsed);
 	return unit_done("ddsketch");
 }

@@ -170,10 +170,10 @@ main(void)
 	};
 	int			i;
 
-	test_normal();
-	test_student_t();
-	test_beta();
-	test_gamma();
+	RUN(test_normal);
+	RUN(test_student_t);
+	RUN(test_beta);
+	RUN(test_gamma);
 	for (i = 0; i < 7; i++)
 		printf("largest relative error, %s: %.2g\n", names[i], max_rel[i]);
 	return unit_done("distributions");

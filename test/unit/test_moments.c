@@ -209,12 +209,12 @@ test_cohort_stats(void)
 int
 main(void)
 {
-	test_large_offset();
-	test_merge_and_unmerge();
-	test_remove();
-	test_non_finite_and_overflow();
-	test_from_sums();
-	test_comoments();
-	test_cohort_stats();
+	RUN(test_large_offset);
+	RUN(test_merge_and_unmerge);
+	RUN(test_remove);
+	RUN(test_non_finite_and_overflow);
+	RUN(test_from_sums);
+	RUN(test_comoments);
+	RUN(test_cohort_stats);
 	return unit_done("moments");
 }

@@ -173,11 +173,11 @@ test_rates_and_size(void)
 int
 main(void)
 {
-	test_z_test();
-	test_welch_scale();
-	test_sequential();
-	test_chance_to_beat();
-	test_srm_and_adjust();
-	test_rates_and_size();
+	RUN(test_z_test);
+	RUN(test_welch_scale);
+	RUN(test_sequential);
+	RUN(test_chance_to_beat);
+	RUN(test_srm_and_adjust);
+	RUN(test_rates_and_size);
 	return unit_done("stat_tests");
 }

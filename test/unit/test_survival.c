@@ -505,14 +505,14 @@ test_logrank(void)
 int
 main(void)
 {
-	test_builder_against_brute_force();
-	test_distinct_times_and_merge();
-	test_builder_errors();
-	test_validation();
-	test_binary();
-	test_text();
-	test_curve();
-	test_median();
-	test_logrank();
+	RUN(test_builder_against_brute_force);
+	RUN(test_distinct_times_and_merge);
+	RUN(test_builder_errors);
+	RUN(test_validation);
+	RUN(test_binary);
+	RUN(test_text);
+	RUN(test_curve);
+	RUN(test_median);
+	RUN(test_logrank);
 	return unit_done("survival");
 }

@@ -2,8 +2,11 @@
  * unit.h
  *		A minimal harness for the plain-C unit tests of src/core.
  *
- * Each check prints a line only when it fails; unit_done() prints
- * "unit NAME: N passed, M failed" and returns the exit status.
+ * A test case is a function run by RUN(fn) from main(); it passes when
+ * none of its checks fails.  Each check prints a line only when it fails,
+ * each case a line when it finishes; unit_done() prints
+ * "unit NAME: N passed, M failed (C checks)" counting cases (checks made
+ * outside any case count as one more case) and returns the exit status.
  */
 #ifndef CA_UNIT_H
 #define CA_UNIT_H
@@ -13,6 +16,23 @@
 
 static int	unit_passed;
 static int	unit_failed;
+static int	unit_cases_passed;
+static int	unit_cases_failed;
+static int	unit_case_checks;	/* checks made by the cases so far */
+
+#define RUN(fn) \
+	do { \
+		int before_failed_ = unit_failed, before_ = unit_passed + unit_failed; \
+		fn(); \
+		unit_case_checks += unit_passed + unit_failed - before_; \
+		if (unit_failed == before_failed_ && unit_passed + unit_failed > before_) \
+			unit_cases_passed++; \
+		else { unit_cases_failed++; \
+			fprintf(stderr, "case %s failed\n", #fn); } \
+		printf("  %s: %s (%d checks)\n", #fn, \
+			   unit_failed == before_failed_ ? "ok" : "FAILED", unit_passed + unit_failed - before_); \
+		fflush(stdout); \
+	} while (0)
 
 #define CHECK(cond) \
 	do { \
@@ -45,7 +65,18 @@ static int	unit_failed;
 static inline int
 unit_done(const char *name)
 {
-	printf("unit %s: %d passed, %d failed\n", name, unit_passed, unit_failed);
+	int			outside = unit_passed + unit_failed - unit_case_checks;
+
+	if (outside > 0)
+	{
+		/* checks outside RUN: one more case */
+		if (unit_failed > 0 && unit_cases_failed == 0)
+			unit_cases_failed++;
+		else if (unit_failed == 0)
+			unit_cases_passed++;
+	}
+	printf("unit %s: %d passed, %d failed (%d checks)\n", name,
+		   unit_cases_passed, unit_cases_failed, unit_passed + unit_failed);
 	return unit_failed == 0 && unit_passed > 0 ? 0 : 1;
 }
 
