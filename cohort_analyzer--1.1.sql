@@ -865,6 +865,39 @@ COMMENT ON AGGREGATE @extschema@.survival_agg(double precision, boolean) IS
 COMMENT ON AGGREGATE @extschema@.rollup(@extschema@.survival) IS
     'Merges stored survival values into one';
 -- ---------------------------------------------------------------------------
+-- Churn prediction and trends: hazard ratios, conditional churn risk,
+-- scoring of predictions, retention hazards and trend tests
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.hazard_ratio(
+    control @extschema@.survival, treatment @extschema@.survival,
+    ties text DEFAULT 'efron', level double precision DEFAULT 0.95,
+    OUT hazard_ratio double precision, OUT low double precision,
+    OUT high double precision, OUT z double precision,
+    OUT p_value double precision, OUT log_rank_p_value double precision,
+    OUT coef double precision, OUT std_err double precision,
+    OUT score_chisq double precision)
+RETURNS record
+    AS 'MODULE_PATHNAME', 'churn_hazard_ratio' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.hazard_ratio(@extschema@.survival, @extschema@.survival, text, double precision) IS
+    'Hazard ratio of treatment to control from a Cox model fitted on the two survival values (ties efron or breslow), with its Wald interval and test and the score (log-rank) test, as R coxph';
+
+CREATE FUNCTION @extschema@.churn_probability(
+    s @extschema@.survival, tenure double precision, horizon double precision,
+    level double precision DEFAULT 0.95,
+    OUT probability double precision, OUT low double precision,
+    OUT high double precision)
+RETURNS record
+    AS 'MODULE_PATHNAME', 'churn_probability' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.churn_probability(@extschema@.survival, double precision, double precision, double precision) IS
+    'Probability that a unit still there after tenure churns within the next horizon, 1 - S(tenure + horizon) / S(tenure) from the Kaplan-Meier curve, with a Greenwood interval';
+
+CREATE FUNCTION @extschema@.retention_hazard(r @extschema@.retention)
+RETURNS double precision[]
+    AS 'MODULE_PATHNAME', 'churn_retention_hazard_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.retention_hazard(@extschema@.retention) IS
+    'Churn hazard per period: the share of units still active at period k (in it or later) that are never active after it; NULL for the last period and where undefined';
+-- ---------------------------------------------------------------------------
 -- Rollouts: phases, checkpoint thresholds, automatic advance and rollback
 -- ---------------------------------------------------------------------------
 --

@@ -1,0 +1,84 @@
+# Reference values for the churn-prediction tests, from R's survival package
+# and base R.
+#
+#   cd test/ref/churn && Rscript make_reference.R
+#
+# Writes, next to this script:
+#   cox_obs.csv     case, arm, time, status        (the input rows)
+#   cox.csv         coxph(Surv(time, status) ~ arm, ties = ...) per case and ties
+# Numbers are printed with 17 significant digits; NA is an empty field.
+suppressPackageStartupMessages(library(survival))
+
+num <- function(x) ifelse(is.na(x), "", sprintf("%.17g", x))
+
+# ---------------------------------------------------------------------------
+# Hazard ratios: Cox models with one binary covariate, control = 0
+# ---------------------------------------------------------------------------
+cases <- list()
+add_case <- function(name, time, status, treated) {
+    cases[[length(cases) + 1]] <<- data.frame(case = name,
+        arm = ifelse(treated, "treatment", "control"), time = time, status = status,
+        stringsAsFactors = FALSE)
+}
+add_case("lung", lung$time, as.integer(lung$status == 2), lung$sex == 2)
+add_case("veteran", veteran$time, veteran$status, veteran$trt == 2)
+co <- colon[colon$etype == 2 & colon$rx != "Lev", ]
+add_case("colon", co$time, co$status, co$rx == "Lev+5FU")
+co <- colon[colon$etype == 1 & colon$rx != "Lev+5FU", ]
+add_case("colon_recurrence", co$time, co$status, co$rx == "Lev")
+add_case("aml", aml$time, aml$status, aml$x == "Maintained")
+set.seed(20261202)
+# heavy ties: whole days 1..12, a third censored
+n <- 400
+t <- sample(1:12, n, replace = TRUE)
+add_case("ties", t, rbinom(n, 1, 0.67), rep(c(FALSE, TRUE), length.out = n))
+# mostly censored, fractional times, a strong effect
+n <- 300
+trt <- runif(n) < 0.4
+ev <- rexp(n, ifelse(trt, 0.5, 1.2))
+cen <- runif(n, 0, 1.5)
+add_case("censored", round(pmin(ev, cen), 3), as.integer(ev <= cen), trt)
+# thousands of tied events at each of four times (Efron's closed form)
+n <- 12000
+trt <- rep(c(FALSE, TRUE), length.out = n)
+t <- sample(1:4, n, replace = TRUE, prob = c(0.3, 0.3, 0.2, 0.2))
+add_case("many_ties", t, rbinom(n, 1, ifelse(trt, 0.72, 0.8)), trt)
+# unequal arms, events at time zero
+add_case("small", c(0, 0, 1, 2, 2, 3, 5, 8, 0, 1, 1, 4, 6, 6, 9),
+         c(1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 0),
+         c(rep(FALSE, 8), rep(TRUE, 7)))
+
+obs <- do.call(rbind, cases)
+write.csv(data.frame(case = obs$case, arm = obs$arm, time = num(obs$time),
+                     status = obs$status),
+          "cox_obs.csv", row.names = FALSE, quote = FALSE)
+
+# Iterated to convergence (the default eps = 1e-9 stops a few digits early);
+# default_coef is what the default stopping rule gives.
+ctl <- coxph.control(eps = 1e-14, iter.max = 100, toler.chol = 1e-15)
+rows <- list()
+for (cs in unique(obs$case)) {
+    d <- obs[obs$case == cs, ]
+    d$arm <- factor(d$arm, levels = c("control", "treatment"))
+    for (ties in c("efron", "breslow")) {
+        fit0 <- coxph(Surv(time, status) ~ arm, data = d, ties = ties, control = ctl)
+        # the score test is at coef = 0 (the start); then one more Newton step from there (coxph always takes one from init):
+        # the stopping rule on the log-likelihood can stop 1e-10 short
+        fit <- coxph(Surv(time, status) ~ arm, data = d, ties = ties, control = ctl,
+                     init = coef(fit0))
+        s <- summary(fit, conf.int = 0.95)
+        dflt <- coxph(Surv(time, status) ~ arm, data = d, ties = ties)
+        rows[[length(rows) + 1]] <- data.frame(
+            case = cs, ties = ties,
+            coef = num(coef(fit)), std_err = num(sqrt(vcov(fit)[1, 1])),
+            hazard_ratio = num(exp(coef(fit))),
+            low = num(s$conf.int[1, "lower .95"]), high = num(s$conf.int[1, "upper .95"]),
+            z = num(s$coefficients[1, "z"]), p_value = num(s$coefficients[1, "Pr(>|z|)"]),
+            score_chisq = num(fit0$score), score_p = num(summary(fit0)$sctest[["pvalue"]]),
+            default_coef = num(coef(dflt)))
+    }
+}
+write.csv(do.call(rbind, rows), "cox.csv", row.names = FALSE, quote = FALSE)
+
+cat(sprintf("survival %s, %s\n", packageVersion("survival"), R.version.string),
+    file = "VERSION")
