@@ -6,6 +6,9 @@
 # Writes, next to this script:
 #   cox_obs.csv     case, arm, time, status        (the input rows)
 #   cox.csv         coxph(Surv(time, status) ~ arm, ties = ...) per case and ties
+#   conditional.csv conditional churn probabilities from survfit per case and arm
+#   retention_values.tsv, retention_hazard.csv
+#                   retention counts of simulated units and their churn hazards
 # Numbers are printed with 17 significant digits; NA is an empty field.
 suppressPackageStartupMessages(library(survival))
 
@@ -79,6 +82,83 @@ for (cs in unique(obs$case)) {
     }
 }
 write.csv(do.call(rbind, rows), "cox.csv", row.names = FALSE, quote = FALSE)
+
+# ---------------------------------------------------------------------------
+# Conditional churn risk: 1 - S(tenure + horizon) / S(tenure) from survfit,
+# the Greenwood variance of log S over (tenure, tenure + horizon] as the
+# difference of summary()'s (std.err / surv)^2, and survfit's log interval
+# ---------------------------------------------------------------------------
+cond_rows <- list()
+grid <- expand.grid(tenure = c(0, 5, 60, 100.5, 180, 365, 700),
+                    horizon = c(0, 1, 30, 90, 365, 2000), level = c(0.95, 0.8))
+for (cs in c("lung", "veteran", "ties", "censored", "small")) {
+    for (g in c("control", "treatment")) {
+        d <- obs[obs$case == cs & obs$arm == g, ]
+        fit <- survfit(Surv(time, status) ~ 1, data = d)
+        for (i in seq_len(nrow(grid))) {
+            tn <- grid$tenure[i]; h <- grid$horizon[i]; lv <- grid$level[i]
+            if (cs %in% c("censored", "small", "ties")) { tn <- tn / 100; h <- h / 100 }
+            if (!any(d$time > tn)) {
+                p <- NA; lo <- NA; hi <- NA
+            } else {
+                sm <- summary(fit, times = c(tn, tn + h), extend = TRUE)
+                # summary() drops times before the first one in the data
+                at <- function(x) { k <- which(sm$time == x); if (length(k)) k[1] else NA }
+                s0 <- if (is.na(at(tn))) 1 else sm$surv[at(tn)]
+                v0 <- if (is.na(at(tn))) 0 else (sm$std.err[at(tn)] / s0)^2
+                s1 <- if (is.na(at(tn + h))) 1 else sm$surv[at(tn + h)]
+                v1 <- if (is.na(at(tn + h))) 0 else (sm$std.err[at(tn + h)] / s1)^2
+                cs_ <- s1 / s0
+                z <- qnorm(1 - (1 - lv) / 2)
+                p <- 1 - cs_
+                if (cs_ > 0) {
+                    se <- sqrt(max(v1 - v0, 0))
+                    lo <- 1 - min(1, exp(log(cs_) + z * se)); hi <- 1 - exp(log(cs_) - z * se)
+                } else { lo <- NA; hi <- NA }
+            }
+            cond_rows[[length(cond_rows) + 1]] <- data.frame(case = cs, arm = g,
+                tenure = num(tn), horizon = num(h), level = lv,
+                probability = num(p), low = num(lo), high = num(hi))
+        }
+    }
+}
+write.csv(do.call(rbind, cond_rows), "conditional.csv", row.names = FALSE, quote = FALSE)
+
+# ---------------------------------------------------------------------------
+# Retention hazards from units' activity: the share of the units whose last
+# active period is k or later that were last active in k.  Every unit is
+# eligible for every period, so on_or_after[k] counts the units whose last
+# active period is k or later.  Written as retention text values.
+# ---------------------------------------------------------------------------
+haz_rows <- list()
+ret_rows <- list()
+for (cs in 1:4) {
+    periods <- c(6, 10, 3, 8)[cs]
+    units <- c(500, 2000, 7, 300)[cs]
+    stay <- c(0.8, 0.6, 0.5, 0.95)[cs]
+    active <- matrix(FALSE, units, periods)
+    for (u in 1:units) {
+        last <- min(periods - 1, rgeom(1, 1 - stay))
+        active[u, 1] <- TRUE
+        if (last > 0) active[u, 1 + last] <- TRUE
+        if (last > 1) active[u, 2:last] <- runif(last - 1) < 0.7
+    }
+    last_active <- apply(active, 1, function(a) max(which(a)) - 1)
+    on <- colSums(active)
+    on_or_after <- sapply(0:(periods - 1), function(k) sum(last_active >= k))
+    eligible <- rep(units, periods)
+    h <- sapply(0:(periods - 1), function(k)
+        if (k == periods - 1 || sum(last_active >= k) == 0) NA
+        else sum(last_active == k) / sum(last_active >= k))
+    ret_rows[[cs]] <- data.frame(case = cs, value = sprintf(
+        "(version=1, unit=week, periods=%d, units=%d, on={%s}, on_or_after={%s}, eligible={%s})",
+        periods, units, paste(on, collapse = ","), paste(on_or_after, collapse = ","),
+        paste(eligible, collapse = ",")))
+    haz_rows[[cs]] <- data.frame(case = cs, period = 0:(periods - 1), hazard = num(h))
+}
+write.table(do.call(rbind, ret_rows), "retention_values.tsv", sep = "\t",
+            row.names = FALSE, quote = FALSE)
+write.csv(do.call(rbind, haz_rows), "retention_hazard.csv", row.names = FALSE, quote = FALSE)
 
 cat(sprintf("survival %s, %s\n", packageVersion("survival"), R.version.string),
     file = "VERSION")
