@@ -41,3 +41,12 @@ RETURNS double precision[]
     AS 'MODULE_PATHNAME', 'churn_retention_hazard_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.retention_hazard(@extschema@.retention) IS
     'Churn hazard per period: the share of units still active at period k (in it or later) that are never active after it; NULL for the last period and where undefined';
+
+CREATE FUNCTION @extschema@.trend_test(
+    c @extschema@.cohort[], metric text,
+    OUT slope double precision, OUT statistic double precision,
+    OUT p_value double precision)
+RETURNS record
+    AS 'MODULE_PATHNAME', 'churn_trend_test' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.trend_test(@extschema@.cohort[], text) IS
+    'Trend across ordered cohorts scored 1, 2, ...: Cochran-Armitage chi-square for completion or churn (as R prop.trend.test), t test of the regression of values on the score for value (as R lm)';

@@ -9,6 +9,8 @@
 #   conditional.csv conditional churn probabilities from survfit per case and arm
 #   retention_values.tsv, retention_hazard.csv
 #                   retention counts of simulated units and their churn hazards
+#   trend_obs.csv   case, cohort, completed, churned, value (rows of cohorts)
+#   trend.csv       prop.trend.test and lm(value ~ cohort) per case and metric
 # Numbers are printed with 17 significant digits; NA is an empty field.
 suppressPackageStartupMessages(library(survival))
 
@@ -159,6 +161,57 @@ for (cs in 1:4) {
 write.table(do.call(rbind, ret_rows), "retention_values.tsv", sep = "\t",
             row.names = FALSE, quote = FALSE)
 write.csv(do.call(rbind, haz_rows), "retention_hazard.csv", row.names = FALSE, quote = FALSE)
+
+# ---------------------------------------------------------------------------
+# Trends across ordered cohorts: prop.trend.test for completion and churn
+# (slope: lm of the proportions on the score weighted by n), lm(value ~
+# score) on the rows for values.  Rows with unknown outcomes or values are
+# NA and left out, as cohort_agg leaves them out.
+# ---------------------------------------------------------------------------
+trend_obs <- list()
+add_trend <- function(name, sizes, p_complete, p_churn, mu, unknown = 0.05) {
+    for (i in seq_along(sizes)) {
+        n <- sizes[i]
+        if (n == 0) next
+        completed <- ifelse(runif(n) < unknown, NA, runif(n) < p_complete[i])
+        churned <- runif(n) < p_churn[i]
+        value <- ifelse(runif(n) < unknown, NA, round(exp(rnorm(n, mu[i], 0.8)), 2))
+        trend_obs[[length(trend_obs) + 1]] <<- data.frame(case = name, cohort = i,
+            completed = completed, churned = churned, value = value)
+    }
+}
+add_trend("weekly", c(800, 950, 700, 1200, 1000, 900, 1100, 600),
+          seq(0.40, 0.47, length.out = 8), seq(0.14, 0.11, length.out = 8),
+          seq(3.0, 3.1, length.out = 8))
+add_trend("flat", rep(1500, 5), rep(0.3, 5), rep(0.2, 5), rep(2, 5))
+add_trend("three", c(12, 15, 9), c(0.2, 0.5, 0.7), c(0.5, 0.3, 0.4), c(1, 1.5, 1.2), 0)
+add_trend("gap", c(300, 0, 250, 400), c(0.5, 0, 0.45, 0.42), c(0.1, 0, 0.2, 0.25),
+          c(2, 0, 2.2, 2.1))
+tobs <- do.call(rbind, trend_obs)
+write.csv(data.frame(case = tobs$case, cohort = tobs$cohort,
+                     completed = ifelse(is.na(tobs$completed), "", tobs$completed),
+                     churned = tobs$churned, value = num(tobs$value)),
+          "trend_obs.csv", row.names = FALSE, quote = FALSE)
+trend_rows <- list()
+for (cs in unique(tobs$case)) {
+    d <- tobs[tobs$case == cs, ]
+    k <- max(d$cohort)
+    for (metric in c("completion", "churn")) {
+        y <- if (metric == "completion") d$completed else d$churned
+        n <- sapply(1:k, function(i) sum(!is.na(y[d$cohort == i])))
+        x <- sapply(1:k, function(i) sum(y[d$cohort == i], na.rm = TRUE))
+        pt <- suppressWarnings(prop.trend.test(x, n))
+        slope <- coef(lm(f ~ s, data = data.frame(f = x / n, s = 1:k), weights = n))[["s"]]
+        trend_rows[[length(trend_rows) + 1]] <- data.frame(case = cs, metric = metric,
+            slope = num(slope), statistic = num(pt$statistic), p_value = num(pt$p.value))
+    }
+    fit <- summary(lm(value ~ cohort, data = d))
+    trend_rows[[length(trend_rows) + 1]] <- data.frame(case = cs, metric = "value",
+        slope = num(fit$coefficients["cohort", "Estimate"]),
+        statistic = num(fit$coefficients["cohort", "t value"]),
+        p_value = num(fit$coefficients["cohort", "Pr(>|t|)"]))
+}
+write.csv(do.call(rbind, trend_rows), "trend.csv", row.names = FALSE, quote = FALSE)
 
 cat(sprintf("survival %s, %s\n", packageVersion("survival"), R.version.string),
     file = "VERSION")
