@@ -906,6 +906,28 @@ RETURNS record
     AS 'MODULE_PATHNAME', 'churn_trend_test' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.trend_test(@extschema@.cohort[], text) IS
     'Trend across ordered cohorts scored 1, 2, ...: Cochran-Armitage chi-square for completion or churn (as R prop.trend.test), t test of the regression of values on the score for value (as R lm)';
+
+CREATE TYPE @extschema@.prediction_score AS (
+    n bigint, auc double precision, brier double precision, calibration jsonb);
+COMMENT ON TYPE @extschema@.prediction_score IS
+    'Quality of churn predictions: units scored, AUC, Brier score and observed against predicted churn per tenth of the probability scale';
+
+CREATE FUNCTION @extschema@.prediction_score_trans(internal, double precision, boolean) RETURNS internal
+    AS 'MODULE_PATHNAME', 'prediction_score_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.prediction_score_final(internal) RETURNS @extschema@.prediction_score
+    AS 'MODULE_PATHNAME', 'prediction_score_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.prediction_score_trans(internal, double precision, boolean) IS 'Transition function of prediction_score_agg';
+COMMENT ON FUNCTION @extschema@.prediction_score_final(internal) IS 'Final function of prediction_score_agg';
+
+CREATE AGGREGATE @extschema@.prediction_score_agg(predicted double precision, churned boolean) (
+    SFUNC = @extschema@.prediction_score_trans, STYPE = internal,
+    FINALFUNC = @extschema@.prediction_score_final,
+    COMBINEFUNC = @extschema@.survival_agg_combine,
+    SERIALFUNC = @extschema@.survival_agg_serialize,
+    DESERIALFUNC = @extschema@.survival_agg_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.prediction_score_agg(double precision, boolean) IS
+    'How good churn predictions were (one row per unit: predicted probability, whether it churned): n, AUC, Brier score and calibration; exact in any order and in parallel';
 -- ---------------------------------------------------------------------------
 -- Rollouts: phases, checkpoint thresholds, automatic advance and rollback
 -- ---------------------------------------------------------------------------

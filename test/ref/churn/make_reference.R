@@ -11,6 +11,9 @@
 #                   retention counts of simulated units and their churn hazards
 #   trend_obs.csv   case, cohort, completed, churned, value (rows of cohorts)
 #   trend.csv       prop.trend.test and lm(value ~ cohort) per case and metric
+#   score_obs.csv   case, predicted, churned (one row per scored unit)
+#   score.csv, score_bins.csv
+#                   AUC (wilcox.test), Brier score and calibration per case
 # Numbers are printed with 17 significant digits; NA is an empty field.
 suppressPackageStartupMessages(library(survival))
 
@@ -212,6 +215,45 @@ for (cs in unique(tobs$case)) {
         p_value = num(fit$coefficients["cohort", "Pr(>|t|)"]))
 }
 write.csv(do.call(rbind, trend_rows), "trend.csv", row.names = FALSE, quote = FALSE)
+
+# ---------------------------------------------------------------------------
+# Scores of churn predictions: AUC from wilcox.test's W (churners against
+# stayers), Brier score as the mean squared error, and per tenth of the
+# probability scale ([k/10, (k+1)/10), the last one closed) the units, mean
+# prediction and observed churn.
+# ---------------------------------------------------------------------------
+pred <- list()
+add_pred <- function(name, p, y) {
+    pred[[length(pred) + 1]] <<- data.frame(case = name, predicted = p, churned = y)
+}
+p <- round(plogis(rnorm(3000, -1.2, 1)), 2)
+add_pred("rounded", p, runif(3000) < p * 1.1)
+p <- runif(2000)^2
+add_pred("continuous", p, runif(2000) < 0.05 + 0.8 * p)
+add_pred("edges", c(0, 0, 0.1, 0.1, 0.2, 0.3, 0.3, 0.7, 0.9, 1, 1, 0.99999, 0.5, 0.5),
+         c(FALSE, TRUE, FALSE, TRUE, TRUE, FALSE, FALSE, TRUE, TRUE, TRUE, FALSE, TRUE, FALSE, TRUE))
+add_pred("small", c(0.8, 0.2, 0.6, 0.4, 0.6, 0.1), c(TRUE, FALSE, FALSE, TRUE, TRUE, FALSE))
+pobs <- do.call(rbind, pred)
+write.csv(data.frame(case = pobs$case, predicted = num(pobs$predicted), churned = pobs$churned),
+          "score_obs.csv", row.names = FALSE, quote = FALSE)
+score_rows <- list()
+bin_rows <- list()
+for (cs in unique(pobs$case)) {
+    d <- pobs[pobs$case == cs, ]
+    w <- wilcox.test(d$predicted[d$churned], d$predicted[!d$churned], exact = FALSE)$statistic
+    score_rows[[length(score_rows) + 1]] <- data.frame(case = cs, n = nrow(d),
+        auc = num(w / (sum(d$churned) * sum(!d$churned))),
+        brier = num(mean((d$predicted - d$churned)^2)))
+    bin <- cut(d$predicted, breaks = (0:10) / 10, right = FALSE, include.lowest = TRUE,
+               labels = FALSE)
+    for (b in sort(unique(bin))) {
+        bin_rows[[length(bin_rows) + 1]] <- data.frame(case = cs, bin_from = num((b - 1) / 10),
+            n = sum(bin == b), predicted = num(mean(d$predicted[bin == b])),
+            observed = num(mean(d$churned[bin == b])))
+    }
+}
+write.csv(do.call(rbind, score_rows), "score.csv", row.names = FALSE, quote = FALSE)
+write.csv(do.call(rbind, bin_rows), "score_bins.csv", row.names = FALSE, quote = FALSE)
 
 cat(sprintf("survival %s, %s\n", packageVersion("survival"), R.version.string),
     file = "VERSION")
