@@ -62,3 +62,41 @@ CREATE AGGREGATE @extschema@.prediction_score_agg(predicted double precision, ch
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.prediction_score_agg(double precision, boolean) IS
     'How good churn predictions were (one row per unit: predicted probability, whether it churned): n, AUC, Brier score and calibration; exact in any order and in parallel';
+
+-- stratified log-rank test
+CREATE FUNCTION @extschema@.logrank_test(
+    a @extschema@.survival[], b @extschema@.survival[],
+    OUT chisq double precision, OUT df integer, OUT p_value double precision)
+RETURNS record
+    AS 'MODULE_PATHNAME', 'survival_logrank_strata' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.logrank_test(@extschema@.survival[], @extschema@.survival[]) IS
+    'Stratified log-rank test: element i of a and b are the two groups of stratum i (as R survdiff with strata)';
+
+CREATE TYPE @extschema@.logrank_result AS (chisq double precision, df integer, p_value double precision);
+COMMENT ON TYPE @extschema@.logrank_result IS 'Result of the stratified log-rank aggregate: chi-square, degrees of freedom, p-value';
+
+CREATE FUNCTION @extschema@.survival_strata_trans(internal, @extschema@.survival, @extschema@.survival) RETURNS internal
+    AS 'MODULE_PATHNAME', 'survival_strata_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.survival_strata_combine(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'survival_strata_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.survival_strata_serialize(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'survival_strata_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.survival_strata_deserialize(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'survival_strata_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.survival_strata_final(internal) RETURNS @extschema@.logrank_result
+    AS 'MODULE_PATHNAME', 'survival_strata_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.survival_strata_trans(internal, @extschema@.survival, @extschema@.survival) IS 'Transition function of stratified_logrank_test';
+COMMENT ON FUNCTION @extschema@.survival_strata_combine(internal, internal) IS 'Combine function of stratified_logrank_test (parallel query)';
+COMMENT ON FUNCTION @extschema@.survival_strata_serialize(internal) IS 'Serialize function of stratified_logrank_test (parallel query)';
+COMMENT ON FUNCTION @extschema@.survival_strata_deserialize(bytea, internal) IS 'Deserialize function of stratified_logrank_test (parallel query)';
+COMMENT ON FUNCTION @extschema@.survival_strata_final(internal) IS 'Final function of stratified_logrank_test';
+
+CREATE AGGREGATE @extschema@.stratified_logrank_test(a @extschema@.survival, b @extschema@.survival) (
+    SFUNC = @extschema@.survival_strata_trans, STYPE = internal,
+    FINALFUNC = @extschema@.survival_strata_final,
+    COMBINEFUNC = @extschema@.survival_strata_combine,
+    SERIALFUNC = @extschema@.survival_strata_serialize,
+    DESERIALFUNC = @extschema@.survival_strata_deserialize,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.stratified_logrank_test(@extschema@.survival, @extschema@.survival) IS
+    'Stratified log-rank test over one row per stratum holding its two groups (as R survdiff with strata); the same in any row order';

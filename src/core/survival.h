@@ -206,6 +206,17 @@ typedef struct SurvLogrank
 extern void surv_logrank(const SurvPoint *a, size_t na,
 						 const SurvPoint *b, size_t nb, SurvLogrank *r);
 
+/*
+ * Sums the terms of n strata into *total, in an order that depends only on
+ * their values (sorted), so that the sum does not depend on the order in
+ * which the strata came.  Sorts terms in place.
+ */
+extern void surv_logrank_sum_terms(SurvLogrankTerms *terms, size_t n,
+								   SurvLogrankTerms *total);
+
+/* Whether terms could come from a stratum: finite, non-negative parts. */
+extern bool surv_logrank_terms_valid(const SurvLogrankTerms *t);
+
 /* The test from terms summed over strata; observed are left zero. */
 extern void surv_logrank_from_terms(const SurvLogrankTerms *t, SurvLogrank *r);
 

@@ -11,6 +11,7 @@
 #include "distributions.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 void
@@ -163,6 +164,48 @@ surv_logrank_terms(const SurvPoint *a, size_t na, const SurvPoint *b, size_t nb,
 			t->variance += deaths * (nrisk - deaths) / (nrisk * (nrisk - 1.0)) *
 				s.at_risk[1] * (nrisk - s.at_risk[1]) / nrisk;
 	}
+}
+
+_Static_assert(sizeof(SurvLogrankTerms) == 4 * sizeof(double),
+			   "SurvLogrankTerms is compared as four doubles");
+
+static int
+terms_cmp(const void *x, const void *y)
+{
+	const double *a = (const double *) x;
+	const double *b = (const double *) y;
+	int			i;
+
+	/* the four doubles of SurvLogrankTerms, lexicographically */
+	for (i = 0; i < 4; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return 0;
+}
+
+void
+surv_logrank_sum_terms(SurvLogrankTerms *terms, size_t n, SurvLogrankTerms *total)
+{
+	size_t		i;
+
+	memset(total, 0, sizeof(*total));
+	if (n > 1)
+		qsort(terms, n, sizeof(SurvLogrankTerms), terms_cmp);
+	for (i = 0; i < n; i++)
+	{
+		total->o_minus_e += terms[i].o_minus_e;
+		total->variance += terms[i].variance;
+		total->expected[0] += terms[i].expected[0];
+		total->expected[1] += terms[i].expected[1];
+	}
+}
+
+bool
+surv_logrank_terms_valid(const SurvLogrankTerms *t)
+{
+	return isfinite(t->o_minus_e) && t->variance >= 0.0 && isfinite(t->variance) &&
+		t->expected[0] >= 0.0 && isfinite(t->expected[0]) &&
+		t->expected[1] >= 0.0 && isfinite(t->expected[1]);
 }
 
 void

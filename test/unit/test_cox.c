@@ -2,7 +2,7 @@
  * Unit tests of the Cox fit: Efron's closed form against its sum, the fit
  * against R's coxph on a small case (test/ref/churn/cox.csv, case
  * "small"), the swap symmetry, infinite maxima and degenerate inputs, and
- * the stratified log-rank terms.
+ * the stratified log-rank terms (survival.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +196,49 @@ test_huge_counts(void)
 	CHECK(g.p_value >= 0.0 && g.p_value <= 1.0);
 }
 
+/* Strata: terms add up, in any order, to the same bits; one stratum is
+ * the plain test. */
+static void
+test_strata(void)
+{
+	static const SurvPoint a[] = {{1, 1, 0}, {3, 2, 1}, {6, 1, 0}};
+	static const SurvPoint b[] = {{2, 1, 0}, {3, 0, 2}, {5, 1, 1}};
+	SurvLogrankTerms t[3],
+				u[3],
+				total,
+				total2;
+	SurvLogrank r,
+				plain;
+
+	surv_logrank_terms(a, 3, b, 3, &t[0]);
+	surv_logrank_terms(small_ctl, 6, small_trt, 5, &t[1]);
+	surv_logrank_terms(b, 3, a, 3, &t[2]);
+	CHECK(surv_logrank_terms_valid(&t[0]) && surv_logrank_terms_valid(&t[2]));
+	/* swapping the groups of a stratum flips O - E and keeps the variance */
+	CHECK_CLOSE(t[2].o_minus_e, -t[0].o_minus_e, 1e-15);
+	CHECK_CLOSE(t[2].variance, t[0].variance, 1e-15);
+	u[0] = t[2];
+	u[1] = t[0];
+	u[2] = t[1];
+	surv_logrank_sum_terms(t, 3, &total);
+	surv_logrank_sum_terms(u, 3, &total2);
+	CHECK(memcmp(&total, &total2, sizeof(total)) == 0);
+
+	surv_logrank_terms(a, 3, b, 3, &t[0]);
+	surv_logrank_sum_terms(t, 1, &total);
+	surv_logrank_from_terms(&total, &r);
+	surv_logrank(a, 3, b, 3, &plain);
+	CHECK(r.df == plain.df);
+	CHECK_CLOSE(r.chisq, plain.chisq, 1e-15);
+	CHECK_REL(r.p_value, plain.p_value, 1e-15);
+
+	total.variance = -1.0;
+	CHECK(!surv_logrank_terms_valid(&total));
+	total.variance = 1.0;
+	total.o_minus_e = NAN;
+	CHECK(!surv_logrank_terms_valid(&total));
+}
+
 int
 main(void)
 {
@@ -204,5 +247,6 @@ main(void)
 	test_score_zero();
 	test_degenerate();
 	test_huge_counts();
+	test_strata();
 	return unit_done("cox");
 }

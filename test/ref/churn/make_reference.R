@@ -14,6 +14,8 @@
 #   score_obs.csv   case, predicted, churned (one row per scored unit)
 #   score.csv, score_bins.csv
 #                   AUC (wilcox.test), Brier score and calibration per case
+#   strata_obs.csv  case, stratum, arm, time, status
+#   strata.csv      survdiff(Surv(time, status) ~ arm + strata(stratum)) per case
 # Numbers are printed with 17 significant digits; NA is an empty field.
 suppressPackageStartupMessages(library(survival))
 
@@ -254,6 +256,46 @@ for (cs in unique(pobs$case)) {
 }
 write.csv(do.call(rbind, score_rows), "score.csv", row.names = FALSE, quote = FALSE)
 write.csv(do.call(rbind, bin_rows), "score_bins.csv", row.names = FALSE, quote = FALSE)
+
+# ---------------------------------------------------------------------------
+# Stratified log-rank tests: survdiff(Surv(time, status) ~ arm + strata(x))
+# ---------------------------------------------------------------------------
+strata_obs <- list()
+add_strata <- function(name, time, status, treated, stratum) {
+    keep <- !is.na(stratum)
+    strata_obs[[length(strata_obs) + 1]] <<- data.frame(case = name,
+        stratum = as.character(stratum[keep]),
+        arm = ifelse(treated[keep], "treatment", "control"),
+        time = time[keep], status = status[keep], stringsAsFactors = FALSE)
+}
+add_strata("lung_ecog", lung$time, as.integer(lung$status == 2), lung$sex == 2, lung$ph.ecog)
+add_strata("veteran_celltype", veteran$time, veteran$status, veteran$trt == 2, veteran$celltype)
+co <- colon[colon$etype == 2 & colon$rx != "Lev", ]
+add_strata("colon_nodes", co$time, co$status, co$rx == "Lev+5FU", co$node4)
+add_strata("aml_one", aml$time, aml$status, aml$x == "Maintained", rep("all", nrow(aml)))
+# a stratum with one arm only, and one without events
+add_strata("uneven", c(1, 2, 3, 4, 5, 2, 3, 6, 1, 4, 7, 8, 9),
+           c(1, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1),
+           c(FALSE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE, FALSE, TRUE, FALSE, FALSE, TRUE),
+           c("x", "x", "x", "x", "x", "y", "y", "y", "z", "z", "w", "w", "w"))
+sobs <- do.call(rbind, strata_obs)
+write.csv(data.frame(case = sobs$case, stratum = sobs$stratum, arm = sobs$arm,
+                     time = num(sobs$time), status = sobs$status),
+          "strata_obs.csv", row.names = FALSE, quote = FALSE)
+strata_rows <- list()
+for (cs in unique(sobs$case)) {
+    d <- sobs[sobs$case == cs, ]
+    d$arm <- factor(d$arm, levels = c("control", "treatment"))
+    sd <- if (length(unique(d$stratum)) > 1)
+        survdiff(Surv(time, status) ~ arm + strata(stratum), data = d)
+    else survdiff(Surv(time, status) ~ arm, data = d)
+    e <- if (is.matrix(sd$exp)) rowSums(sd$exp) else sd$exp
+    df <- sum(e > 0) - 1
+    strata_rows[[length(strata_rows) + 1]] <- data.frame(case = cs,
+        strata = length(unique(d$stratum)), chisq = num(sd$chisq), df = df,
+        p_value = num(pchisq(sd$chisq, df, lower.tail = FALSE)))
+}
+write.csv(do.call(rbind, strata_rows), "strata.csv", row.names = FALSE, quote = FALSE)
 
 cat(sprintf("survival %s, %s\n", packageVersion("survival"), R.version.string),
     file = "VERSION")
