@@ -23,6 +23,7 @@
 #include <string.h>
 
 #define COX_MAX_ITER 200
+#define COX_MAX_STEP 20.0
 
 /* Digamma for x > 0: recurrence up to 10, then the asymptotic series. */
 static double
@@ -211,7 +212,8 @@ cox_fit(const SurvPoint *ctl, size_t nc, const SurvPoint *trt, size_t nt,
 			lo = beta;
 		else
 			hi = beta;
-		next = beta + u / v;
+		/* at most 20 (a factor e^20 in the ratio) per step: exp stays finite */
+		next = beta + fmax(-COX_MAX_STEP, fmin(COX_MAX_STEP, u / v));
 		if (!(next > lo && next < hi))
 		{
 			if (isinf(lo))

@@ -163,6 +163,33 @@ test_degenerate(void)
 	CHECK(f.finite && fabs(f.coef) < 1e-15 && f.score_chisq == 0.0);
 }
 
+/* Extreme imbalance: the first Newton step would be huge */
+static void
+test_extreme(void)
+{
+	static const SurvPoint ctl[] = {{1, 1, 0}, {5, 0, 999999}};
+	static const SurvPoint trt[] = {{0.5, 1, 0}, {2, 0, 1}};
+	SurvPairIter it;
+	SurvPairStep s;
+	CoxFit		f;
+	double		u = 0.0,
+				v = 0.0,
+				uu,
+				vv;
+
+	cox_fit(ctl, 2, trt, 2, COX_BRESLOW, &f);
+	CHECK(f.finite && isfinite(f.coef) && f.coef > 10.0 && isfinite(f.std_err));
+	surv_pair_start(&it, ctl, 2, trt, 2);
+	while (surv_pair_next(&it, &s))
+	{
+		cox_time_terms(s.at_risk[0], s.at_risk[1], s.events[0], s.events[1],
+					   f.coef, COX_BRESLOW, false, &uu, &vv);
+		u += uu;
+		v += vv;
+	}
+	CHECK(fabs(u) < 1e-9);
+}
+
 /* Huge counts: the fit stays finite and matches the scaled-down one. */
 static void
 test_huge_counts(void)
@@ -247,6 +274,7 @@ main(void)
 	test_score_zero();
 	test_degenerate();
 	test_huge_counts();
+	test_extreme();
 	test_strata();
 	return unit_done("cox");
 }
