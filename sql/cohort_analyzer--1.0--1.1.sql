@@ -74,12 +74,12 @@ COMMENT ON AGGREGATE @extschema@.prediction_score_agg(double precision, boolean)
     'How good churn predictions were (one row per unit: predicted probability, whether it churned): n, AUC, Brier score and calibration; exact in any order and in parallel';
 
 -- stratified log-rank test
-CREATE FUNCTION @extschema@.logrank_test(
+CREATE FUNCTION @extschema@.logrank_test_strata(
     a @extschema@.survival[], b @extschema@.survival[],
     OUT chisq double precision, OUT df integer, OUT p_value double precision)
 RETURNS record
     AS 'MODULE_PATHNAME', 'survival_logrank_strata' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.logrank_test(@extschema@.survival[], @extschema@.survival[]) IS
+COMMENT ON FUNCTION @extschema@.logrank_test_strata(@extschema@.survival[], @extschema@.survival[]) IS
     'Stratified log-rank test: element i of a and b are the two groups of stratum i (as R survdiff with strata)';
 
 CREATE TYPE @extschema@.logrank_result AS (chisq double precision, df integer, p_value double precision);

@@ -1,6 +1,6 @@
 /*
  * survival_strata.c
- *		The stratified log-rank test: logrank_test over arrays of strata and
+ *		The stratified log-rank test: logrank_test_strata over arrays of strata and
  *		the stratified_logrank_test aggregate over one row per stratum.
  *
  * The aggregate's state is the per-stratum terms (observed minus expected,
@@ -63,7 +63,7 @@ strata_elems(ArrayType *arr, const char *argname, int *n)
 	if (ARR_NDIM(arr) > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("logrank_test %s must be a one-dimensional array", argname)));
+				 errmsg("logrank_test_strata %s must be a one-dimensional array", argname)));
 	get_typlenbyvalalign(ARR_ELEMTYPE(arr), &typlen, &typbyval, &typalign);
 	deconstruct_array(arr, ARR_ELEMTYPE(arr), typlen, typbyval, typalign,
 					  &elems, &nulls, n);
@@ -71,7 +71,7 @@ strata_elems(ArrayType *arr, const char *argname, int *n)
 		if (nulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("logrank_test %s must not contain NULL, element %d is NULL",
+					 errmsg("logrank_test_strata %s must not contain NULL, element %d is NULL",
 							argname, i + 1),
 					 errhint("A stratum without units in a group is the empty survival value.")));
 	return elems;
@@ -91,7 +91,7 @@ survival_logrank_strata(PG_FUNCTION_ARGS)
 	if (na != nb)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("logrank_test a and b must have one element per stratum, got %d and %d",
+				 errmsg("logrank_test_strata a and b must have one element per stratum, got %d and %d",
 						na, nb)));
 	terms = palloc(sizeof(SurvLogrankTerms) * Max(na, 1));
 	for (i = 0; i < na; i++)

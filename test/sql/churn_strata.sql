@@ -34,7 +34,7 @@ FROM strata_ref r
 JOIN (SELECT case_name, (stratified_logrank_test(control, treatment)).*,
              array_agg(control ORDER BY stratum) AS a, array_agg(treatment ORDER BY stratum) AS b
       FROM strata_values GROUP BY 1) t USING (case_name)
-CROSS JOIN LATERAL logrank_test(t.a, t.b) u
+CROSS JOIN LATERAL logrank_test_strata(t.a, t.b) u
 ORDER BY 1;
 
 -- one stratum is the plain log-rank test
@@ -74,14 +74,14 @@ FROM (VALUES ('(version=1, observations=2, events=2, points=[1:1/0, 3:1/0])'::su
              (NULL, '(version=1, observations=1, events=1, points=[1:1/0])'),
              ('(version=1, observations=0, events=0, points=[])',
               '(version=1, observations=0, events=0, points=[])')) v(a, b);
-SELECT * FROM logrank_test(ARRAY[]::survival[], ARRAY[]::survival[]);
+SELECT * FROM logrank_test_strata(ARRAY[]::survival[], ARRAY[]::survival[]);
 -- bad arguments
-SELECT * FROM logrank_test(ARRAY['(version=1, observations=1, events=1, points=[1:1/0])'::survival],
+SELECT * FROM logrank_test_strata(ARRAY['(version=1, observations=1, events=1, points=[1:1/0])'::survival],
                            ARRAY[]::survival[]);
-SELECT * FROM logrank_test(ARRAY['(version=1, observations=1, events=1, points=[1:1/0])'::survival, NULL],
+SELECT * FROM logrank_test_strata(ARRAY['(version=1, observations=1, events=1, points=[1:1/0])'::survival, NULL],
                            ARRAY['(version=1, observations=1, events=1, points=[1:1/0])'::survival,
                                  '(version=1, observations=1, events=1, points=[1:1/0])']);
-SELECT * FROM logrank_test(ARRAY[['(version=1, observations=1, events=1, points=[1:1/0])'::survival]],
+SELECT * FROM logrank_test_strata(ARRAY[['(version=1, observations=1, events=1, points=[1:1/0])'::survival]],
                            ARRAY[['(version=1, observations=1, events=1, points=[1:1/0])'::survival]]);
 
 DROP TABLE strata_obs, strata_ref, strata_values, strata_many, strata_serial;
