@@ -43,12 +43,17 @@ WITH known AS (
     FROM known
 ), curves AS (
     SELECT segment, survival_agg(days, churned) AS s FROM durations GROUP BY segment
+), scores AS MATERIALIZED (
+    -- tenures are whole days: each (segment, tenure) is scored once
+    SELECT t.segment, t.days, p.probability, p.low, p.high
+    FROM (SELECT DISTINCT segment, days FROM durations WHERE NOT churned) t
+    JOIN curves c USING (segment)
+    CROSS JOIN LATERAL churn_probability(c.s, t.days, 7) p
 )
-SELECT d.id, d.segment, d.days AS tenure, p.probability, p.low, p.high,
+SELECT d.id, d.segment, d.days AS tenure, s.probability, s.low, s.high,
        timestamptz '2026-11-23 00:00+00' AS scored_at
 FROM durations d
-JOIN curves c USING (segment)
-CROSS JOIN LATERAL churn_probability(c.s, d.days, 7) p
+JOIN scores s USING (segment, days)
 WHERE NOT d.churned;
 
 \echo
