@@ -29,8 +29,8 @@ builder_new(MemoryContext cxt)
 	return b;
 }
 
-static SurvBuilder *
-state_get(FunctionCallInfo fcinfo, const char *fname)
+SurvBuilder *
+survival_agg_state(FunctionCallInfo fcinfo, const char *fname)
 {
 	MemoryContext aggcontext = ca_agg_context(fcinfo, fname);
 
@@ -43,7 +43,7 @@ PG_FUNCTION_INFO_V1(survival_agg_trans);
 Datum
 survival_agg_trans(PG_FUNCTION_ARGS)
 {
-	SurvBuilder *b = state_get(fcinfo, "survival_agg_trans");
+	SurvBuilder *b = survival_agg_state(fcinfo, "survival_agg_trans");
 	float8		duration;
 	bool		churned;
 
@@ -67,7 +67,7 @@ PG_FUNCTION_INFO_V1(survival_rollup_trans);
 Datum
 survival_rollup_trans(PG_FUNCTION_ARGS)
 {
-	SurvBuilder *b = state_get(fcinfo, "survival_rollup_trans");
+	SurvBuilder *b = survival_agg_state(fcinfo, "survival_rollup_trans");
 
 	if (!PG_ARGISNULL(1))
 	{

@@ -36,6 +36,14 @@ extern Survival *survival_make(const SurvPoint *pts, size_t n);
 /* An allocator for src/core that takes memory from cxt. */
 extern void survival_allocator(SurvAlloc *mem, MemoryContext cxt);
 
+/*
+ * The transition state of an aggregate built on a SurvBuilder (argument
+ * 0), created in the aggregate context on the first row; raises an ERROR
+ * naming fname outside an aggregate.  The survival aggregates' combine,
+ * serialize and deserialize functions work on it.
+ */
+extern SurvBuilder *survival_agg_state(FunctionCallInfo fcinfo, const char *fname);
+
 /* Turns a failed core update into an ERROR that names what was updated. */
 extern void survival_report(CaStatus st, const char *what);
 

@@ -10,17 +10,19 @@
 -- exponential, mean 12 days); churns that would fall after the as-of date
 -- have not happened yet, so those learners count as still active.  Active
 -- learners are censored at their follow-up time, not counted as retained.
+-- (A table, not a temporary one: the churn prediction part reuses it.)
 CREATE TABLE churn_durations AS
 WITH followed AS (
-    SELECT id, variant, signup_at, churned,
+    SELECT id, variant, signup_at, churned, pre_revenue,
            extract(epoch FROM timestamptz '2026-11-30 00:00+00' - signup_at) / 86400 AS follow_up,
            1 + floor(-12 * ln(((hashint4(id)::bigint & 2147483647) + 1) / 2147483648.0)) AS churn_day
     FROM learners
 )
-SELECT id, variant, signup_at,
+SELECT id, variant, signup_at, pre_revenue,
        CASE WHEN churned AND churn_day <= follow_up THEN churn_day
             ELSE floor(follow_up) END AS days,
-       churned AND churn_day <= follow_up AS churned
+       churned AND churn_day <= follow_up AS churned,
+       CASE WHEN churned THEN churn_day END AS churn_day
 FROM followed;
 
 -- One stored survival value per variant; a dashboard rolls them up.

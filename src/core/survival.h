@@ -143,6 +143,47 @@ extern bool surv_curve_next(SurvCurveIter *it, SurvCurveRow *row);
 /* Median survival time as R's survfit reports it; NaN when not reached. */
 extern double surv_median(const SurvPoint *pts, size_t n);
 
+/*
+ * Walks two runs together over the union of their times: at each time the
+ * units at risk (not churned or censored before it), the events and the
+ * censored units of both groups.
+ */
+typedef struct SurvPairStep
+{
+	double		time;
+	double		at_risk[2];
+	double		events[2];
+	double		censored[2];
+} SurvPairStep;
+
+typedef struct SurvPairIter
+{
+	const SurvPoint *run[2];
+	size_t		n[2];
+	size_t		next[2];
+	double		at_risk[2];
+} SurvPairIter;
+
+extern void surv_pair_start(SurvPairIter *it, const SurvPoint *a, size_t na,
+							const SurvPoint *b, size_t nb);
+extern bool surv_pair_next(SurvPairIter *it, SurvPairStep *step);
+
+/*
+ * One stratum of a log-rank test: observed minus expected events of the
+ * second group, its variance, and the expected events of both groups.
+ * Strata add up term by term (R's survdiff with strata).
+ */
+typedef struct SurvLogrankTerms
+{
+	double		o_minus_e;
+	double		variance;
+	double		expected[2];
+} SurvLogrankTerms;
+
+extern void surv_logrank_terms(const SurvPoint *a, size_t na,
+							   const SurvPoint *b, size_t nb,
+							   SurvLogrankTerms *t);
+
 /* Two-group log-rank test (R's survdiff, rho = 0). */
 typedef struct SurvLogrank
 {
@@ -156,5 +197,19 @@ typedef struct SurvLogrank
 
 extern void surv_logrank(const SurvPoint *a, size_t na,
 						 const SurvPoint *b, size_t nb, SurvLogrank *r);
+
+/*
+ * Sums the terms of n strata into *total, in an order that depends only on
+ * their values (sorted), so that the sum does not depend on the order in
+ * which the strata came.  Sorts terms in place.
+ */
+extern void surv_logrank_sum_terms(SurvLogrankTerms *terms, size_t n,
+								   SurvLogrankTerms *total);
+
+/* Whether terms could come from a stratum: finite, non-negative parts. */
+extern bool surv_logrank_terms_valid(const SurvLogrankTerms *t);
+
+/* The test from terms summed over strata; observed are left zero. */
+extern void surv_logrank_from_terms(const SurvLogrankTerms *t, SurvLogrank *r);
 
 #endif							/* CA_SURVIVAL_H */

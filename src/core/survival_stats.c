@@ -11,6 +11,7 @@
 #include "distributions.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 void
@@ -97,54 +98,125 @@ surv_median(const SurvPoint *pts, size_t n)
 }
 
 void
-surv_logrank(const SurvPoint *a, size_t na, const SurvPoint *b, size_t nb,
-			 SurvLogrank *r)
+surv_pair_start(SurvPairIter *it, const SurvPoint *a, size_t na,
+				const SurvPoint *b, size_t nb)
 {
-	double		risk[2] = {(double) surv_observations(a, na),
-	(double) surv_observations(b, nb)};
-	size_t		i = 0,
-				j = 0;
+	it->run[0] = a;
+	it->run[1] = b;
+	it->n[0] = na;
+	it->n[1] = nb;
+	it->next[0] = it->next[1] = 0;
+	it->at_risk[0] = (double) surv_observations(a, na);
+	it->at_risk[1] = (double) surv_observations(b, nb);
+}
 
-	memset(r, 0, sizeof(*r));
-	while (i < na || j < nb)
+bool
+surv_pair_next(SurvPairIter *it, SurvPairStep *step)
+{
+	bool		more[2];
+	int			k;
+
+	for (k = 0; k < 2; k++)
+		more[k] = it->next[k] < it->n[k];
+	if (!more[0] && !more[1])
+		return false;
+	if (!more[1] || (more[0] && it->run[0][it->next[0]].time < it->run[1][it->next[1]].time))
+		step->time = it->run[0][it->next[0]].time;
+	else
+		step->time = it->run[1][it->next[1]].time;
+	for (k = 0; k < 2; k++)
 	{
-		double		t,
-					d[2] = {0, 0},
-					c[2] = {0, 0},
-					deaths,
-					nrisk;
-		int			k;
+		step->at_risk[k] = it->at_risk[k];
+		step->events[k] = step->censored[k] = 0.0;
+		if (more[k] && it->run[k][it->next[k]].time == step->time)
+		{
+			const SurvPoint *p = &it->run[k][it->next[k]++];
 
-		t = (j >= nb || (i < na && a[i].time < b[j].time)) ? a[i].time : b[j].time;
-		if (i < na && a[i].time == t)
-		{
-			d[0] = (double) a[i].events;
-			c[0] = (double) a[i++].censored;
-		}
-		if (j < nb && b[j].time == t)
-		{
-			d[1] = (double) b[j].events;
-			c[1] = (double) b[j++].censored;
-		}
-		deaths = d[0] + d[1];
-		nrisk = risk[0] + risk[1];
-		if (deaths > 0.0)
-		{
-			for (k = 0; k < 2; k++)
-				r->expected[k] += deaths * risk[k] / nrisk;
-			if (nrisk > 1.0)
-				r->variance += deaths * (nrisk - deaths) / (nrisk * (nrisk - 1.0)) *
-					risk[1] * (nrisk - risk[1]) / nrisk;
-		}
-		for (k = 0; k < 2; k++)
-		{
-			r->observed[k] += d[k];
-			risk[k] -= d[k] + c[k];
+			step->events[k] = (double) p->events;
+			step->censored[k] = (double) p->censored;
+			it->at_risk[k] -= step->events[k] + step->censored[k];
 		}
 	}
+	return true;
+}
 
+void
+surv_logrank_terms(const SurvPoint *a, size_t na, const SurvPoint *b, size_t nb,
+				   SurvLogrankTerms *t)
+{
+	SurvPairIter it;
+	SurvPairStep s;
+
+	memset(t, 0, sizeof(*t));
+	surv_pair_start(&it, a, na, b, nb);
+	while (surv_pair_next(&it, &s))
+	{
+		double		deaths = s.events[0] + s.events[1],
+					nrisk = s.at_risk[0] + s.at_risk[1];
+		int			k;
+
+		if (!(deaths > 0.0))
+			continue;
+		for (k = 0; k < 2; k++)
+			t->expected[k] += deaths * s.at_risk[k] / nrisk;
+		t->o_minus_e += s.events[1] - deaths * s.at_risk[1] / nrisk;
+		if (nrisk > 1.0)
+			t->variance += deaths * (nrisk - deaths) / (nrisk * (nrisk - 1.0)) *
+				s.at_risk[1] * (nrisk - s.at_risk[1]) / nrisk;
+	}
+}
+
+_Static_assert(sizeof(SurvLogrankTerms) == 4 * sizeof(double),
+			   "SurvLogrankTerms is compared as four doubles");
+
+static int
+terms_cmp(const void *x, const void *y)
+{
+	const double *a = (const double *) x;
+	const double *b = (const double *) y;
+	int			i;
+
+	/* the four doubles of SurvLogrankTerms, lexicographically */
+	for (i = 0; i < 4; i++)
+		if (a[i] != b[i])
+			return a[i] < b[i] ? -1 : 1;
+	return 0;
+}
+
+void
+surv_logrank_sum_terms(SurvLogrankTerms *terms, size_t n, SurvLogrankTerms *total)
+{
+	size_t		i;
+
+	memset(total, 0, sizeof(*total));
+	if (n > 1)
+		qsort(terms, n, sizeof(SurvLogrankTerms), terms_cmp);
+	for (i = 0; i < n; i++)
+	{
+		total->o_minus_e += terms[i].o_minus_e;
+		total->variance += terms[i].variance;
+		total->expected[0] += terms[i].expected[0];
+		total->expected[1] += terms[i].expected[1];
+	}
+}
+
+bool
+surv_logrank_terms_valid(const SurvLogrankTerms *t)
+{
+	return isfinite(t->o_minus_e) && t->variance >= 0.0 && isfinite(t->variance) &&
+		t->expected[0] >= 0.0 && isfinite(t->expected[0]) &&
+		t->expected[1] >= 0.0 && isfinite(t->expected[1]);
+}
+
+void
+surv_logrank_from_terms(const SurvLogrankTerms *t, SurvLogrank *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->expected[0] = t->expected[0];
+	r->expected[1] = t->expected[1];
+	r->variance = t->variance;
 	/* as survdiff: a group with nothing expected leaves no degree of freedom */
-	if (!(r->expected[0] > 0.0 && r->expected[1] > 0.0))
+	if (!(t->expected[0] > 0.0 && t->expected[1] > 0.0))
 	{
 		r->df = 0;
 		r->chisq = 0.0;
@@ -152,14 +224,25 @@ surv_logrank(const SurvPoint *a, size_t na, const SurvPoint *b, size_t nb,
 		return;
 	}
 	r->df = 1;
-	if (!(r->variance > 0.0))
+	if (!(t->variance > 0.0))
 	{
 		r->chisq = NAN;
 		r->p_value = NAN;
 		return;
 	}
 	/* survdiff drops the first group and uses the second's O - E */
-	r->chisq = (r->observed[1] - r->expected[1]) * (r->observed[1] - r->expected[1]) /
-		r->variance;
+	r->chisq = t->o_minus_e * t->o_minus_e / t->variance;
 	r->p_value = erfc(sqrt(r->chisq / 2.0));
+}
+
+void
+surv_logrank(const SurvPoint *a, size_t na, const SurvPoint *b, size_t nb,
+			 SurvLogrank *r)
+{
+	SurvLogrankTerms t;
+
+	surv_logrank_terms(a, na, b, nb, &t);
+	surv_logrank_from_terms(&t, r);
+	r->observed[0] = (double) surv_events(a, na);
+	r->observed[1] = (double) surv_events(b, nb);
 }

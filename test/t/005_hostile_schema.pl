@@ -383,6 +383,15 @@ FROM control ctl, treatment trt;
 SELECT pg_catalog.length(@S@.latency_plot(ARRAY['control', 'treatment']::text[], ARRAY[ctl.s, trt.s]::@S@.quantile_sketch[],
                                           'latency'::text, 'ms'::text))
 FROM control ctl, treatment trt;
+SELECT h.* FROM control ctl, treatment trt, @S@.hazard_ratio(ctl.v, trt.v, 'breslow'::text, 0.9::float8) AS h;
+SELECT p.* FROM control ctl, @S@.churn_probability(ctl.v, 3::float8, 7::float8, 0.9::float8) AS p;
+SELECT @S@.retention_hazard(r) FROM retentions;
+SELECT t.* FROM (SELECT pg_catalog.array_agg(c ORDER BY control) AS cs FROM summaries) AS x,
+     @S@.trend_test(x.cs, 'completion'::text) AS t;
+SELECT @S@.prediction_score_agg(0.5::float8, died) FROM analyst_data.learners;
+SELECT k.* FROM control ctl, treatment trt,
+     @S@.logrank_test_strata(ARRAY[ctl.v]::@S@.survival[], ARRAY[trt.v]::@S@.survival[]) AS k;
+SELECT @S@.stratified_logrank_test(ctl.v, trt.v) FROM control ctl, treatment trt;
 SELECT @S@.markup_escape('<a & "b">'::text), @S@.picture_color(3), @S@.picture_num(1.5::float8, 2),
        @S@.picture_step(37::float8, 5), @S@.picture_labels(ARRAY['x']::text[], 1, 'l'::text),
        pg_catalog.length(@S@.picture_svg(10, 10, 't'::text, ''::text));
