@@ -77,7 +77,7 @@ UNIT_TESTS      = $(sort $(basename $(notdir $(wildcard test/unit/test_*.c))))
 UNIT_CFLAGS     = -std=gnu11 -O1 -g -Wall -Wextra -Isrc/core $(ICU_CFLAGS) \
 				  -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
-.PHONY: stage regress isolation unit tap test demo bench
+.PHONY: stage regress isolation unit tap test demo bench fuzz fuzz-seeds
 
 # A private copy of the server with this build installed into it.  The
 # server finds its share and lib directories relative to its own binary.
@@ -107,6 +107,34 @@ unit: $(addprefix build/unit/,$(UNIT_TESTS))
 
 build/unit/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h test/unit/*.h)
 	@mkdir -p build/unit
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(ICU_LIBS) -lm
+
+# libFuzzer harnesses of the decoders and parsers of src/core, built from
+# the same sources with clang.  `make fuzz FUZZ_SECONDS=N` runs each for N
+# seconds from its committed seeds (test/fuzz/corpus/NAME); new inputs go
+# to build/fuzz/corpus/NAME, crashes to build/fuzz/crash-NAME-*.
+FUZZ_TARGETS    = $(sort $(basename $(notdir $(wildcard test/fuzz/fuzz_*.c))))
+FUZZ_SECONDS   ?= 60
+FUZZ_CC        ?= clang
+FUZZ_CFLAGS     = -g -O1 -Isrc/core $(ICU_CFLAGS) -fno-omit-frame-pointer \
+				  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+fuzz: $(addprefix build/fuzz/,$(FUZZ_TARGETS))
+	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+build/fuzz/%: test/fuzz/%.c $(CORE_SRCS) $(wildcard src/core/*.h test/fuzz/*.h)
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) $(ICU_LIBS) -lm
+
+# Rewrites the generated seeds from the encoders (after a format change);
+# inputs kept from findings (finding-*) stay.
+fuzz-seeds: build/fuzz/make_seeds
+	rm -f test/fuzz/corpus/*/seed-*
+	mkdir -p test/fuzz/corpus
+	build/fuzz/make_seeds test/fuzz/corpus
+
+build/fuzz/make_seeds: test/fuzz/make_seeds.c $(CORE_SRCS) $(wildcard src/core/*.h)
+	@mkdir -p build/fuzz
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(ICU_LIBS) -lm
 
 tap:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite: unit tests of the algorithms (with ASan/UBSan),
-# pg_regress, isolation and TAP tests, each on throwaway instances started
-# from a private copy of the server under build/.  Ends with one line
+# The whole test suite: unit tests of the algorithms (with ASan/UBSan), a
+# short run of each fuzz harness (FUZZ_SECONDS, 10 by default), pg_regress,
+# isolation and TAP tests, each on throwaway instances started from a
+# private copy of the server under build/.  Ends with one line
 # "summary: N passed, M failed" and a non-zero exit status on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +31,9 @@ run_suite() {
         unit)
             ok=$(awk '/^unit .*: [0-9]+ passed, [0-9]+ failed$/ {s += $(NF-3)} END {print s+0}' "$log")
             bad=$(awk '/^unit .*: [0-9]+ passed, [0-9]+ failed$/ {s += $(NF-1)} END {print s+0}' "$log") ;;
+        fuzz)
+            ok=$(grep -cE '^fuzz .*: ok' "$log")
+            bad=$(grep -cE '^fuzz .*: FAILED' "$log") ;;
         tap)
             ok=$(grep -cE '^/.*\.pl \.+ ok' "$log")
             bad=$(grep -cE '^/.*\.pl \.+ ' "$log")
@@ -51,6 +55,7 @@ run_suite() {
 }
 
 run_suite unit make -s unit
+run_suite fuzz make -s fuzz FUZZ_SECONDS=${FUZZ_SECONDS:-10}
 run_suite regress make -s regress
 run_suite isolation make -s isolation
 run_suite tap make -s tap
