@@ -31,7 +31,18 @@ ICU_LIBS   := $(shell pkg-config --libs icu-i18n icu-uc 2>/dev/null || echo -lic
 # functions leave parameters unused, which -Wextra would report in every file.
 PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/core $(ICU_CFLAGS) \
 			  -isystem $(shell $(PG_CONFIG) --includedir-server 2>/dev/null)
-PG_CFLAGS   = -Wall -Wextra
+PG_CFLAGS   = -Wall -Wextra -fvisibility=hidden
+
+# The library exports only what the server looks up: Pg_magic_func,
+# _PG_init, the functions the install scripts name (with their pg_finfo_
+# records) and the background workers' entry points, all declared
+# PGDLLEXPORT (test/t/021_exports.pl checks the list).  PostgreSQL 16 and
+# later define PGDLLEXPORT as visibility("default"); 15 and older leave it
+# empty unless it is defined before c.h (expanded inside pgxs.mk, once
+# VERSION_NUM is known), and src/ca_export.h exports the functions that
+# PG_FUNCTION_INFO_V1 declares there.
+PG_CPPFLAGS += $(if $(shell test 0$(VERSION_NUM) -lt 160000 && echo old),\
+			   '-DPGDLLEXPORT=__attribute__((visibility("default")))')
 SHLIB_LINK  = $(ICU_LIBS) -lm
 
 EXTRA_CLEAN = $(DATA_built) build results regression.diffs regression.out output_iso
@@ -50,6 +61,8 @@ override autodepend = yes
 ifneq ($(PGXS),)
 include $(PGXS)
 endif
+
+$(GLUE_SRCS:.c=.o): override CPPFLAGS += -include $(srcdir)/src/ca_export.h
 
 # The install script is assembled from one fragment per concern.
 $(DATA_built): $(sort $(wildcard sql/install/*.sql)) $(EXTENSION).control

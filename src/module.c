@@ -18,7 +18,7 @@ PG_MODULE_MAGIC;
 int			ca_rollout_naptime = 1000;
 bool		ca_rollout_enabled = true;
 
-void		_PG_init(void);
+extern PGDLLEXPORT void _PG_init(void);
 
 void
 _PG_init(void)
