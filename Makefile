@@ -31,7 +31,18 @@ ICU_LIBS   := $(shell pkg-config --libs icu-i18n icu-uc 2>/dev/null || echo -lic
 # functions leave parameters unused, which -Wextra would report in every file.
 PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/core $(ICU_CFLAGS) \
 			  -isystem $(shell $(PG_CONFIG) --includedir-server 2>/dev/null)
-PG_CFLAGS   = -Wall -Wextra
+PG_CFLAGS   = -Wall -Wextra -fvisibility=hidden
+
+# The library exports only what the server looks up: Pg_magic_func,
+# _PG_init, the functions the install scripts name (with their pg_finfo_
+# records) and the background workers' entry points, all declared
+# PGDLLEXPORT (test/t/021_exports.pl checks the list).  PostgreSQL 16 and
+# later define PGDLLEXPORT as visibility("default"); 15 and older leave it
+# empty unless it is defined before c.h (expanded inside pgxs.mk, once
+# VERSION_NUM is known), and src/ca_export.h exports the functions that
+# PG_FUNCTION_INFO_V1 declares there.
+PG_CPPFLAGS += $(if $(shell test 0$(VERSION_NUM) -lt 160000 && echo old),\
+			   '-DPGDLLEXPORT=__attribute__((visibility("default")))')
 SHLIB_LINK  = $(ICU_LIBS) -lm
 
 EXTRA_CLEAN = $(DATA_built) build results regression.diffs regression.out output_iso
@@ -50,6 +61,8 @@ override autodepend = yes
 ifneq ($(PGXS),)
 include $(PGXS)
 endif
+
+$(GLUE_SRCS:.c=.o): override CPPFLAGS += -include $(srcdir)/src/ca_export.h
 
 # The install script is assembled from one fragment per concern.
 $(DATA_built): $(sort $(wildcard sql/install/*.sql)) $(EXTENSION).control
@@ -77,7 +90,7 @@ UNIT_TESTS      = $(sort $(basename $(notdir $(wildcard test/unit/test_*.c))))
 UNIT_CFLAGS     = -std=gnu11 -O1 -g -Wall -Wextra -Isrc/core $(ICU_CFLAGS) \
 				  -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
-.PHONY: stage stage-1.0 regress isolation unit tap test demo bench
+.PHONY: stage stage-1.0 regress isolation unit tap test demo bench fuzz fuzz-seeds
 
 # A private copy of the server with this build installed into it.  The
 # server finds its share and lib directories relative to its own binary.
@@ -132,6 +145,34 @@ unit: $(addprefix build/unit/,$(UNIT_TESTS))
 build/unit/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h test/unit/*.h)
 	@mkdir -p build/unit
 	@echo "compiling $@ (ASan, UBSan)"
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(ICU_LIBS) -lm
+
+# libFuzzer harnesses of the decoders and parsers of src/core, built from
+# the same sources with clang.  `make fuzz FUZZ_SECONDS=N` runs each for N
+# seconds from its committed seeds (test/fuzz/corpus/NAME); new inputs go
+# to build/fuzz/corpus/NAME, crashes to build/fuzz/crash-NAME-*.
+FUZZ_TARGETS    = $(sort $(basename $(notdir $(wildcard test/fuzz/fuzz_*.c))))
+FUZZ_SECONDS   ?= 60
+FUZZ_CC        ?= clang
+FUZZ_CFLAGS     = -g -O1 -Isrc/core $(ICU_CFLAGS) -fno-omit-frame-pointer \
+				  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+fuzz: $(addprefix build/fuzz/,$(FUZZ_TARGETS))
+	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+build/fuzz/%: test/fuzz/%.c $(CORE_SRCS) $(wildcard src/core/*.h test/fuzz/*.h)
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) $(ICU_LIBS) -lm
+
+# Rewrites the generated seeds from the encoders (after a format change);
+# inputs kept from findings (finding-*) stay.
+fuzz-seeds: build/fuzz/make_seeds
+	rm -f test/fuzz/corpus/*/seed-*
+	mkdir -p test/fuzz/corpus
+	build/fuzz/make_seeds test/fuzz/corpus
+
+build/fuzz/make_seeds: test/fuzz/make_seeds.c $(CORE_SRCS) $(wildcard src/core/*.h)
+	@mkdir -p build/fuzz
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(ICU_LIBS) -lm
 
 # PROVE_FLAGS=-v lists every check as it runs (scripts/test.sh does).

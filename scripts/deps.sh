@@ -5,8 +5,12 @@
 # Usage: scripts/deps.sh [extra-package ...]
 set -euo pipefail
 
+# clang, libfuzzer-14-dev and libclang-rt-14-dev (its sanitizer runtimes,
+# only recommended by clang) build the fuzz harnesses; sqlsmith generates
+# random queries for test/t/020_sqlsmith.pl.
 pkgs=(make gcc postgresql-15 postgresql-server-dev-15 libicu-dev pkg-config
-      libipc-run-perl libxml2-utils chromium "$@")
+      libipc-run-perl libxml2-utils chromium clang libfuzzer-14-dev libclang-rt-14-dev
+      sqlsmith "$@")
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

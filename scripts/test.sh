@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The whole test suite: unit tests of the algorithms (with ASan/UBSan),
-# pg_regress, isolation and TAP tests, each on throwaway instances started
-# from a private copy of the server under build/.  Streams each suite's
-# output as it runs, then prints a summary per suite that counts test cases,
-# and ends with one line "summary: N passed, M failed" and a non-zero exit
-# status on any failure.
+# The whole test suite: unit tests of the algorithms (with ASan/UBSan), a
+# short run of each fuzz harness (FUZZ_SECONDS, 10 by default), pg_regress,
+# isolation and TAP tests, each on throwaway instances started from a
+# private copy of the server under build/.  Streams each suite's output as
+# it runs, then prints a summary per suite that counts test cases, and ends
+# with one line "summary: N passed, M failed" and a non-zero exit status on
+# any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,6 +38,9 @@ run_suite() {
         unit)
             ok=$(awk '/^unit .*: [0-9]+ passed, [0-9]+ failed/ {s += $3} END {print s+0}' "$log")
             bad=$(awk '/^unit .*: [0-9]+ passed, [0-9]+ failed/ {s += $5} END {print s+0}' "$log") ;;
+        fuzz)
+            ok=$(grep -cE '^fuzz .*: ok' "$log")
+            bad=$(grep -cE '^fuzz .*: FAILED' "$log") ;;
         tap)
             todo=$(grep -cE '^not ok [0-9]+.*# TODO' "$log")
             ok=$(grep -cE '^ok [0-9]+' "$log")
@@ -61,6 +65,7 @@ run_suite() {
 }
 
 run_suite unit make -s unit
+run_suite fuzz make -s fuzz FUZZ_SECONDS=${FUZZ_SECONDS:-10}
 run_suite regress make -s regress
 run_suite isolation make -s isolation
 run_suite tap make -s tap PROVE_FLAGS=-v

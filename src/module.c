@@ -17,8 +17,9 @@ PG_MODULE_MAGIC;
 
 int			ca_rollout_naptime = 1000;
 bool		ca_rollout_enabled = true;
+static bool ca_purge_decisions = false;
 
-void		_PG_init(void);
+extern PGDLLEXPORT void _PG_init(void);
 
 void
 _PG_init(void)
@@ -39,6 +40,17 @@ _PG_init(void)
 							 PGC_SIGHUP,
 							 0,
 							 NULL, NULL, NULL);
+	/* declared, so that reserving the prefix keeps rollout_purge_decisions' SET */
+	DefineCustomBoolVariable("cohort_analyzer.purge_decisions",
+							 "Lets DELETE through the append-only trigger of rollout_decisions.",
+							 "rollout_purge_decisions sets it for its own duration.",
+							 &ca_purge_decisions,
+							 false,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+	/* a misspelt cohort_analyzer.* setting is an error, not a placeholder */
+	MarkGUCPrefixReserved("cohort_analyzer");
 
 	/* pg_upgrade must not see decisions made while it copies the catalogs */
 	if (process_shared_preload_libraries_in_progress && !IsBinaryUpgrade)

@@ -9,6 +9,12 @@
 
 #define DIGIT_MASK INT64_C(0xFFFFFFFF)
 
+/*
+ * Every double is a multiple of 2^-1074, the least subnormal, which is bit
+ * SUBNORMAL_BIT of digit 0: the bits below it are zero in any sum.
+ */
+#define SUBNORMAL_BIT (32 * XSUM_BIAS - 1074)
+
 /* digits can absorb 2^31 unnormalized additions; normalize well before */
 #define MAX_PENDING (1 << 30)
 
@@ -238,6 +244,9 @@ xsum_import(ExactSum *s, bool negative, int lowest, int ndigits,
 		return false;
 	/* the top digit holds the sign: magnitudes stay below 2^(32 * 67 + 31) */
 	if (lowest + ndigits == XSUM_DIGITS && mag[ndigits - 1] >= UINT32_C(0x80000000))
+		return false;
+	/* no sum of doubles has bits below 2^-1074 (nor would it round right) */
+	if (lowest == 0 && (mag[0] & ((UINT32_C(1) << SUBNORMAL_BIT) - 1)) != 0)
 		return false;
 	for (i = 0; i < ndigits; i++)
 		s->digit[lowest + i] = negative ? -(int64_t) mag[i] : (int64_t) mag[i];

@@ -58,7 +58,8 @@ extern int	xsum_export(const ExactSum *s, bool *negative, int *lowest,
 
 /*
  * The inverse of xsum_export; false when the digits are not in the form
- * xsum_export writes (out of range, leading or trailing zero digits).
+ * xsum_export writes (out of range, leading or trailing zero digits) or
+ * hold bits below 2^-1074, which no sum of doubles has.
  */
 extern bool xsum_import(ExactSum *s, bool negative, int lowest, int ndigits,
 						const uint32_t *mag);

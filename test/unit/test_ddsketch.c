@@ -183,6 +183,58 @@ test_exact_sum(void)
 	}
 }
 
+/*
+ * Inputs the fuzz harnesses (test/fuzz) found, each rejected or handled
+ * since; their bytes are also in the harnesses' seed corpora.
+ */
+static void
+test_fuzz_findings(void)
+{
+	/* a sum with bits below the least subnormal, found by fuzz_exact_sum */
+	static const uint32_t below[] = {0xdb0c};
+	static const uint32_t least[] = {UINT32_C(1) << 14};
+	static const uint32_t two_digits[] = {1, 1};
+	ExactSum	a;
+	DDSketch	s,
+				t;
+	uint8_t    *buf;
+	size_t		len,
+				i;
+	const char *why;
+
+	CHECK(!xsum_import(&a, true, 0, 1, below));
+	CHECK(!xsum_import(&a, false, 0, 2, two_digits));
+	/* the same digits one place higher are a sum of doubles */
+	CHECK(xsum_import(&a, true, 1, 1, below));
+	CHECK(xsum_round(&a) == -(double) 0xdb0c * 0x1p-1056);
+	/* 2^-1074 itself is fine */
+	CHECK(xsum_import(&a, true, 0, 1, least));
+	CHECK(xsum_round(&a) == -DBL_TRUE_MIN);
+
+	/* through the decoder: a sketch whose sum is -2^-1074, then tampered */
+	ddsketch_init(&s, 0.01, test_alloc, NULL);
+	CHECK(ddsketch_add(&s, -DBL_TRUE_MIN) == CA_OK);
+	buf = encode(&s, &len);
+	CHECK(ddsketch_decode(&t, buf, len, test_alloc, NULL) == NULL);
+	ddsketch_free(&t);
+	for (i = 0; i + 4 <= len; i++)
+	{
+		/* the digit follows the digit count (1), lowest (0) and sign (1) */
+		if (buf[i] == 1 && buf[i + 1] == 0 && buf[i + 2] == 1 &&
+			i + 7 <= len && buf[i + 5] == 0x40 && buf[i + 6] == 0)
+		{
+			buf[i + 6] = 0x01;	/* adds 2^-1088 */
+			break;
+		}
+	}
+	CHECK(i + 4 <= len);
+	why = ddsketch_decode(&t, buf, len, test_alloc, NULL);
+	CHECK(why != NULL && strcmp(why, "invalid sum digits") == 0);
+	ddsketch_free(&t);
+	ddsketch_free(&s);
+	free(buf);
+}
+
 /* every quantile within alpha of the value of rank ceil(q n) */
 static void
 check_accuracy(const char *name, double *v, int n, double alpha)
@@ -533,5 +585,6 @@ main(void)
 	RUN(test_fuzz_decoder);
 	RUN(test_compare);
 	RUN(test_compare_collapsed);
+	RUN(test_fuzz_findings);
 	return unit_done("ddsketch");
 }
