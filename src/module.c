@@ -40,14 +40,19 @@ _PG_init(void)
 							 PGC_SIGHUP,
 							 0,
 							 NULL, NULL, NULL);
-	/* declared, so that reserving the prefix keeps rollout_purge_decisions' SET */
+	/*
+	 * Only for databases still on the 1.0 SQL, whose rollout_purge_decisions
+	 * sets it (1.1 decides in C, see rollout_api.c); declared so that the
+	 * reserved prefix keeps that SET valid.  It grants nothing by itself:
+	 * deleting decisions needs a privilege only the extension's owner has.
+	 */
 	DefineCustomBoolVariable("cohort_analyzer.purge_decisions",
-							 "Lets DELETE through the append-only trigger of rollout_decisions.",
-							 "rollout_purge_decisions sets it for its own duration.",
+							 "Used by the 1.0 SQL of rollout_purge_decisions; no effect in 1.1.",
+							 NULL,
 							 &ca_purge_decisions,
 							 false,
 							 PGC_USERSET,
-							 0,
+							 GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE,
 							 NULL, NULL, NULL);
 	/* a misspelt cohort_analyzer.* setting is an error, not a placeholder */
 	MarkGUCPrefixReserved("cohort_analyzer");
