@@ -268,11 +268,11 @@ COMMENT ON FUNCTION @extschema@.compare_cohorts(@extschema@.cohort, @extschema@.
 CREATE FUNCTION @extschema@.compare_cohorts_sequential(
     control @extschema@.cohort, treatment @extschema@.cohort,
     metric text DEFAULT 'completion', alpha double precision DEFAULT 0.05,
-    tuning double precision DEFAULT 5000)
+    tuning double precision DEFAULT 5000, alternative text DEFAULT 'two-sided')
 RETURNS @extschema@.cohort_comparison
-    AS 'MODULE_PATHNAME', 'stats_compare_cohorts_sequential' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.compare_cohorts_sequential(@extschema@.cohort, @extschema@.cohort, text, double precision, double precision) IS
-    'Always-valid comparison (asymptotic confidence sequence), safe to evaluate at every checkpoint';
+    AS 'MODULE_PATHNAME', 'stats_compare_cohorts_sequential_alt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.compare_cohorts_sequential(@extschema@.cohort, @extschema@.cohort, text, double precision, double precision, text) IS
+    'Always-valid comparison (asymptotic confidence sequence, two-sided or one-sided), safe to evaluate at every checkpoint';
 
 CREATE FUNCTION @extschema@.chance_to_beat(
     control @extschema@.cohort, treatment @extschema@.cohort,
@@ -323,7 +323,7 @@ CREATE FUNCTION @extschema@.p_adjust(p double precision[], method text)
 RETURNS double precision[]
     AS 'MODULE_PATHNAME', 'stats_p_adjust' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.p_adjust(double precision[], text) IS
-    'Adjusted p-values as R''s p.adjust: holm, hochberg, bonferroni, BH (fdr), BY';
+    'Adjusted p-values as R''s p.adjust: holm, hochberg, hommel, bonferroni, BH (fdr), BY, none';
 
 CREATE FUNCTION @extschema@.sample_size_proportions(
     p1 double precision, p2 double precision,
@@ -332,6 +332,44 @@ RETURNS double precision
     AS 'MODULE_PATHNAME', 'stats_sample_size_proportions' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.sample_size_proportions(double precision, double precision, double precision, double precision) IS
     'Units per arm to detect p1 versus p2 with a two-sided two-proportion test, as power.prop.test computes n';
+-- ---------------------------------------------------------------------------
+-- Experiment design and analysis beyond two arms (doc/statistics.md):
+-- power and sample sizes
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.power_proportions(
+    n double precision, p1 double precision, p2 double precision,
+    alpha double precision DEFAULT 0.05)
+RETURNS double precision
+    AS 'MODULE_PATHNAME', 'stats_power_proportions' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.power_proportions(double precision, double precision, double precision, double precision) IS
+    'Power of the two-sided two-proportion test with n units per arm, as power.prop.test computes it';
+
+CREATE FUNCTION @extschema@.minimum_detectable_effect_proportions(
+    n double precision, p1 double precision,
+    alpha double precision DEFAULT 0.05, power double precision DEFAULT 0.8)
+RETURNS double precision
+    AS 'MODULE_PATHNAME', 'stats_mde_proportions' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.minimum_detectable_effect_proportions(double precision, double precision, double precision, double precision) IS
+    'Smallest rise p2 - p1 of a rate that n units per arm detect with the given power (power.prop.test solved for p2)';
+
+CREATE FUNCTION @extschema@.sample_size_means(
+    sd double precision, mde double precision,
+    alpha double precision DEFAULT 0.05, power double precision DEFAULT 0.8,
+    ratio double precision DEFAULT 1)
+RETURNS double precision
+    AS 'MODULE_PATHNAME', 'stats_sample_size_means' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.sample_size_means(double precision, double precision, double precision, double precision, double precision) IS
+    'Control units (treatment: ratio times as many) for a two-sided test of a difference of means mde, normal approximation';
+
+CREATE FUNCTION @extschema@.minimum_detectable_effect_means(
+    n double precision, sd double precision,
+    alpha double precision DEFAULT 0.05, power double precision DEFAULT 0.8,
+    ratio double precision DEFAULT 1)
+RETURNS double precision
+    AS 'MODULE_PATHNAME', 'stats_mde_means' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.minimum_detectable_effect_means(double precision, double precision, double precision, double precision, double precision) IS
+    'Smallest difference of means that n control units (ratio n treated) detect with the given power, normal approximation';
 -- ---------------------------------------------------------------------------
 -- The quantile sketch (latency percentiles with a relative-error guarantee)
 -- ---------------------------------------------------------------------------

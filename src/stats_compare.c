@@ -92,9 +92,9 @@ stats_compare_cohorts(PG_FUNCTION_ARGS)
 	return comparison_datum(fcinfo, metric_text(metric), &r, alpha);
 }
 
-PG_FUNCTION_INFO_V1(stats_compare_cohorts_sequential);
-Datum
-stats_compare_cohorts_sequential(PG_FUNCTION_ARGS)
+/* compare_cohorts_sequential with the alternative of the caller's choice */
+static Datum
+sequential_comparison(FunctionCallInfo fcinfo, StatAlternative alt)
 {
 	Cohort	   *control = PG_GETARG_COHORT(0);
 	Cohort	   *treatment = PG_GETARG_COHORT(1);
@@ -103,15 +103,37 @@ stats_compare_cohorts_sequential(PG_FUNCTION_ARGS)
 	double		tuning = PG_GETARG_FLOAT8(4);
 	StatComparison r;
 
+	if (alt != STAT_TWO_SIDED && !(alpha < 0.5))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("alpha must be below 0.5 for a one-sided sequence, got %g", alpha),
+				 errdetail("A one-sided sequence spends 2 alpha in its construction.")));
 	if (!(tuning > 0.0) || isinf(tuning))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("tuning must be a positive finite number, got %g", tuning),
 				 errhint("It is the number of units at which the interval is narrowest, e.g. the expected sample size.")));
 	stats_check_status(stat_compare_sequential(&control->stats, &treatment->stats,
-											   metric, alpha, tuning, &r),
+											   metric, alpha, tuning, alt, &r),
 					   "sequential comparison");
 	return comparison_datum(fcinfo, metric_text(metric), &r, alpha);
+}
+
+/* the two-sided form the 1.0 SQL declares */
+PG_FUNCTION_INFO_V1(stats_compare_cohorts_sequential);
+Datum
+stats_compare_cohorts_sequential(PG_FUNCTION_ARGS)
+{
+	return sequential_comparison(fcinfo, STAT_TWO_SIDED);
+}
+
+PG_FUNCTION_INFO_V1(stats_compare_cohorts_sequential_alt);
+Datum
+stats_compare_cohorts_sequential_alt(PG_FUNCTION_ARGS)
+{
+	return sequential_comparison(fcinfo, (StatAlternative)
+								 ca_lookup_name(PG_GETARG_TEXT_PP(5), alternative_names,
+												"alternative"));
 }
 
 PG_FUNCTION_INFO_V1(stats_chance_to_beat);

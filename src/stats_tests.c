@@ -137,9 +137,9 @@ stats_srm_test_pair(PG_FUNCTION_ARGS)
 
 /* in the order of StatPAdjust, then R's alias "fdr" of "BH" */
 static const char *const padjust_names[] = {
-	"holm", "hochberg", "bonferroni", "BH", "BY", "fdr", NULL
+	"holm", "hochberg", "bonferroni", "BH", "BY", "hommel", "none", "fdr", NULL
 };
-#define PADJUST_FDR 5
+#define PADJUST_FDR 7
 
 PG_FUNCTION_INFO_V1(stats_p_adjust);
 Datum
@@ -155,6 +155,7 @@ stats_p_adjust(PG_FUNCTION_ARGS)
 	double	   *p = palloc(Max(n, 1) * sizeof(double));
 	double	   *adj = palloc(Max(n, 1) * sizeof(double));
 	int		   *order = palloc(Max(n, 1) * sizeof(int));
+	double	   *work = palloc(2 * Max(n, 1) * sizeof(double));
 	int			dims[1] = {n},
 				lbs[1] = {1};
 
@@ -174,7 +175,7 @@ stats_p_adjust(PG_FUNCTION_ARGS)
 					 errmsg("p-values must lie in [0, 1], got %g at position %d", v, i + 1)));
 		p[k++] = v;
 	}
-	stat_p_adjust(p, k, (StatPAdjust) m, order, adj);
+	stat_p_adjust(p, k, (StatPAdjust) m, order, work, adj);
 	for (i = 0, k = 0; i < n; i++)
 		if (!nulls[i])
 			values[i] = Float8GetDatum(adj[k++]);

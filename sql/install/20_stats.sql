@@ -36,11 +36,11 @@ COMMENT ON FUNCTION @extschema@.compare_cohorts(@extschema@.cohort, @extschema@.
 CREATE FUNCTION @extschema@.compare_cohorts_sequential(
     control @extschema@.cohort, treatment @extschema@.cohort,
     metric text DEFAULT 'completion', alpha double precision DEFAULT 0.05,
-    tuning double precision DEFAULT 5000)
+    tuning double precision DEFAULT 5000, alternative text DEFAULT 'two-sided')
 RETURNS @extschema@.cohort_comparison
-    AS 'MODULE_PATHNAME', 'stats_compare_cohorts_sequential' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.compare_cohorts_sequential(@extschema@.cohort, @extschema@.cohort, text, double precision, double precision) IS
-    'Always-valid comparison (asymptotic confidence sequence), safe to evaluate at every checkpoint';
+    AS 'MODULE_PATHNAME', 'stats_compare_cohorts_sequential_alt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.compare_cohorts_sequential(@extschema@.cohort, @extschema@.cohort, text, double precision, double precision, text) IS
+    'Always-valid comparison (asymptotic confidence sequence, two-sided or one-sided), safe to evaluate at every checkpoint';
 
 CREATE FUNCTION @extschema@.chance_to_beat(
     control @extschema@.cohort, treatment @extschema@.cohort,
@@ -91,7 +91,7 @@ CREATE FUNCTION @extschema@.p_adjust(p double precision[], method text)
 RETURNS double precision[]
     AS 'MODULE_PATHNAME', 'stats_p_adjust' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.p_adjust(double precision[], text) IS
-    'Adjusted p-values as R''s p.adjust: holm, hochberg, bonferroni, BH (fdr), BY';
+    'Adjusted p-values as R''s p.adjust: holm, hochberg, hommel, bonferroni, BH (fdr), BY, none';
 
 CREATE FUNCTION @extschema@.sample_size_proportions(
     p1 double precision, p2 double precision,

@@ -50,11 +50,15 @@ extern CaStatus stat_compare(const CohortStats *control, const CohortStats *trea
 							 StatMetric metric, double alpha, StatAlternative alt,
 							 StatComparison *out);
 
-/* Asymptotic confidence sequence (always valid), two-sided. */
+/*
+ * Asymptotic confidence sequence (always valid).  One-sided sequences
+ * (GrowthBook's) need alpha < 0.5; the caller checks it.
+ */
 extern CaStatus stat_compare_sequential(const CohortStats *control,
 										const CohortStats *treatment,
 										StatMetric metric, double alpha,
-										double tuning, StatComparison *out);
+										double tuning, StatAlternative alt,
+										StatComparison *out);
 
 /*
  * P(treatment better than control): exact under Beta(1 + yes, 1 + no)
@@ -92,15 +96,18 @@ typedef enum StatPAdjust
 	STAT_PADJ_HOCHBERG,
 	STAT_PADJ_BONFERRONI,
 	STAT_PADJ_BH,
-	STAT_PADJ_BY
+	STAT_PADJ_BY,
+	STAT_PADJ_HOMMEL,
+	STAT_PADJ_NONE
 } StatPAdjust;
 
 /*
  * R's p.adjust over n p-values in [0, 1]; order is a caller-provided
- * buffer of n ints.
+ * buffer of n ints.  Hommel needs 2 n doubles of scratch space in work
+ * (NULL for the other methods).
  */
 extern void stat_p_adjust(const double *p, int n, StatPAdjust method, int *order,
-						  double *adjusted);
+						  double *work, double *adjusted);
 
 /*
  * Units per arm for a two-sided two-proportion test, as the root of R's

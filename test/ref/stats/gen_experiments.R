@@ -1,0 +1,85 @@
+# Reference values of the experiment-analysis functions (power, p.adjust
+# methods hommel and none, one-sided sequential tests), from R's stats
+# package.
+#
+#   cd test/ref/stats && Rscript gen_experiments.R
+#
+# Writes CSV files next to this script; test/sql/experiments_*.sql loads
+# them with \copy.  Doubles are written with 17 significant digits.
+
+options(digits = 17)
+w <- function(df, file) write.csv(df, file, row.names = FALSE, quote = FALSE)
+fmt <- function(df) { for (n in names(df)) if (is.double(df[[n]])) df[[n]] <- sprintf("%.17g", df[[n]]); df }
+arr <- function(v) paste0("{", paste(ifelse(is.na(v), "NULL", sprintf("%.17g", v)), collapse = ";"), "}")
+
+# --- p.adjust: hommel and none, on several vectors (NA stays NA) ---
+vecs <- list(c(0.01, 0.02, 0.03, 0.04, 0.05, 0.5, 1e-10, 0.02, NA, 0.9),
+             c(0.01, 0.04, 0.03, 0.005), c(0.04, 0.01), c(0.3),
+             c(0.001, 0.011, 0.02, 0.021, 0.04, 0.05, 0.3, 0.31, 0.6, 0.61, 0.9, 1),
+             c(0.05, 0.05, 0.05, 0.05, 0.05), c(1e-300, 0.2, 0.7, 1e-12, 0.049))
+pa <- do.call(rbind, lapply(seq_along(vecs), function(i) do.call(rbind, lapply(c("hommel", "none"), function(m)
+    data.frame(id = i, method = m, p = arr(vecs[[i]]), adjusted = arr(p.adjust(vecs[[i]], m)))))))
+w(pa, "p_adjust_more.csv")
+
+# --- power.prop.test solved for power and for p2 ---
+pw <- expand.grid(n = c(50, 1000, 12345.5, 5e5), p1 = c(0.02, 0.4, 0.9), d = c(0.001, 0.03, 0.08),
+                  alpha = c(0.05, 0.01))
+pw <- pw[pw$p1 + pw$d < 1, ]
+pw$p2 <- pw$p1 + pw$d
+pw$power <- mapply(function(n, a, b, s) power.prop.test(n = n, p1 = a, p2 = b, sig.level = s)$power,
+                   pw$n, pw$p1, pw$p2, pw$alpha)
+w(fmt(pw[, c("n", "p1", "p2", "alpha", "power")]), "power_prop.csv")
+mde <- expand.grid(n = c(200, 3000, 494100), p1 = c(0.05, 0.42, 0.9), alpha = c(0.05, 0.01),
+                   power = c(0.8, 0.9))
+mde$p2 <- mapply(function(n, a, s, pw) power.prop.test(n = n, p1 = a, sig.level = s, power = pw,
+                                                       tol = 1e-15)$p2,
+                 mde$n, mde$p1, mde$alpha, mde$power)
+w(fmt(mde), "mde_prop.csv")
+
+# --- means, normal approximation: the root of the power equation
+#     pnorm(mde / (sd sqrt((1 + 1/ratio) / n)) - qnorm(1 - alpha/2)) = power,
+#     found by uniroot (n) and for mde ---
+mm <- expand.grid(sd = c(1, 6.4, 250), mde = c(0.05, 1.5), alpha = c(0.05, 0.1),
+                  power = c(0.8, 0.95), ratio = c(1, 0.25, 3))
+pow_means <- function(n, sd, mde, alpha, ratio)
+    pnorm(mde / (sd * sqrt((1 + 1 / ratio) / n)) - qnorm(alpha / 2, lower.tail = FALSE))
+mm$n <- mapply(function(sd, d, a, p, r) {
+    f <- function(ln) pow_means(exp(ln), sd, d, a, r) - p
+    exp(uniroot(f, c(-20, 40), tol = 1e-15)$root)
+}, mm$sd, mm$mde, mm$alpha, mm$power, mm$ratio)
+mm$mde_at_n <- mapply(function(sd, a, p, r, n) {
+    f <- function(d) pow_means(n, sd, d, a, r) - p
+    uniroot(f, c(0, 100 * sd), tol = 1e-15)$root
+}, mm$sd, mm$alpha, mm$power, mm$ratio, round(mm$n))
+mm$n_rounded <- round(mm$n)
+w(fmt(mm), "power_means.csv")
+
+# --- one-sided asymptotic confidence sequences (GrowthBook's
+#     SequentialOneSidedTreatment{Greater,Lesser}TTest): rho from 2 alpha,
+#     half-width se sqrt(N) sqrt(2 (N rho^2 + 1) / (N rho)^2
+#     log(1 + sqrt(N rho^2 + 1) / (2 alpha))); the p-value is the alpha at
+#     which the bound reaches zero, found here by uniroot on alpha with rho
+#     held at its design value ---
+sq <- data.frame(xc = c(1396, 300, 300, 5000, 1000, 1000, 300, 5000, 2422),
+                 nc = c(3000, 1000, 1000, 10000, 2000, 2000, 1000, 10000, 3461),
+                 xt = c(2422, 330, 270, 5090, 1000, 1100, 365, 5200, 1396),
+                 nt = c(3461, 1000, 1000, 10000, 2000, 2000, 1000, 10000, 3000),
+                 alpha = c(0.05, 0.05, 0.1, 0.01, 0.05, 0.05, 0.1, 0.01, 0.05),
+                 tuning = c(5000, 500, 2000, 5000, 5000, 4000, 2000, 20000, 5000))
+sq <- rbind(transform(sq, alternative = "greater"), transform(sq, alternative = "less"))
+res <- lapply(seq_len(nrow(sq)), function(i) {
+    r <- sq[i, ]
+    pc <- r$xc / r$nc; pt <- r$xt / r$nt; N <- r$nc + r$nt
+    se <- sqrt(pc * (1 - pc) / r$nc + pt * (1 - pt) / r$nt)
+    rho2 <- function(a) { l <- -2 * log(2 * a); (l + log(l + 1)) / r$tuning }
+    half <- function(a, rr) se * sqrt(N) * sqrt(2 * (N * rr + 1) / (N^2 * rr) * log(1 + sqrt(N * rr + 1) / (2 * a)))
+    rr <- rho2(r$alpha)
+    h <- half(r$alpha, rr)
+    d <- pt - pc
+    g <- if (r$alternative == "greater") function(a) d - half(a, rr) else function(a) -d - half(a, rr)
+    p <- if (g(1e6) <= 0) 1 else if (g(1e-300) >= 0) 0 else
+        exp(uniroot(function(la) g(exp(la)), c(log(1e-300), log(1e6)), tol = 1e-14)$root)
+    data.frame(diff = d, low = if (r$alternative == "greater") d - h else -Inf,
+               high = if (r$alternative == "less") d + h else Inf, p = min(1, p))
+})
+w(fmt(cbind(sq, do.call(rbind, res))), "sequential_onesided.csv")
