@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "utils/lsyscache.h"
 #include "ca_util.h"
 #include "funcapi.h"
 #include "stats_args.h"
@@ -60,4 +61,33 @@ stats_result_tupdesc(FunctionCallInfo fcinfo, const char *typname)
 				 errmsg("function returning %s called in a context that cannot accept it",
 						typname)));
 	return BlessTupleDesc(tupdesc);
+}
+
+/*
+ * Elements of a one-dimensional array without NULLs (unless allow_nulls,
+ * which reports them in *nulls); errors name the argument.
+ */
+int
+stats_array_elements(ArrayType *arr, Oid elemtype, const char *argname, bool allow_nulls,
+					 Datum **values, bool **nulls)
+{
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	int			n,
+				i;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array", argname)));
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	deconstruct_array(arr, elemtype, typlen, typbyval, typalign, values, nulls, &n);
+	if (!allow_nulls)
+		for (i = 0; i < n; i++)
+			if ((*nulls)[i])
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("%s must not contain NULL elements", argname)));
+	return n;
 }

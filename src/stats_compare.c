@@ -31,6 +31,8 @@ enum
 	CMP_DF,
 	CMP_P_VALUE,
 	CMP_SIGNIFICANT,
+	CMP_NFIELDS_1_0,			/* the 1.0 type ends here */
+	CMP_STD_ERROR = CMP_NFIELDS_1_0,
 	CMP_NFIELDS
 };
 
@@ -45,6 +47,7 @@ comparison_datum(FunctionCallInfo fcinfo, text *metric, const StatComparison *r,
 	TupleDesc	tupdesc = stats_result_tupdesc(fcinfo, "cohort_comparison");
 	Datum		values[CMP_NFIELDS];
 	bool		nulls[CMP_NFIELDS];
+	bool		has_std_error;
 	const double *fields[] = {
 		&r->control_estimate, &r->treatment_estimate, &r->difference,
 		&r->difference_low, &r->difference_high, &r->relative_lift,
@@ -62,6 +65,20 @@ comparison_datum(FunctionCallInfo fcinfo, text *metric, const StatComparison *r,
 			stats_float8_or_null(*fields[i], &nulls[CMP_CONTROL_ESTIMATE + i]);
 	nulls[CMP_SIGNIFICANT] = isnan(r->p_value);
 	values[CMP_SIGNIFICANT] = BoolGetDatum(!nulls[CMP_SIGNIFICANT] && r->p_value < alpha);
+
+	/*
+	 * The tuple follows the caller's type: a database still on the 1.0 SQL
+	 * has no std_error attribute.
+	 */
+	has_std_error = tupdesc->natts == CMP_NFIELDS;
+	if (!has_std_error && tupdesc->natts != CMP_NFIELDS_1_0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("cohort_comparison has %d attributes, expected %d or %d",
+						tupdesc->natts, CMP_NFIELDS_1_0, CMP_NFIELDS),
+				 errhint("Update the extension with ALTER EXTENSION cohort_analyzer UPDATE.")));
+	if (has_std_error)
+		values[CMP_STD_ERROR] = stats_float8_or_null(r->std_error, &nulls[CMP_STD_ERROR]);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 

@@ -16,10 +16,11 @@ CREATE TYPE @extschema@.cohort_comparison AS (
     statistic double precision,
     df double precision,
     p_value double precision,
-    significant boolean
+    significant boolean,
+    std_error double precision
 );
 COMMENT ON TYPE @extschema@.cohort_comparison IS
-    'Treatment versus control on one metric: estimates, difference and relative lift with their intervals, test statistic, degrees of freedom, p-value';
+    'Treatment versus control on one metric: estimates, difference and relative lift with their intervals, test statistic, degrees of freedom, p-value, standard error of the difference';
 
 CREATE TYPE @extschema@.rate_interval AS (low double precision, high double precision);
 COMMENT ON TYPE @extschema@.rate_interval IS 'Confidence interval of a rate';
@@ -36,11 +37,11 @@ COMMENT ON FUNCTION @extschema@.compare_cohorts(@extschema@.cohort, @extschema@.
 CREATE FUNCTION @extschema@.compare_cohorts_sequential(
     control @extschema@.cohort, treatment @extschema@.cohort,
     metric text DEFAULT 'completion', alpha double precision DEFAULT 0.05,
-    tuning double precision DEFAULT 5000, alternative text DEFAULT 'two-sided')
+    tuning double precision DEFAULT 5000)
 RETURNS @extschema@.cohort_comparison
-    AS 'MODULE_PATHNAME', 'stats_compare_cohorts_sequential_alt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.compare_cohorts_sequential(@extschema@.cohort, @extschema@.cohort, text, double precision, double precision, text) IS
-    'Always-valid comparison (asymptotic confidence sequence, two-sided or one-sided), safe to evaluate at every checkpoint';
+    AS 'MODULE_PATHNAME', 'stats_compare_cohorts_sequential' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.compare_cohorts_sequential(@extschema@.cohort, @extschema@.cohort, text, double precision, double precision) IS
+    'Always-valid comparison (asymptotic confidence sequence), safe to evaluate at every checkpoint';
 
 CREATE FUNCTION @extschema@.chance_to_beat(
     control @extschema@.cohort, treatment @extschema@.cohort,

@@ -1,7 +1,17 @@
 -- ---------------------------------------------------------------------------
 -- Experiment design and analysis beyond two arms (doc/statistics.md):
--- power and sample sizes
+-- one-sided sequential tests, power and sample sizes
 -- ---------------------------------------------------------------------------
+
+-- All six arguments: an overload with defaults would make the five-argument
+-- calls ambiguous.
+CREATE FUNCTION @extschema@.compare_cohorts_sequential(
+    control @extschema@.cohort, treatment @extschema@.cohort, metric text,
+    alpha double precision, tuning double precision, alternative text)
+RETURNS @extschema@.cohort_comparison
+    AS 'MODULE_PATHNAME', 'stats_compare_cohorts_sequential_alt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.compare_cohorts_sequential(@extschema@.cohort, @extschema@.cohort, text, double precision, double precision, text) IS
+    'Always-valid comparison with the alternative of the caller''s choice: two-sided, greater or less (one-sided sequence)';
 
 CREATE FUNCTION @extschema@.power_proportions(
     n double precision, p1 double precision, p2 double precision,
@@ -36,3 +46,101 @@ RETURNS double precision
     AS 'MODULE_PATHNAME', 'stats_mde_means' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.minimum_detectable_effect_means(double precision, double precision, double precision, double precision, double precision) IS
     'Smallest difference of means that n control units (ratio n treated) detect with the given power, normal approximation';
+
+-- ---------------------------------------------------------------------------
+-- Segments and several arms
+-- ---------------------------------------------------------------------------
+
+CREATE TYPE @extschema@.heterogeneity AS (
+    q double precision,
+    df integer,
+    p_value double precision,
+    i_squared double precision,
+    pooled_estimate double precision,
+    pooled_std_error double precision
+);
+COMMENT ON TYPE @extschema@.heterogeneity IS
+    'Cochran''s Q test of whether an effect differs between segments, I², and the fixed-effect pooled estimate';
+
+CREATE FUNCTION @extschema@.heterogeneity_test(estimates double precision[], std_errors double precision[])
+RETURNS @extschema@.heterogeneity
+    AS 'MODULE_PATHNAME', 'stats_heterogeneity_test' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.heterogeneity_test(double precision[], double precision[]) IS
+    'Cochran''s Q over per-segment estimates and their standard errors (inverse-variance weights); segments with a NULL are left out';
+
+CREATE TYPE @extschema@.arm_comparison AS (
+    arm text,
+    metric text,
+    method text,
+    control_estimate double precision,
+    treatment_estimate double precision,
+    difference double precision,
+    difference_low double precision,
+    difference_high double precision,
+    relative_lift double precision,
+    relative_lift_low double precision,
+    relative_lift_high double precision,
+    statistic double precision,
+    df double precision,
+    std_error double precision,
+    p_value double precision,
+    adjusted_p_value double precision,
+    significant boolean
+);
+COMMENT ON TYPE @extschema@.arm_comparison IS
+    'One treatment arm against the control: the fields of cohort_comparison with the p-value adjusted across arms';
+
+CREATE FUNCTION @extschema@.compare_arms(
+    arms @extschema@.cohort[], names text[], control text,
+    metric text DEFAULT 'completion', alpha double precision DEFAULT 0.05,
+    alternative text DEFAULT 'two-sided', adjust text DEFAULT 'holm')
+RETURNS SETOF @extschema@.arm_comparison
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k integer := pg_catalog.cardinality(arms);
+    control_at integer;
+BEGIN
+    IF pg_catalog.array_ndims(arms) > 1 OR pg_catalog.array_ndims(names) > 1 THEN
+        RAISE EXCEPTION 'arms and names must be one-dimensional arrays' USING ERRCODE = '2202E';
+    END IF;
+    IF k <> pg_catalog.cardinality(names) THEN
+        RAISE EXCEPTION 'arms and names must have the same length, got % and %', k, pg_catalog.cardinality(names)
+            USING ERRCODE = '2202E';
+    END IF;
+    IF EXISTS (SELECT FROM pg_catalog.unnest(arms) AS u(a) WHERE u.a IS NULL)
+       OR EXISTS (SELECT FROM pg_catalog.unnest(names) AS u(n) WHERE u.n IS NULL) THEN
+        RAISE EXCEPTION 'arms and names must not contain NULL elements' USING ERRCODE = '22004';
+    END IF;
+    IF (SELECT pg_catalog.count(DISTINCT n) FROM pg_catalog.unnest(names) AS u(n)) <> k THEN
+        RAISE EXCEPTION 'names must be distinct' USING ERRCODE = '22023';
+    END IF;
+    control_at := pg_catalog.array_position(names, control);
+    IF control_at IS NULL THEN
+        RAISE EXCEPTION 'control "%" is not among the names', control USING ERRCODE = '22023',
+            HINT = pg_catalog.format('The names are %s.', names::text);
+    END IF;
+    IF k < 2 THEN
+        RAISE EXCEPTION 'compare_arms needs a control and at least one treatment arm' USING ERRCODE = '22023';
+    END IF;
+    RETURN QUERY
+    WITH cmp AS (
+        SELECT u.name, u.ord, r AS c, pg_catalog.row_number() OVER (ORDER BY u.ord) AS pos
+        FROM ROWS FROM (pg_catalog.unnest(arms), pg_catalog.unnest(names)) WITH ORDINALITY AS u(summary, name, ord),
+             LATERAL @extschema@.compare_cohorts(arms[control_at], u.summary, metric, alpha, alternative) AS r
+        WHERE u.ord <> control_at),
+    adj AS (
+        SELECT @extschema@.p_adjust(pg_catalog.array_agg((cmp.c).p_value ORDER BY cmp.pos), adjust) AS p
+        FROM cmp)
+    SELECT cmp.name, (cmp.c).metric, (cmp.c).method, (cmp.c).control_estimate, (cmp.c).treatment_estimate,
+           (cmp.c).difference, (cmp.c).difference_low, (cmp.c).difference_high, (cmp.c).relative_lift,
+           (cmp.c).relative_lift_low, (cmp.c).relative_lift_high, (cmp.c).statistic, (cmp.c).df,
+           (cmp.c).std_error, (cmp.c).p_value, adj.p[cmp.pos],
+           adj.p[cmp.pos] < alpha
+    FROM cmp, adj
+    ORDER BY cmp.ord;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.compare_arms(@extschema@.cohort[], text[], text, text, double precision, text, text) IS
+    'Each treatment arm against the control arm with compare_cohorts, p-values adjusted across arms (p_adjust method, holm by default)';

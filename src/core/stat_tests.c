@@ -139,6 +139,7 @@ estimates(const Arm *c, const Arm *t, StatComparison *out, double *se_diff,
 	out->difference = mt - mc;
 	out->relative_lift = (mc != 0.0) ? out->difference / fabs(mc) : NAN;
 	*se_diff = usable_se(sqrt(t->var / t->n + c->var / c->n));
+	out->std_error = *se_diff;
 	if (mc != 0.0)
 	{
 		/* the same, with mt / mc formed first: powers of mc overflow */
@@ -157,7 +158,7 @@ init_result(StatComparison *out, const char *method)
 	out->control_estimate = out->treatment_estimate = NAN;
 	out->difference = out->difference_low = out->difference_high = NAN;
 	out->relative_lift = out->relative_lift_low = out->relative_lift_high = NAN;
-	out->statistic = out->df = out->p_value = NAN;
+	out->statistic = out->df = out->p_value = out->std_error = NAN;
 }
 
 /*

@@ -43,6 +43,7 @@ typedef struct StatComparison
 	double		statistic;
 	double		df;
 	double		p_value;
+	double		std_error;		/* of the difference (unpooled) */
 } StatComparison;
 
 /* Fixed-horizon test: z-test for proportions, Welch for values. */

@@ -80,11 +80,11 @@ FROM generate_series(0, 60) d, unnest(ARRAY['greater', 'less']) alt,
 SELECT o.difference_low > t.difference_low AS tighter, o.difference_high, t.difference_high > 0 AS two_sided_high
 FROM compare_cohorts_sequential(cohort_from_counts(2000, 600), cohort_from_counts(2000, 660), 'completion', 0.05, 3000, 'greater') o,
      compare_cohorts_sequential(cohort_from_counts(2000, 600), cohort_from_counts(2000, 660)) t;
--- the two-sided default is unchanged by the new argument
+-- the six-argument form with 'two-sided' is the five-argument one
 SELECT a IS NOT DISTINCT FROM b AS same
 FROM compare_cohorts_sequential(cohort_from_counts(3000, 1396), cohort_from_counts(3461, 2422)) a,
      compare_cohorts_sequential(cohort_from_counts(3000, 1396), cohort_from_counts(3461, 2422),
-                                alternative => 'two-sided') b;
+                                'completion', 0.05, 5000, 'two-sided') b;
 -- values: one-sided on value and empty arms
 SELECT method, difference, difference_low, p_value
 FROM compare_cohorts_sequential(cohort_from_counts(0, 0), cohort_from_counts(0, 0), 'value', 0.05, 5000, 'less');

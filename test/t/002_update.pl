@@ -211,6 +211,16 @@ foreach my $old (@released)
 	like($before, qr/accessor completion_rate\(cohort\) /, "$old: accessors found");
 	like($before, qr/decision live \| canary \| continue/, "$old: decisions recorded");
 
+	# the current library serves the old SQL: comparisons are built from the
+	# old composite type, whatever attributes it lacks
+	is( $node->safe_psql($db,
+			"SELECT round(p_value::numeric, 6) || ' ' || round(difference_low::numeric, 6)
+			 FROM compare_cohorts(cohort_from_counts(1000, 300), cohort_from_counts(1000, 340))"),
+		'0.055186 -0.000850', "$old: compare_cohorts answers through the old type");
+	is( $node->safe_psql($db,
+			"SELECT significant FROM compare_cohorts_sequential(cohort_from_counts(3000, 1396), cohort_from_counts(3461, 2422))"),
+		't', "$old: compare_cohorts_sequential answers through the old type");
+
 	$node->safe_psql($db, 'ALTER EXTENSION cohort_analyzer UPDATE');
 	is($node->safe_psql($db, "SELECT extversion FROM pg_extension WHERE extname = 'cohort_analyzer'"),
 		$current, "$old: updated to $current");
@@ -220,6 +230,10 @@ foreach my $old (@released)
 	$node->safe_psql($db, $accessors);
 	my $after = $node->safe_psql($db, $snapshot);
 	is($after, $before, "$old: stored values, accessors, rollouts and decisions unchanged by the update");
+
+	is( $node->safe_psql($db,
+			"SELECT round(std_error::numeric, 6) FROM compare_cohorts(cohort_from_counts(1000, 300), cohort_from_counts(1000, 340))"),
+		'0.020842', "$old: the updated comparison carries its standard error");
 
 	# a materialized view of the old version refreshes and rolls up after
 	$node->safe_psql($db, 'REFRESH MATERIALIZED VIEW CONCURRENTLY daily');

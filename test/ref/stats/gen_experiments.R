@@ -83,3 +83,52 @@ res <- lapply(seq_len(nrow(sq)), function(i) {
                high = if (r$alternative == "less") d + h else Inf, p = min(1, p))
 })
 w(fmt(cbind(sq, do.call(rbind, res))), "sequential_onesided.csv")
+
+# --- segments: per-segment two-proportion differences with their unpooled
+#     standard errors, and Cochran's Q computed by hand (metafor's
+#     rma(method = "FE") is not packaged for Debian) ---
+seg <- data.frame(
+    case = c(1, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 4, 4),
+    segment = c("android", "ios", "web", "tablet", "new", "returning", "lapsed",
+                "s1", "s2", "s3", "s4", "s5", "a", "b"),
+    xc = c(420, 610, 300, 45, 1396, 880, 120, 50, 52, 48, 51, 49, 207480, 2620),
+    nc = c(1000, 1400, 800, 100, 3000, 2000, 400, 100, 100, 100, 100, 100, 494100, 5900),
+    xt = c(470, 640, 330, 40, 2422, 1010, 150, 55, 51, 47, 53, 50, 208100, 2900),
+    nt = c(1000, 1400, 800, 100, 3461, 2000, 400, 100, 100, 100, 100, 100, 494100, 5900))
+seg$diff <- seg$xt / seg$nt - seg$xc / seg$nc
+seg$se <- with(seg, sqrt((xt / nt) * (1 - xt / nt) / nt + (xc / nc) * (1 - xc / nc) / nc))
+het <- do.call(rbind, lapply(split(seg, seg$case), function(s) {
+    w <- 1 / s$se^2
+    pooled <- sum(w * s$diff) / sum(w)
+    q <- sum(w * (s$diff - pooled)^2)
+    df <- nrow(s) - 1
+    data.frame(case = s$case[1], q = q, df = df, p = pchisq(q, df, lower.tail = FALSE),
+               i2 = max(0, (q - df) / q), pooled = pooled, pooled_se = sqrt(1 / sum(w)))
+}))
+w(fmt(seg), "segments.csv")
+w(fmt(het), "heterogeneity.csv")
+
+# --- the standard error of the difference of means: t.test(...)$stderr on
+#     the rows of compare_value_rows.csv ---
+rows <- read.csv("compare_value_rows.csv")
+se_t <- do.call(rbind, lapply(split(rows, rows$id), function(r)
+    data.frame(id = r$id[1], std_error = t.test(r$value[r$arm == "treatment"],
+                                                 r$value[r$arm == "control"])$stderr)))
+w(fmt(se_t), "value_std_error.csv")
+
+# --- several arms against one control: prop.test per arm, p.adjust across
+#     the arms ---
+arms <- data.frame(case = c(1, 1, 1, 1, 2, 2, 2, 3, 3),
+                   arm = c("control", "fast", "slow", "hints", "control", "b", "c", "control", "t"),
+                   x = c(600, 660, 590, 650, 1396, 2422, 1450, 30, 45),
+                   n = c(2000, 2000, 2000, 2000, 3000, 3461, 3000, 100, 100))
+ar <- do.call(rbind, lapply(split(arms, arms$case), function(a) {
+    ctl <- a[a$arm == "control", ]
+    tr <- a[a$arm != "control", ]
+    p <- sapply(seq_len(nrow(tr)), function(i)
+        suppressWarnings(prop.test(c(tr$x[i], ctl$x), c(tr$n[i], ctl$n), correct = FALSE))$p.value)
+    do.call(rbind, lapply(c("holm", "hommel", "BH", "none"), function(m)
+        data.frame(case = a$case[1], arm = tr$arm, method = m, p = p, adjusted = p.adjust(p, m))))
+}))
+w(fmt(arms), "arms_counts.csv")
+w(fmt(ar), "arms.csv")

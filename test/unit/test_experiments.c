@@ -1,0 +1,66 @@
+/*
+ * test_experiments.c
+ *		Power, sample sizes and Cochran's Q (src/core/power.c, segments.c),
+ *		against rows of the R references in test/ref/stats/.
+ */
+#include <math.h>
+
+#include "power.h"
+#include "segments.h"
+#include "unit.h"
+
+static void
+test_power(void)
+{
+	/* power_prop.csv: power.prop.test(n = 50, p1 = 0.02, p2 = 0.021) */
+	CHECK_REL(power_proportions(50, 0.02, 0.021, 0.05), 0.027134019398033869, 1e-12);
+	CHECK_REL(power_proportions(50, 0.021, 0.02, 0.05), 0.027134019398033869, 1e-12);
+	/* mde_prop.csv: power.prop.test(n = 200, p1 = 0.05, power = 0.8)$p2 */
+	CHECK_REL(power_p2_proportions(200, 0.05, 0.05, 0.8), 0.12992521945732657, 1e-12);
+	/* unreachable: ten units cannot reach power 0.999999 from p1 = 0.5 */
+	CHECK(isnan(power_p2_proportions(10, 0.5, 0.05, 0.999999)));
+	/* power_means.csv: sd 1, mde 0.05, ratio 1 */
+	CHECK_REL(power_sample_size_means(1, 0.05, 0.05, 0.8, 1), 6279.1037874792682, 1e-12);
+	CHECK_REL(power_mde_means(6279, 1, 0.05, 0.8, 1), 0.050000413230810593, 1e-12);
+	/* round trip, unequal split */
+	CHECK_REL(power_mde_means(power_sample_size_means(6.4, 0.5, 0.01, 0.9, 3), 6.4, 0.01, 0.9, 3),
+			  0.5, 1e-14);
+	/* a power below alpha / 2 needs no units */
+	CHECK(isnan(power_sample_size_means(1, 1, 0.05, 0.01, 1)));
+}
+
+static void
+test_heterogeneity(void)
+{
+	/* segments.csv case 1 and heterogeneity.csv: Q by hand in R */
+	double		e[4] = {0.049999999999999989, 0.021428571428571408, 0.037499999999999978,
+						-0.049999999999999989};
+	double		s[4] = {0.022196846622887675, 0.018785074094779496, 0.02441103106179663,
+						0.069821200218844706};
+	double		e2[2] = {1e-200, 3e-200},
+				s2[2] = {1e-200, 1e-200};
+	StatHeterogeneity h;
+
+	stat_heterogeneity(e, s, 4, &h);
+	CHECK_REL(h.q, 2.4041892420253048, 1e-12);
+	CHECK(h.df == 3.0);
+	CHECK_REL(h.p_value, 0.49285527304709725, 1e-12);
+	CHECK(h.i_squared == 0.0);
+	CHECK_REL(h.pooled, 0.031849553467770297, 1e-12);
+	CHECK_REL(h.pooled_std_error, 0.012174560209740996, 1e-12);
+	/* standard errors whose squares underflow */
+	stat_heterogeneity(e2, s2, 2, &h);
+	CHECK_REL(h.q, 2.0, 1e-14);
+	CHECK_REL(h.pooled, 2e-200, 1e-14);
+	/* a single segment: Q = 0 and I^2 undefined */
+	stat_heterogeneity(s, s, 1, &h);
+	CHECK(h.q == 0.0 && isnan(h.i_squared));
+}
+
+int
+main(void)
+{
+	test_power();
+	test_heterogeneity();
+	return unit_done("experiments");
+}
