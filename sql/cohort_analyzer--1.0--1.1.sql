@@ -162,3 +162,16 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.compare_arms(@extschema@.cohort[], text[], text, text, double precision, text, text) IS
     'Each treatment arm against the control arm with compare_cohorts, p-values adjusted across arms (p_adjust method, holm by default)';
+
+-- ---------------------------------------------------------------------------
+-- Experiment analysis: ratio metrics (sql/install/20_stats.sql,
+-- sql/install/21_experiments.sql)
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION @extschema@.ratio(summary @extschema@.cohort)
+RETURNS double precision
+    AS 'MODULE_PATHNAME', 'cohort_ratio' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.ratio(@extschema@.cohort) IS
+    'Ratio metric: sum of values / sum of covariates over the units that have both (NULL when there are none or the covariates sum to 0)';
+
+COMMENT ON FUNCTION @extschema@.compare_cohorts(@extschema@.cohort, @extschema@.cohort, text, double precision, text) IS
+    'Fixed-horizon comparison: two-proportion z-test (completion, churn), Welch t-test (value), CUPED Welch t-test (value_cuped), delta-method Welch t-test (ratio)';

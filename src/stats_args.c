@@ -13,7 +13,7 @@
 #include "stats_args.h"
 
 static const char *const metric_names[] = {
-	"completion", "churn", "value", "value_cuped", NULL
+	"completion", "churn", "value", "value_cuped", "ratio", NULL
 };
 
 double

@@ -32,7 +32,7 @@ CREATE FUNCTION @extschema@.compare_cohorts(
 RETURNS @extschema@.cohort_comparison
     AS 'MODULE_PATHNAME', 'stats_compare_cohorts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.compare_cohorts(@extschema@.cohort, @extschema@.cohort, text, double precision, text) IS
-    'Fixed-horizon comparison: two-proportion z-test (completion, churn), Welch t-test (value), CUPED Welch t-test (value_cuped)';
+    'Fixed-horizon comparison: two-proportion z-test (completion, churn), Welch t-test (value), CUPED Welch t-test (value_cuped), delta-method Welch t-test (ratio)';
 
 CREATE FUNCTION @extschema@.compare_cohorts_sequential(
     control @extschema@.cohort, treatment @extschema@.cohort,

@@ -85,6 +85,44 @@ cuped_arms(const CohortStats *c, const CohortStats *t, Arm *ac, Arm *at)
 	return CA_OK;
 }
 
+double
+stat_ratio(const CohortStats *s)
+{
+	const CoMoments *m = &s->paired;
+
+	if (m->n == 0 || m->mean_x == 0.0)
+		return NAN;
+	return m->mean_y / m->mean_x;
+}
+
+/*
+ * A ratio of per-unit sums, the delta-method way (GrowthBook, Eppo): the
+ * ratio R = mean y / mean x behaves like the mean of the linearised unit
+ * value (y - R x) / mean x, whose sample variance is
+ *   (s2_y - 2 R s_xy + R^2 s2_x) / mean_x^2
+ * (= s2_y / mx^2 - 2 s_xy my / mx^3 + s2_x my^2 / mx^4), written with R so
+ * that no power of the means overflows.
+ */
+static Arm
+ratio_arm(const CohortStats *s)
+{
+	const CoMoments *m = &s->paired;
+	Arm			a;
+	double		r = stat_ratio(s);
+
+	a.n = (double) m->n;
+	a.mean = r;
+	a.var = NAN;
+	if (!isnan(r) && m->n > 1)
+	{
+		double		mx = m->mean_x,
+					m2 = m->m2_y - 2.0 * r * m->c_xy + r * r * m->m2_x;
+
+		a.var = fmax(m2, 0.0) / (double) (m->n - 1) / mx / mx;
+	}
+	return a;
+}
+
 static CaStatus
 make_arms(const CohortStats *c, const CohortStats *t, StatMetric metric,
 		  Arm *ac, Arm *at)
@@ -105,6 +143,10 @@ make_arms(const CohortStats *c, const CohortStats *t, StatMetric metric,
 			return CA_OK;
 		case STAT_VALUE_CUPED:
 			return cuped_arms(c, t, ac, at);
+		case STAT_RATIO:
+			*ac = ratio_arm(c);
+			*at = ratio_arm(t);
+			return CA_OK;
 	}
 	return CA_INCONSISTENT;
 }
@@ -212,7 +254,8 @@ stat_compare(const CohortStats *control, const CohortStats *treatment,
 	bool		prop = is_proportion(metric);
 
 	init_result(out, prop ? "two-proportion z-test" :
-				metric == STAT_VALUE ? "Welch t-test" : "CUPED Welch t-test");
+				metric == STAT_VALUE ? "Welch t-test" :
+				metric == STAT_RATIO ? "delta-method Welch t-test" : "CUPED Welch t-test");
 	if ((st = make_arms(control, treatment, metric, &c, &t)) != CA_OK)
 		return st;
 	estimates(&c, &t, out, &se_diff, &se_rel);

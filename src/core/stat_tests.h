@@ -18,7 +18,8 @@ typedef enum StatMetric
 	STAT_COMPLETION,
 	STAT_CHURN,
 	STAT_VALUE,
-	STAT_VALUE_CUPED
+	STAT_VALUE_CUPED,
+	STAT_RATIO					/* value per covariate over paired units */
 } StatMetric;
 
 typedef enum StatAlternative
@@ -46,7 +47,17 @@ typedef struct StatComparison
 	double		std_error;		/* of the difference (unpooled) */
 } StatComparison;
 
-/* Fixed-horizon test: z-test for proportions, Welch for values. */
+/*
+ * The ratio metric of a summary: mean value / mean covariate over the units
+ * that have both (sum of the numerators / sum of the denominators); NaN
+ * when there are none or the denominators sum to 0.
+ */
+extern double stat_ratio(const CohortStats *s);
+
+/*
+ * Fixed-horizon test: z-test for proportions, Welch for values, and for
+ * ratios Welch on the delta-method variance of each arm's ratio.
+ */
 extern CaStatus stat_compare(const CohortStats *control, const CohortStats *treatment,
 							 StatMetric metric, double alpha, StatAlternative alt,
 							 StatComparison *out);

@@ -4,9 +4,13 @@
  *		against rows of the R references in test/ref/stats/.
  */
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
+#include "distributions.h"
 #include "power.h"
 #include "segments.h"
+#include "stat_tests.h"
 #include "unit.h"
 
 static void
@@ -57,10 +61,77 @@ test_heterogeneity(void)
 	CHECK(h.q == 0.0 && isnan(h.i_squared));
 }
 
+/*
+ * GrowthBook's ratio-metric test (test/ref/stats/gbstats_ratio.csv): the
+ * sums go into the co-moments directly, since they are not those of real
+ * units and a cohort would refuse them.
+ */
+static void
+test_gbstats_ratio(void)
+{
+	FILE	   *f = fopen("test/ref/stats/gbstats_ratio.csv", "r");
+	char		line[1024];
+	CohortStats arm[2];
+	double		want_ratio[2],
+				want_lift = NAN,
+				want_p = NAN;
+	int			k = 0;
+	StatComparison r;
+
+	CHECK(f != NULL);
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL && k < 2)
+	{
+		char		name[32];
+		double		n, ms, mss, ds, dss, prod, ratio, lift, p;
+		int			got;
+
+		if (line[0] == '#' || strncmp(line, "arm,", 4) == 0)
+			continue;
+		got = sscanf(line, "%31[^,],%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf",
+					 name, &n, &ms, &mss, &ds, &dss, &prod, &ratio, &lift, &p);
+		CHECK(got == 8 || got == 10);
+		cohort_stats_init(&arm[k]);
+		arm[k].units = (int64_t) n;
+		arm[k].paired.n = (int64_t) n;
+		arm[k].paired.mean_y = ms / n;
+		arm[k].paired.mean_x = ds / n;
+		arm[k].paired.m2_y = mss - ms * ms / n;
+		arm[k].paired.m2_x = dss - ds * ds / n;
+		arm[k].paired.c_xy = prod - ms * ds / n;
+		want_ratio[k] = ratio;
+		if (got == 10)
+		{
+			want_lift = lift;
+			want_p = p;
+		}
+		k++;
+	}
+	fclose(f);
+	CHECK(k == 2);
+	if (k != 2)
+		return;
+	CHECK(stat_compare(&arm[0], &arm[1], STAT_RATIO, 0.05, STAT_TWO_SIDED, &r) == CA_OK);
+	/* expected values are rounded to 9 decimals */
+	CHECK(fabs(r.control_estimate - want_ratio[0]) < 5e-10);
+	CHECK(fabs(r.treatment_estimate - want_ratio[1]) < 5e-10);
+	CHECK(fabs(r.relative_lift - want_lift) < 5e-10);
+	{
+		/* GrowthBook's p-value tests the relative lift over its standard error */
+		double		crit = dist_t_quantile(0.025, r.df, true),
+					se_rel = (r.relative_lift_high - r.relative_lift) / crit,
+					p = 2.0 * dist_t_cdf(fabs(r.relative_lift) / se_rel, r.df, true);
+
+		CHECK(fabs(p - want_p) < 5e-10);
+	}
+}
+
 int
 main(void)
 {
 	test_power();
 	test_heterogeneity();
+	test_gbstats_ratio();
 	return unit_done("experiments");
 }
