@@ -175,3 +175,22 @@ COMMENT ON FUNCTION @extschema@.ratio(@extschema@.cohort) IS
 
 COMMENT ON FUNCTION @extschema@.compare_cohorts(@extschema@.cohort, @extschema@.cohort, text, double precision, text) IS
     'Fixed-horizon comparison: two-proportion z-test (completion, churn), Welch t-test (value), CUPED Welch t-test (value_cuped), delta-method Welch t-test (ratio)';
+
+-- ---------------------------------------------------------------------------
+-- Experiment analysis: Bayesian expected loss (sql/install/21_experiments.sql)
+-- ---------------------------------------------------------------------------
+CREATE TYPE @extschema@.expected_loss AS (
+    choose_control double precision,
+    choose_treatment double precision,
+    method text
+);
+COMMENT ON TYPE @extschema@.expected_loss IS
+    'Expected loss, in units of the metric, of shipping the control and of shipping the treatment';
+
+CREATE FUNCTION @extschema@.expected_loss(
+    control @extschema@.cohort, treatment @extschema@.cohort,
+    metric text DEFAULT 'completion')
+RETURNS @extschema@.expected_loss
+    AS 'MODULE_PATHNAME', 'stats_expected_loss' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_loss(@extschema@.cohort, @extschema@.cohort, text) IS
+    'Bayesian risk of each decision: exact under Beta posteriors for rates (normal approximation at very large counts), normal posterior of the difference for values and ratios';

@@ -154,3 +154,23 @@ RETURNS double precision
     AS 'MODULE_PATHNAME', 'cohort_ratio' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.ratio(@extschema@.cohort) IS
     'Ratio metric: sum of values / sum of covariates over the units that have both (NULL when there are none or the covariates sum to 0)';
+
+-- ---------------------------------------------------------------------------
+-- Bayesian risk
+-- ---------------------------------------------------------------------------
+
+CREATE TYPE @extschema@.expected_loss AS (
+    choose_control double precision,
+    choose_treatment double precision,
+    method text
+);
+COMMENT ON TYPE @extschema@.expected_loss IS
+    'Expected loss, in units of the metric, of shipping the control and of shipping the treatment';
+
+CREATE FUNCTION @extschema@.expected_loss(
+    control @extschema@.cohort, treatment @extschema@.cohort,
+    metric text DEFAULT 'completion')
+RETURNS @extschema@.expected_loss
+    AS 'MODULE_PATHNAME', 'stats_expected_loss' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.expected_loss(@extschema@.cohort, @extschema@.cohort, text) IS
+    'Bayesian risk of each decision: exact under Beta posteriors for rates (normal approximation at very large counts), normal posterior of the difference for values and ratios';

@@ -437,6 +437,29 @@ beta_probability(double aA, double bA, double aB, double bB, double *out)
 }
 
 CaStatus
+stat_difference(const CohortStats *control, const CohortStats *treatment,
+				StatMetric metric, double *difference, double *std_error)
+{
+	Arm			c,
+				t;
+	CaStatus	st;
+	StatComparison r;
+	double		se_rel;
+
+	if ((st = make_arms(control, treatment, metric, &c, &t)) != CA_OK)
+		return st;
+	estimates(&c, &t, &r, std_error, &se_rel);
+	*difference = r.difference;
+	return CA_OK;
+}
+
+CaStatus
+stat_beta_greater(double aA, double bA, double aB, double bB, double *out)
+{
+	return beta_probability(aA, bA, aB, bB, out);
+}
+
+CaStatus
 stat_chance_to_beat(const CohortStats *control, const CohortStats *treatment,
 					StatMetric metric, double *out)
 {

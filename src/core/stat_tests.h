@@ -83,6 +83,21 @@ extern CaStatus stat_chance_to_beat(const CohortStats *control,
 									const CohortStats *treatment,
 									StatMetric metric, double *out);
 
+/*
+ * The difference of the arms' estimates (treatment - control) and its
+ * unpooled standard error, as compare_cohorts forms them; NaN when
+ * undefined.
+ */
+extern CaStatus stat_difference(const CohortStats *control, const CohortStats *treatment,
+								StatMetric metric, double *difference, double *std_error);
+
+/*
+ * P(X_B > X_A) for X_A ~ Beta(aA, bA), X_B ~ Beta(aB, bB), exactly as
+ * chance_to_beat computes it; CA_OVERFLOW beyond STAT_BETA_MAX_TERMS terms.
+ */
+extern CaStatus stat_beta_greater(double aA, double bA, double aB, double bB,
+								  double *out);
+
 typedef enum StatRateMethod
 {
 	STAT_RATE_WILSON,

@@ -9,6 +9,7 @@
 
 #include "distributions.h"
 #include "power.h"
+#include "risk.h"
 #include "segments.h"
 #include "stat_tests.h"
 #include "unit.h"
@@ -127,11 +128,49 @@ test_gbstats_ratio(void)
 	}
 }
 
+static void
+test_expected_loss(void)
+{
+	/*
+	 * expected_loss_normal.csv: s * integrate(pnorm, -Inf, d / s) in R, for
+	 * (d, s) = (0.29, 0.12), (-1.5, 0.4), (40, 2), (0.003, 0.001)
+	 */
+	CHECK_REL(stat_normal_positive_part(-0.29, 0.12), 0.00031042652379268646, 1e-12);
+	CHECK_REL(stat_normal_positive_part(0.29, 0.12), 0.29031042652379269, 1e-12);
+	CHECK_REL(stat_normal_positive_part(-1.5, 0.4), 8.4123451457723565e-06, 1e-11);
+	CHECK_REL(stat_normal_positive_part(-40, 2), 2.7400249894591728e-90, 1e-11);
+	CHECK_REL(stat_normal_positive_part(-0.003, 0.001), 3.8215431704772364e-07, 1e-11);
+	CHECK_REL(stat_normal_positive_part(0, 2), 0.79788456080286518, 1e-14);
+	/* continuity where the continued fraction takes over (z = -1) */
+	CHECK_REL(stat_normal_positive_part(-1.0 - 1e-12, 1), stat_normal_positive_part(-1.0, 1), 1e-11);
+
+	/*
+	 * The normal approximation used beyond 10^8 terms, against the exact
+	 * sums where both exist: 4e7 units per arm, rates 0.5 and 0.5001.
+	 */
+	{
+		CohortStats c,
+					t;
+		StatRisk	exact;
+		double		ac = 2e7 + 1, bc = 2e7 + 1, at = 20004000.0 + 1, bt = 19996000.0 + 1;
+		double		mc = ac / (ac + bc), mt = at / (at + bt),
+					vc = mc * (1 - mc) / (ac + bc + 1), vt = mt * (1 - mt) / (at + bt + 1);
+
+		CHECK(cohort_stats_from_counts(&c, 40000000, 20000000, 0, false, 0, 0) == CA_OK);
+		CHECK(cohort_stats_from_counts(&t, 40000000, 20004000, 0, false, 0, 0) == CA_OK);
+		CHECK(stat_expected_loss(&c, &t, STAT_COMPLETION, &exact) == CA_OK);
+		CHECK(!exact.approximate);
+		CHECK_REL(stat_normal_positive_part(-(mt - mc), sqrt(vc + vt)), exact.choose_treatment, 1e-3);
+		CHECK_REL(stat_normal_positive_part(mt - mc, sqrt(vc + vt)), exact.choose_control, 1e-3);
+	}
+}
+
 int
 main(void)
 {
 	test_power();
 	test_heterogeneity();
 	test_gbstats_ratio();
+	test_expected_loss();
 	return unit_done("experiments");
 }

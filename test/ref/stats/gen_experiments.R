@@ -166,3 +166,33 @@ for (id in seq_along(rcases)) {
 }
 w(fmt(rrows), "ratio_rows.csv")
 w(fmt(rres), "ratio.csv")
+
+# --- Bayesian expected loss under Beta(1 + yes, 1 + no) posteriors:
+#     E[max(X_C - X_T, 0)] = integral of f_T(t) g(t) dt with
+#     g(t) = integral_t^1 P(X_C > x) dx, both by integrate (positive
+#     integrands, no cancellation); the other decision symmetrically ---
+loss_beta <- function(aA, bA, aB, bB) {
+    # E[max(X_A - X_B, 0)]
+    g <- function(t) sapply(t, function(s) integrate(function(x) pbeta(x, aA, bA, lower.tail = FALSE),
+                                                      s, 1, rel.tol = 1e-12, abs.tol = 0)$value)
+    # X_B's range up to tails of 1e-40, where the product cannot matter
+    lo <- qbeta(1e-40, aB, bB); hi <- qbeta(1e-40, aB, bB, lower.tail = FALSE)
+    brk <- seq(lo, hi, length.out = 41)
+    sum(sapply(1:40, function(j) integrate(function(t) dbeta(t, aB, bB) * g(t), brk[j], brk[j + 1],
+                                           rel.tol = 1e-12, abs.tol = 0)$value))
+}
+el <- data.frame(xc = c(14, 1396, 50, 3, 0, 120, 400), nc = c(28, 3000, 100, 10, 0, 1000, 1000),
+                 xt = c(16, 1450, 60, 3, 0, 100, 520), nt = c(30, 3000, 100, 10, 0, 1000, 1000))
+el$choose_treatment <- mapply(function(xc, nc, xt, nt) loss_beta(1 + xc, 1 + nc - xc, 1 + xt, 1 + nt - xt),
+                              el$xc, el$nc, el$xt, el$nt)
+el$choose_control <- mapply(function(xc, nc, xt, nt) loss_beta(1 + xt, 1 + nt - xt, 1 + xc, 1 + nc - xc),
+                            el$xc, el$nc, el$xt, el$nt)
+w(fmt(el), "expected_loss.csv")
+# normal posterior of a difference d with standard error s:
+# E[max(-D, 0)] = s * integral_{-Inf}^{-d/s} pnorm(u) du
+en <- data.frame(d = c(0.29, -1.5, 0, 3e-3, 40, -40, 1e-300), s = c(0.12, 0.4, 2, 1e-3, 2, 2, 1))
+en$choose_treatment <- mapply(function(d, s) s * integrate(pnorm, -Inf, -d / s, rel.tol = 1e-13, abs.tol = 0)$value,
+                              en$d, en$s)
+en$choose_control <- mapply(function(d, s) s * integrate(pnorm, -Inf, d / s, rel.tol = 1e-13, abs.tol = 0)$value,
+                            en$d, en$s)
+w(fmt(en), "expected_loss_normal.csv")
