@@ -26,6 +26,12 @@ stats_open_unit_arg(double v, const char *argname)
 	return v;
 }
 
+const char *
+stats_metric_name(StatMetric m)
+{
+	return metric_names[m];
+}
+
 StatMetric
 stats_metric_arg(text *metric)
 {

@@ -19,6 +19,9 @@ extern double stats_open_unit_arg(double v, const char *argname);
 /* The metric argument: completion, churn, value or value_cuped. */
 extern StatMetric stats_metric_arg(text *metric);
 
+/* The canonical name of a metric, as results report it. */
+extern const char *stats_metric_name(StatMetric m);
+
 /* Raises an ERROR that names what failed for a failed core status. */
 extern void stats_check_status(CaStatus st, const char *what);
 

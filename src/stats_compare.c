@@ -86,9 +86,7 @@ comparison_datum(FunctionCallInfo fcinfo, text *metric, const StatComparison *r,
 static text *
 metric_text(StatMetric m)
 {
-	static const char *const names[] = {"completion", "churn", "value", "value_cuped", "ratio"};
-
-	return cstring_to_text(names[m]);
+	return cstring_to_text(stats_metric_name(m));
 }
 
 PG_FUNCTION_INFO_V1(stats_compare_cohorts);

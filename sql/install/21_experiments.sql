@@ -174,3 +174,96 @@ RETURNS @extschema@.expected_loss
     AS 'MODULE_PATHNAME', 'stats_expected_loss' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.expected_loss(@extschema@.cohort, @extschema@.cohort, text) IS
     'Bayesian risk of each decision: exact under Beta posteriors for rates (normal approximation at very large counts), normal posterior of the difference for values and ratios';
+
+-- ---------------------------------------------------------------------------
+-- A/A tests in one pass
+-- ---------------------------------------------------------------------------
+
+CREATE TYPE @extschema@.aa;
+CREATE FUNCTION @extschema@.aa_in(cstring) RETURNS @extschema@.aa
+    AS 'MODULE_PATHNAME', 'aa_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.aa_in(cstring) IS 'Input of an aa summary: its binary form in hexadecimal';
+CREATE FUNCTION @extschema@.aa_out(@extschema@.aa) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'aa_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.aa_out(@extschema@.aa) IS 'Output of an aa summary: its binary form in hexadecimal';
+CREATE FUNCTION @extschema@.aa_recv(internal) RETURNS @extschema@.aa
+    AS 'MODULE_PATHNAME', 'aa_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.aa_recv(internal) IS 'Binary input of an aa summary (validated)';
+CREATE FUNCTION @extschema@.aa_send(@extschema@.aa) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'aa_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.aa_send(@extschema@.aa) IS 'Binary output of an aa summary';
+CREATE TYPE @extschema@.aa (
+    INPUT = @extschema@.aa_in, OUTPUT = @extschema@.aa_out,
+    RECEIVE = @extschema@.aa_recv, SEND = @extschema@.aa_send,
+    INTERNALLENGTH = VARIABLE, ALIGNMENT = double, STORAGE = extended);
+COMMENT ON TYPE @extschema@.aa IS
+    'A/A summary: the same units split into two pseudo-arms many times at once, a pair of cohort summaries per split (format version 1)';
+
+CREATE FUNCTION @extschema@.aa_agg_trans(internal, text, boolean, boolean, double precision)
+RETURNS internal AS 'MODULE_PATHNAME', 'aa_agg_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.aa_agg_trans(internal, text, boolean, boolean, double precision) IS
+    'Transition function of aa_agg (200 splits)';
+CREATE FUNCTION @extschema@.aa_agg_trans(internal, text, boolean, boolean, double precision, integer)
+RETURNS internal AS 'MODULE_PATHNAME', 'aa_agg_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.aa_agg_trans(internal, text, boolean, boolean, double precision, integer) IS
+    'Transition function of aa_agg';
+CREATE FUNCTION @extschema@.aa_agg_combine(internal, internal)
+RETURNS internal AS 'MODULE_PATHNAME', 'aa_agg_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.aa_agg_combine(internal, internal) IS 'Combine function of aa_agg';
+CREATE FUNCTION @extschema@.aa_agg_serialize(internal)
+RETURNS bytea AS 'MODULE_PATHNAME', 'aa_agg_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.aa_agg_serialize(internal) IS 'Serialize function of aa_agg';
+CREATE FUNCTION @extschema@.aa_agg_deserialize(bytea, internal)
+RETURNS internal AS 'MODULE_PATHNAME', 'aa_agg_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.aa_agg_deserialize(bytea, internal) IS 'Deserialize function of aa_agg (validated)';
+CREATE FUNCTION @extschema@.aa_agg_final(internal)
+RETURNS @extschema@.aa AS 'MODULE_PATHNAME', 'aa_agg_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.aa_agg_final(internal) IS 'Final function of aa_agg';
+
+CREATE AGGREGATE @extschema@.aa_agg(unit_id text, completed boolean, churned boolean, value double precision) (
+    SFUNC = @extschema@.aa_agg_trans, STYPE = internal,
+    COMBINEFUNC = @extschema@.aa_agg_combine,
+    SERIALFUNC = @extschema@.aa_agg_serialize, DESERIALFUNC = @extschema@.aa_agg_deserialize,
+    FINALFUNC = @extschema@.aa_agg_final, PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.aa_agg(text, boolean, boolean, double precision) IS
+    'A/A summary of unit rows over 200 random splits (one row per unit; rows without a unit id are skipped)';
+CREATE AGGREGATE @extschema@.aa_agg(unit_id text, completed boolean, churned boolean, value double precision,
+                                    splits integer) (
+    SFUNC = @extschema@.aa_agg_trans, STYPE = internal,
+    COMBINEFUNC = @extschema@.aa_agg_combine,
+    SERIALFUNC = @extschema@.aa_agg_serialize, DESERIALFUNC = @extschema@.aa_agg_deserialize,
+    FINALFUNC = @extschema@.aa_agg_final, PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.aa_agg(text, boolean, boolean, double precision, integer) IS
+    'A/A summary of unit rows over the given number of random splits (100 to 10000)';
+
+CREATE TYPE @extschema@.aa_report AS (
+    metric text,
+    splits integer,
+    rejections integer,
+    false_positive_rate double precision,
+    fpr_low double precision,
+    fpr_high double precision,
+    uniformity_p_value double precision
+);
+COMMENT ON TYPE @extschema@.aa_report IS
+    'How often compare_cohorts rejects over the A/A splits (exact 95% interval) and whether the split p-values are uniform';
+
+CREATE FUNCTION @extschema@.aa_report(summary @extschema@.aa, metric text DEFAULT 'completion',
+                                      alpha double precision DEFAULT 0.05)
+RETURNS @extschema@.aa_report
+    AS 'MODULE_PATHNAME', 'aa_report_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.aa_report(@extschema@.aa, text, double precision) IS
+    'A/A check: false-positive rate of compare_cohorts at alpha over the splits (Clopper-Pearson interval) and the Kolmogorov-Smirnov p-value of the split p-values against the uniform distribution';
+
+CREATE FUNCTION @extschema@.aa_splits(summary @extschema@.aa,
+                                      OUT split integer, OUT control @extschema@.cohort,
+                                      OUT treatment @extschema@.cohort)
+RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'aa_splits_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.aa_splits(@extschema@.aa) IS 'The two pseudo-arms of every split of an A/A summary';
+
+CREATE FUNCTION @extschema@.aa_arm(unit_id text, split integer)
+RETURNS integer
+    AS 'MODULE_PATHNAME', 'aa_unit_arm' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.aa_arm(text, integer) IS
+    'The pseudo-arm (0: control, 1: treatment) that aa_agg gives a unit in a split (1-based)';

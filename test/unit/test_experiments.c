@@ -5,14 +5,25 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "aa.h"
 #include "distributions.h"
 #include "power.h"
 #include "risk.h"
 #include "segments.h"
 #include "stat_tests.h"
 #include "unit.h"
+
+static int
+cmp_sorted(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
 
 static void
 test_power(void)
@@ -165,6 +176,75 @@ test_expected_loss(void)
 	}
 }
 
+/*
+ * Kolmogorov-Smirnov against R (test/ref/stats/ks_uniform.csv): D exactly
+ * as ks.test computes it, the p-value against the series summed to the last
+ * bit (p_precise) within 1e-12, and against ks.test's own within 1e-5 (R
+ * stops its series at a tolerance of 1e-6 on the terms, which leaves up to
+ * 6e-6 on these cases).
+ */
+static void
+test_ks(void)
+{
+	FILE	   *f = fopen("test/ref/stats/ks_uniform.csv", "r");
+	static char line[1 << 16];
+	int			cases = 0;
+
+	CHECK(f != NULL);
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL)
+	{
+		int			id, n, k = 0;
+		double		d, p_r, p_precise, v[1000];
+		char	   *c;
+		int			used;
+
+		if (sscanf(line, "%d,%d,%lf,%lf,%lf,%n", &id, &n, &d, &p_r, &p_precise, &used) != 5)
+			continue;
+		for (c = line + used; k < n && k < 1000; k++)
+		{
+			v[k] = strtod(c, &c);
+			if (*c == ';')
+				c++;
+		}
+		CHECK(k == n);
+		qsort(v, n, sizeof(double), cmp_sorted);
+		CHECK_REL(ks_uniform_statistic(v, n), d, 1e-14);
+		CHECK_REL(ks_kolmogorov_upper(sqrt((double) n) * d), p_precise, 1e-12);
+		CHECK(fabs(ks_kolmogorov_upper(sqrt((double) n) * d) - p_r) < 1e-5);
+		cases++;
+	}
+	fclose(f);
+	CHECK(cases == 7);
+}
+
+/* the split assignment: stable, balanced, and independent across splits */
+static void
+test_aa_assignment(void)
+{
+	int			ones = 0,
+				agree = 0,
+				i;
+
+	/* fixed values: a change of the hash would reassign stored summaries */
+	CHECK(aa_hash_id("learner-1", 9) == aa_hash_id("learner-1", 9));
+	CHECK(aa_hash_id("learner-1", 9) != aa_hash_id("learner-2", 9));
+	for (i = 0; i < 20000; i++)
+	{
+		char		id[32];
+		uint64_t	h;
+
+		snprintf(id, sizeof(id), "u%d", i);
+		h = aa_hash_id(id, strlen(id));
+		ones += aa_arm_of(h, 0);
+		agree += aa_arm_of(h, 0) == aa_arm_of(h, 1);
+	}
+	/* 20000 fair coins: within 4.5 standard deviations (70.7) of 10000 */
+	CHECK(abs(ones - 10000) < 320);
+	CHECK(abs(agree - 10000) < 320);
+}
+
 int
 main(void)
 {
@@ -172,5 +252,7 @@ main(void)
 	test_heterogeneity();
 	test_gbstats_ratio();
 	test_expected_loss();
+	test_ks();
+	test_aa_assignment();
 	return unit_done("experiments");
 }
