@@ -220,3 +220,28 @@ ks <- do.call(rbind, lapply(seq_along(ksv), function(i) {
                values = paste(sprintf("%.17g", v), collapse = ";"))
 }))
 w(fmt(ks), "ks_uniform.csv")
+
+# --- conditioning of the streaming moments: values 1 +- 1e-12 (|mean| / sd
+#     near 1e12), whose variance a one-pass update about the running mean
+#     gets wrong in the fourth digit.  The rows come from here; the exact
+#     reference values from gen_conditioning.py (rational arithmetic: R's
+#     two-pass var is itself 2e-9 off on these data), R's own for comparison
+#     in conditioning_r.csv ---
+set.seed(20261204)
+cond <- list(list(nc = 500, nt = 450, mc = 1, mt = 1 + 2e-13, s = 1e-12, x = 1e6, sx = 1e-4),
+             list(nc = 2000, nt = 2000, mc = -3e5, mt = -3e5 + 1e-7, s = 1e-6, x = 7, sx = 1e-9),
+             list(nc = 300, nt = 320, mc = 1e-3, mt = 1e-3, s = 1e-15, x = 1, sx = 1e-12))
+crow <- NULL; cres <- NULL
+for (id in seq_along(cond)) {
+    k <- cond[[id]]
+    yc <- k$mc + k$s * rnorm(k$nc); yt <- k$mt + k$s * rnorm(k$nt)
+    xc <- k$x + k$sx * rnorm(k$nc); xt <- k$x + k$sx * rnorm(k$nt)
+    crow <- rbind(crow, data.frame(id = id, arm = c(rep("control", k$nc), rep("treatment", k$nt)),
+                                   value = c(yc, yt), covariate = c(xc, xt)))
+    t <- t.test(yt, yc)
+    cres <- rbind(cres, data.frame(id = id, var_c = var(yc), var_t = var(yt), cov_c = cov(yc, xc),
+                                   var_xc = var(xc), diff = mean(yt) - mean(yc), se = t$stderr,
+                                   t = unname(t$statistic), df = unname(t$parameter), p = t$p.value))
+}
+w(fmt(crow), "conditioning_rows.csv")
+w(fmt(cres), "conditioning_r.csv")
