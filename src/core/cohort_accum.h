@@ -40,52 +40,55 @@ extern void cohort_accum_from_stats(CohortAccum *a, const CohortStats *s);
 extern const char *cohort_accum_problem(const CohortAccum *a);
 
 /*
- * The unit in the state's frame; the first value (covariate) of an empty
- * state becomes its shift.  A difference that leaves the double range is
- * CA_OVERFLOW; non-finite inputs are left for cohort_stats_add to reject.
+ * Adds one unit: the per-row path of cohort_agg.  The first value
+ * (covariate) of an empty state becomes its shift; no moment depends on
+ * the shift then, so setting it needs no undo.  A finite value whose
+ * difference from the shift leaves the double range is CA_OVERFLOW (found
+ * off the hot path, from the status of the update).
  */
-static inline CaStatus
-cohort_accum_shift_unit(CohortAccum *a, const CohortUnit *u, CohortUnit *v, bool adding)
-{
-	*v = *u;
-	if (!u->has_value)
-		return CA_OK;
-	if (adding && a->s.value.n == 0 && isfinite(u->value))
-		a->shift_y = u->value;
-	v->value = u->value - a->shift_y;
-	if (u->has_covariate)
-	{
-		if (adding && a->s.paired.n == 0 && isfinite(u->covariate))
-			a->shift_x = u->covariate;
-		v->covariate = u->covariate - a->shift_x;
-	}
-	if ((!isfinite(v->value) && isfinite(u->value)) ||
-		(u->has_covariate && !isfinite(v->covariate) && isfinite(u->covariate)))
-		return CA_OVERFLOW;
-	return CA_OK;
-}
-
-/* Adds one unit: the per-row path of cohort_agg. */
 static inline CaStatus
 cohort_accum_add(CohortAccum *a, const CohortUnit *u)
 {
-	CohortUnit	v;
+	CohortUnit	v = *u;
 	CaStatus	st;
 
-	if ((st = cohort_accum_shift_unit(a, u, &v, true)) != CA_OK)
-		return st;
-	return cohort_stats_add(&a->s, &v);
+	if (u->has_value)
+	{
+		if (a->s.value.n == 0)
+			a->shift_y = u->value;
+		v.value -= a->shift_y;
+		if (u->has_covariate)
+		{
+			if (a->s.paired.n == 0)
+				a->shift_x = u->covariate;
+			v.covariate -= a->shift_x;
+		}
+	}
+	st = cohort_stats_add(&a->s, &v);
+	if (st == CA_NOT_FINITE && isfinite(u->value) &&
+		(!u->has_covariate || isfinite(u->covariate)))
+		st = CA_OVERFLOW;
+	return st;
 }
 
+/* Removes one unit, in the state's frame. */
 static inline CaStatus
 cohort_accum_remove(CohortAccum *a, const CohortUnit *u)
 {
-	CohortUnit	v;
+	CohortUnit	v = *u;
 	CaStatus	st;
 
-	if ((st = cohort_accum_shift_unit(a, u, &v, false)) != CA_OK)
-		return st;
-	return cohort_stats_remove(&a->s, &v);
+	if (u->has_value)
+	{
+		v.value -= a->shift_y;
+		if (u->has_covariate)
+			v.covariate -= a->shift_x;
+	}
+	st = cohort_stats_remove(&a->s, &v);
+	if (st == CA_NOT_FINITE && isfinite(u->value) &&
+		(!u->has_covariate || isfinite(u->covariate)))
+		st = CA_OVERFLOW;
+	return st;
 }
 
 #endif							/* CA_COHORT_ACCUM_H */
