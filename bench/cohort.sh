@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
 # cohort_agg against the hand-written SQL an analyst would otherwise use, a
 # lone avg() and the bare scan, on 10 million learner rows, ungrouped and
-# grouped by variant, on one core and with 2 parallel workers.
+# grouped by variant, on one core and with 2 parallel workers; and, side by
+# side, cohort_agg's transition without the shifted moments
+# (bench/cohort_unshifted.c, serial only: it has no combine function).
 #
 #   bench/cohort.sh            (ROWS=10000000 BENCH_RUNS=5 by default)
 . "$(dirname "$0")/lib.sh"
 ROWS=${ROWS:-10000000}
 
 bench_start
+# the unshifted transition, built against this tree's headers into the
+# stage, linked to the extension's library for the functions it shares
+PKGLIB=$(cd "$STAGE_BIN/../lib" && pwd)
+"$($PG_CONFIG --cc)" -shared -fPIC -O2 -Isrc -Isrc/core -isystem "$($PG_CONFIG --includedir-server)" \
+    -o "$PKGLIB/cohort_unshifted.so" bench/cohort_unshifted.c "$PKGLIB/cohort_analyzer.so" -Wl,-rpath,"$PKGLIB"
+
 bench_sql <<SQL
 CREATE EXTENSION cohort_analyzer;
+CREATE FUNCTION unshifted_trans(internal, boolean, boolean, double precision) RETURNS internal
+    AS 'cohort_unshifted', 'bench_unshifted_trans' LANGUAGE C;
+CREATE FUNCTION unshifted_final(internal) RETURNS cohort
+    AS 'cohort_unshifted', 'bench_unshifted_final' LANGUAGE C;
+CREATE AGGREGATE cohort_agg_unshifted(boolean, boolean, double precision) (
+    SFUNC = unshifted_trans, STYPE = internal, FINALFUNC = unshifted_final);
 SELECT setseed(0.1);
 CREATE TABLE learners AS
 SELECT CASE WHEN random() < 0.01 THEN 'treatment' ELSE 'control' END AS variant,
@@ -25,8 +39,9 @@ declare -A Q=(
     [avg]="avg(revenue)"
     [handwritten]="count(*), count(*) FILTER (WHERE completed), count(*) FILTER (WHERE churned), avg(revenue), var_samp(revenue)"
     [cohort_agg]="cohort_agg(completed, churned, revenue)"
+    [unshifted]="cohort_agg_unshifted(completed, churned, revenue)"
 )
-ORDER=(scan avg handwritten cohort_agg)
+ORDER=(scan avg handwritten cohort_agg unshifted)
 SERIAL="SET max_parallel_workers_per_gather = 0"
 PARALLEL="SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET min_parallel_table_scan_size = 0"
 

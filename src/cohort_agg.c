@@ -4,8 +4,9 @@
  *		rollup over stored summaries, with combine, serialize, deserialize
  *		and inverse transition functions for parallel and moving use.
  *
- * The transition state is a CohortStats allocated once per group in the
- * aggregate context; rows only update it in place.
+ * The transition state is a CohortAccum (a summary whose moments are kept
+ * about the group's first value, see cohort_accum.h) allocated once per
+ * group in the aggregate context; rows only update it in place.
  */
 #include "postgres.h"
 
@@ -13,6 +14,7 @@
 #include "utils/builtins.h"
 
 #include "ca_util.h"
+#include "cohort_accum.h"
 #include "cohort_type.h"
 
 /*
@@ -20,17 +22,17 @@
  * can only come from the executor, so the aggregate context is checked when
  * the state is created, as PostgreSQL's own aggregates do.
  */
-static pg_attribute_always_inline CohortStats *
+static pg_attribute_always_inline CohortAccum *
 state_get(FunctionCallInfo fcinfo, const char *fname)
 {
 	MemoryContext aggcontext;
-	CohortStats *s;
+	CohortAccum *s;
 
 	if (likely(!PG_ARGISNULL(0)))
-		return (CohortStats *) PG_GETARG_POINTER(0);
+		return (CohortAccum *) PG_GETARG_POINTER(0);
 	aggcontext = ca_agg_context(fcinfo, fname);
-	s = MemoryContextAlloc(aggcontext, sizeof(CohortStats));
-	cohort_stats_init(s);
+	s = MemoryContextAlloc(aggcontext, sizeof(CohortAccum));
+	cohort_accum_init(s);
 	return s;
 }
 
@@ -58,12 +60,12 @@ PG_FUNCTION_INFO_V1(cohort_agg_trans);
 Datum
 cohort_agg_trans(PG_FUNCTION_ARGS)
 {
-	CohortStats *s = state_get(fcinfo, "cohort_agg_trans");
+	CohortAccum *s = state_get(fcinfo, "cohort_agg_trans");
 	CohortUnit	u;
 	CaStatus	st;
 
 	arg_unit(fcinfo, &u);
-	st = cohort_stats_add(s, &u);
+	st = cohort_accum_add(s, &u);
 	if (unlikely(st != CA_OK))
 		ca_report_status(st, "cohort_agg value or covariate");
 	PG_RETURN_POINTER(s);
@@ -73,11 +75,11 @@ PG_FUNCTION_INFO_V1(cohort_agg_inverse);
 Datum
 cohort_agg_inverse(PG_FUNCTION_ARGS)
 {
-	CohortStats *s = state_get(fcinfo, "cohort_agg_inverse");
+	CohortAccum *s = state_get(fcinfo, "cohort_agg_inverse");
 	CohortUnit	u;
 
 	arg_unit(fcinfo, &u);
-	ca_report_status(cohort_stats_remove(s, &u), "cohort_agg moving state");
+	ca_report_status(cohort_accum_remove(s, &u), "cohort_agg moving state");
 	PG_RETURN_POINTER(s);
 }
 
@@ -85,11 +87,14 @@ PG_FUNCTION_INFO_V1(cohort_rollup_trans);
 Datum
 cohort_rollup_trans(PG_FUNCTION_ARGS)
 {
-	CohortStats *s = state_get(fcinfo, "cohort_rollup_trans");
+	CohortAccum *s = state_get(fcinfo, "cohort_rollup_trans");
+	CohortAccum c;
 
 	if (!PG_ARGISNULL(1))
-		ca_report_status(cohort_stats_merge(s, &PG_GETARG_COHORT(1)->stats),
-						 "rolled-up cohort");
+	{
+		cohort_accum_from_stats(&c, &PG_GETARG_COHORT(1)->stats);
+		ca_report_status(cohort_accum_merge(s, &c), "rolled-up cohort");
+	}
 	PG_RETURN_POINTER(s);
 }
 
@@ -97,11 +102,14 @@ PG_FUNCTION_INFO_V1(cohort_rollup_inverse);
 Datum
 cohort_rollup_inverse(PG_FUNCTION_ARGS)
 {
-	CohortStats *s = state_get(fcinfo, "cohort_rollup_inverse");
+	CohortAccum *s = state_get(fcinfo, "cohort_rollup_inverse");
+	CohortAccum c;
 
 	if (!PG_ARGISNULL(1))
-		ca_report_status(cohort_stats_unmerge(s, &PG_GETARG_COHORT(1)->stats),
-						 "rollup moving state");
+	{
+		cohort_accum_from_stats(&c, &PG_GETARG_COHORT(1)->stats);
+		ca_report_status(cohort_accum_unmerge(s, &c), "rollup moving state");
+	}
 	PG_RETURN_POINTER(s);
 }
 
@@ -110,8 +118,8 @@ Datum
 cohort_agg_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext = ca_agg_context(fcinfo, "cohort_agg_combine");
-	CohortStats *a = PG_ARGISNULL(0) ? NULL : (CohortStats *) PG_GETARG_POINTER(0);
-	CohortStats *b = PG_ARGISNULL(1) ? NULL : (CohortStats *) PG_GETARG_POINTER(1);
+	CohortAccum *a = PG_ARGISNULL(0) ? NULL : (CohortAccum *) PG_GETARG_POINTER(0);
+	CohortAccum *b = PG_ARGISNULL(1) ? NULL : (CohortAccum *) PG_GETARG_POINTER(1);
 
 	if (b == NULL)
 	{
@@ -122,11 +130,11 @@ cohort_agg_combine(PG_FUNCTION_ARGS)
 	if (a == NULL)
 	{
 		/* the state must live in our aggregate context, so copy */
-		a = MemoryContextAlloc(aggcontext, sizeof(CohortStats));
+		a = MemoryContextAlloc(aggcontext, sizeof(CohortAccum));
 		*a = *b;
 		PG_RETURN_POINTER(a);
 	}
-	ca_report_status(cohort_stats_merge(a, b), "combined cohort");
+	ca_report_status(cohort_accum_merge(a, b), "combined cohort");
 	PG_RETURN_POINTER(a);
 }
 
@@ -134,14 +142,14 @@ PG_FUNCTION_INFO_V1(cohort_agg_serialize);
 Datum
 cohort_agg_serialize(PG_FUNCTION_ARGS)
 {
-	CohortStats *s;
+	CohortAccum *s;
 	bytea	   *result;
 
 	ca_agg_context(fcinfo, "cohort_agg_serialize");
-	s = (CohortStats *) PG_GETARG_POINTER(0);
-	result = palloc(VARHDRSZ + sizeof(CohortStats));
-	SET_VARSIZE(result, VARHDRSZ + sizeof(CohortStats));
-	memcpy(VARDATA(result), s, sizeof(CohortStats));
+	s = (CohortAccum *) PG_GETARG_POINTER(0);
+	result = palloc(VARHDRSZ + sizeof(CohortAccum));
+	SET_VARSIZE(result, VARHDRSZ + sizeof(CohortAccum));
+	memcpy(VARDATA(result), s, sizeof(CohortAccum));
 	PG_RETURN_BYTEA_P(result);
 }
 
@@ -150,20 +158,20 @@ Datum
 cohort_agg_deserialize(PG_FUNCTION_ARGS)
 {
 	bytea	   *b;
-	CohortStats *s;
+	CohortAccum *s;
 	const char *problem;
 
 	ca_agg_context(fcinfo, "cohort_agg_deserialize");
 	b = PG_GETARG_BYTEA_PP(0);
-	if (VARSIZE_ANY_EXHDR(b) != sizeof(CohortStats))
+	if (VARSIZE_ANY_EXHDR(b) != sizeof(CohortAccum))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid serialized cohort state of %zu bytes",
 						(size_t) VARSIZE_ANY_EXHDR(b))));
-	s = palloc(sizeof(CohortStats));
-	memcpy(s, VARDATA_ANY(b), sizeof(CohortStats));
+	s = palloc(sizeof(CohortAccum));
+	memcpy(s, VARDATA_ANY(b), sizeof(CohortAccum));
 	/* checked like any other binary input before it is merged */
-	if ((problem = cohort_stats_problem(s)) != NULL)
+	if ((problem = cohort_accum_problem(s)) != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid serialized cohort state: %s", problem)));
@@ -174,13 +182,12 @@ PG_FUNCTION_INFO_V1(cohort_agg_final);
 Datum
 cohort_agg_final(PG_FUNCTION_ARGS)
 {
-	CohortStats empty;
+	CohortStats r;
 
 	ca_agg_context(fcinfo, "cohort_agg_final");
 	if (PG_ARGISNULL(0))
-	{
-		cohort_stats_init(&empty);
-		PG_RETURN_COHORT(cohort_make(&empty));
-	}
-	PG_RETURN_COHORT(cohort_make((CohortStats *) PG_GETARG_POINTER(0)));
+		cohort_stats_init(&r);
+	else
+		cohort_accum_finish((CohortAccum *) PG_GETARG_POINTER(0), &r);
+	PG_RETURN_COHORT(cohort_make(&r));
 }

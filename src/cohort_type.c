@@ -19,7 +19,7 @@
  * Binary format: version byte, five counts, value moments (n, mean, m2),
  * paired moments (n, five doubles).
  */
-#define COHORT_SEND_SIZE (1 + 5 * 8 + 3 * 8 + 6 * 8)
+#define COHORT_SEND_SIZE (1 + COHORT_STATS_SEND_SIZE)
 
 Cohort *
 cohort_from_datum(Datum d)
@@ -205,6 +205,49 @@ cohort_in(PG_FUNCTION_ARGS)
 	PG_RETURN_COHORT(cohort_make(&s));
 }
 
+/*
+ * The fields of a summary in the binary format, in network byte order
+ * (shared with the aa type, which holds many summaries).
+ */
+void
+cohort_stats_send(StringInfo buf, const CohortStats *s)
+{
+	pq_sendint64(buf, s->units);
+	pq_sendint64(buf, s->completed.known);
+	pq_sendint64(buf, s->completed.yes);
+	pq_sendint64(buf, s->churned.known);
+	pq_sendint64(buf, s->churned.yes);
+	pq_sendint64(buf, s->value.n);
+	pq_sendfloat8(buf, s->value.mean);
+	pq_sendfloat8(buf, s->value.m2);
+	pq_sendint64(buf, s->paired.n);
+	pq_sendfloat8(buf, s->paired.mean_y);
+	pq_sendfloat8(buf, s->paired.mean_x);
+	pq_sendfloat8(buf, s->paired.m2_y);
+	pq_sendfloat8(buf, s->paired.m2_x);
+	pq_sendfloat8(buf, s->paired.c_xy);
+}
+
+/* Reads what cohort_stats_send wrote; the caller checks the length first. */
+void
+cohort_stats_recv(StringInfo buf, CohortStats *s)
+{
+	s->units = pq_getmsgint64(buf);
+	s->completed.known = pq_getmsgint64(buf);
+	s->completed.yes = pq_getmsgint64(buf);
+	s->churned.known = pq_getmsgint64(buf);
+	s->churned.yes = pq_getmsgint64(buf);
+	s->value.n = pq_getmsgint64(buf);
+	s->value.mean = pq_getmsgfloat8(buf);
+	s->value.m2 = pq_getmsgfloat8(buf);
+	s->paired.n = pq_getmsgint64(buf);
+	s->paired.mean_y = pq_getmsgfloat8(buf);
+	s->paired.mean_x = pq_getmsgfloat8(buf);
+	s->paired.m2_y = pq_getmsgfloat8(buf);
+	s->paired.m2_x = pq_getmsgfloat8(buf);
+	s->paired.c_xy = pq_getmsgfloat8(buf);
+}
+
 PG_FUNCTION_INFO_V1(cohort_send);
 Datum
 cohort_send(PG_FUNCTION_ARGS)
@@ -215,20 +258,7 @@ cohort_send(PG_FUNCTION_ARGS)
 
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, c->version);
-	pq_sendint64(&buf, s->units);
-	pq_sendint64(&buf, s->completed.known);
-	pq_sendint64(&buf, s->completed.yes);
-	pq_sendint64(&buf, s->churned.known);
-	pq_sendint64(&buf, s->churned.yes);
-	pq_sendint64(&buf, s->value.n);
-	pq_sendfloat8(&buf, s->value.mean);
-	pq_sendfloat8(&buf, s->value.m2);
-	pq_sendint64(&buf, s->paired.n);
-	pq_sendfloat8(&buf, s->paired.mean_y);
-	pq_sendfloat8(&buf, s->paired.mean_x);
-	pq_sendfloat8(&buf, s->paired.m2_y);
-	pq_sendfloat8(&buf, s->paired.m2_x);
-	pq_sendfloat8(&buf, s->paired.c_xy);
+	cohort_stats_send(&buf, s);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -260,20 +290,7 @@ cohort_recv(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary cohort value: %d bytes where %d are expected",
 						remaining, COHORT_SEND_SIZE)));
-	s.units = pq_getmsgint64(buf);
-	s.completed.known = pq_getmsgint64(buf);
-	s.completed.yes = pq_getmsgint64(buf);
-	s.churned.known = pq_getmsgint64(buf);
-	s.churned.yes = pq_getmsgint64(buf);
-	s.value.n = pq_getmsgint64(buf);
-	s.value.mean = pq_getmsgfloat8(buf);
-	s.value.m2 = pq_getmsgfloat8(buf);
-	s.paired.n = pq_getmsgint64(buf);
-	s.paired.mean_y = pq_getmsgfloat8(buf);
-	s.paired.mean_x = pq_getmsgfloat8(buf);
-	s.paired.m2_y = pq_getmsgfloat8(buf);
-	s.paired.m2_x = pq_getmsgfloat8(buf);
-	s.paired.c_xy = pq_getmsgfloat8(buf);
+	cohort_stats_recv(buf, &s);
 	if ((problem = cohort_stats_problem(&s)) != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),

@@ -8,6 +8,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 
 #include "cohort_stats.h"
 
@@ -28,6 +29,14 @@ typedef struct Cohort
 /* Detoasts and checks the version and size of a stored cohort. */
 extern Cohort *cohort_from_datum(Datum d);
 extern Cohort *cohort_make(const CohortStats *s);
+
+/*
+ * The summary's fields in the binary format (COHORT_STATS_SEND_SIZE bytes),
+ * written and read in network byte order; the reader does not validate.
+ */
+#define COHORT_STATS_SEND_SIZE (14 * 8)
+extern void cohort_stats_send(StringInfo buf, const CohortStats *s);
+extern void cohort_stats_recv(StringInfo buf, CohortStats *s);
 
 #define PG_GETARG_COHORT(n)		cohort_from_datum(PG_GETARG_DATUM(n))
 #define PG_RETURN_COHORT(c)		PG_RETURN_POINTER(c)

@@ -7,12 +7,13 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "utils/lsyscache.h"
 #include "ca_util.h"
 #include "funcapi.h"
 #include "stats_args.h"
 
 static const char *const metric_names[] = {
-	"completion", "churn", "value", "value_cuped", NULL
+	"completion", "churn", "value", "value_cuped", "ratio", NULL
 };
 
 double
@@ -23,6 +24,12 @@ stats_open_unit_arg(double v, const char *argname)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must lie strictly between 0 and 1, got %g", argname, v)));
 	return v;
+}
+
+const char *
+stats_metric_name(StatMetric m)
+{
+	return metric_names[m];
 }
 
 StatMetric
@@ -60,4 +67,33 @@ stats_result_tupdesc(FunctionCallInfo fcinfo, const char *typname)
 				 errmsg("function returning %s called in a context that cannot accept it",
 						typname)));
 	return BlessTupleDesc(tupdesc);
+}
+
+/*
+ * Elements of a one-dimensional array without NULLs (unless allow_nulls,
+ * which reports them in *nulls); errors name the argument.
+ */
+int
+stats_array_elements(ArrayType *arr, Oid elemtype, const char *argname, bool allow_nulls,
+					 Datum **values, bool **nulls)
+{
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	int			n,
+				i;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array", argname)));
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	deconstruct_array(arr, elemtype, typlen, typbyval, typalign, values, nulls, &n);
+	if (!allow_nulls)
+		for (i = 0; i < n; i++)
+			if ((*nulls)[i])
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("%s must not contain NULL elements", argname)));
+	return n;
 }

@@ -9,6 +9,7 @@
 
 #include "access/tupdesc.h"
 #include "fmgr.h"
+#include "utils/array.h"
 
 #include "stat_tests.h"
 
@@ -17,6 +18,9 @@ extern double stats_open_unit_arg(double v, const char *argname);
 
 /* The metric argument: completion, churn, value or value_cuped. */
 extern StatMetric stats_metric_arg(text *metric);
+
+/* The canonical name of a metric, as results report it. */
+extern const char *stats_metric_name(StatMetric m);
 
 /* Raises an ERROR that names what failed for a failed core status. */
 extern void stats_check_status(CaStatus st, const char *what);
@@ -29,5 +33,12 @@ extern TupleDesc stats_result_tupdesc(FunctionCallInfo fcinfo, const char *typna
 
 /* Float8 datum, or NULL (via *isnull) for NaN. */
 extern Datum stats_float8_or_null(double v, bool *isnull);
+
+/*
+ * Elements of a one-dimensional array without NULLs (unless allow_nulls,
+ * which reports them in *nulls); errors name the argument.
+ */
+extern int	stats_array_elements(ArrayType *arr, Oid elemtype, const char *argname,
+								 bool allow_nulls, Datum **values, bool **nulls);
 
 #endif							/* CA_STATS_ARGS_H */

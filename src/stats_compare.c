@@ -31,6 +31,8 @@ enum
 	CMP_DF,
 	CMP_P_VALUE,
 	CMP_SIGNIFICANT,
+	CMP_NFIELDS_1_0,			/* the 1.0 type ends here */
+	CMP_STD_ERROR = CMP_NFIELDS_1_0,
 	CMP_NFIELDS
 };
 
@@ -45,6 +47,7 @@ comparison_datum(FunctionCallInfo fcinfo, text *metric, const StatComparison *r,
 	TupleDesc	tupdesc = stats_result_tupdesc(fcinfo, "cohort_comparison");
 	Datum		values[CMP_NFIELDS];
 	bool		nulls[CMP_NFIELDS];
+	bool		has_std_error;
 	const double *fields[] = {
 		&r->control_estimate, &r->treatment_estimate, &r->difference,
 		&r->difference_low, &r->difference_high, &r->relative_lift,
@@ -62,6 +65,20 @@ comparison_datum(FunctionCallInfo fcinfo, text *metric, const StatComparison *r,
 			stats_float8_or_null(*fields[i], &nulls[CMP_CONTROL_ESTIMATE + i]);
 	nulls[CMP_SIGNIFICANT] = isnan(r->p_value);
 	values[CMP_SIGNIFICANT] = BoolGetDatum(!nulls[CMP_SIGNIFICANT] && r->p_value < alpha);
+
+	/*
+	 * The tuple follows the caller's type: a database still on the 1.0 SQL
+	 * has no std_error attribute.
+	 */
+	has_std_error = tupdesc->natts == CMP_NFIELDS;
+	if (!has_std_error && tupdesc->natts != CMP_NFIELDS_1_0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("cohort_comparison has %d attributes, expected %d or %d",
+						tupdesc->natts, CMP_NFIELDS_1_0, CMP_NFIELDS),
+				 errhint("Update the extension with ALTER EXTENSION cohort_analyzer UPDATE.")));
+	if (has_std_error)
+		values[CMP_STD_ERROR] = stats_float8_or_null(r->std_error, &nulls[CMP_STD_ERROR]);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
@@ -69,9 +86,7 @@ comparison_datum(FunctionCallInfo fcinfo, text *metric, const StatComparison *r,
 static text *
 metric_text(StatMetric m)
 {
-	static const char *const names[] = {"completion", "churn", "value", "value_cuped"};
-
-	return cstring_to_text(names[m]);
+	return cstring_to_text(stats_metric_name(m));
 }
 
 PG_FUNCTION_INFO_V1(stats_compare_cohorts);
@@ -92,9 +107,9 @@ stats_compare_cohorts(PG_FUNCTION_ARGS)
 	return comparison_datum(fcinfo, metric_text(metric), &r, alpha);
 }
 
-PG_FUNCTION_INFO_V1(stats_compare_cohorts_sequential);
-Datum
-stats_compare_cohorts_sequential(PG_FUNCTION_ARGS)
+/* compare_cohorts_sequential with the alternative of the caller's choice */
+static Datum
+sequential_comparison(FunctionCallInfo fcinfo, StatAlternative alt)
 {
 	Cohort	   *control = PG_GETARG_COHORT(0);
 	Cohort	   *treatment = PG_GETARG_COHORT(1);
@@ -103,15 +118,37 @@ stats_compare_cohorts_sequential(PG_FUNCTION_ARGS)
 	double		tuning = PG_GETARG_FLOAT8(4);
 	StatComparison r;
 
+	if (alt != STAT_TWO_SIDED && !(alpha < 0.5))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("alpha must be below 0.5 for a one-sided sequence, got %g", alpha),
+				 errdetail("A one-sided sequence spends 2 alpha in its construction.")));
 	if (!(tuning > 0.0) || isinf(tuning))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("tuning must be a positive finite number, got %g", tuning),
 				 errhint("It is the number of units at which the interval is narrowest, e.g. the expected sample size.")));
 	stats_check_status(stat_compare_sequential(&control->stats, &treatment->stats,
-											   metric, alpha, tuning, &r),
+											   metric, alpha, tuning, alt, &r),
 					   "sequential comparison");
 	return comparison_datum(fcinfo, metric_text(metric), &r, alpha);
+}
+
+/* the two-sided form the 1.0 SQL declares */
+PG_FUNCTION_INFO_V1(stats_compare_cohorts_sequential);
+Datum
+stats_compare_cohorts_sequential(PG_FUNCTION_ARGS)
+{
+	return sequential_comparison(fcinfo, STAT_TWO_SIDED);
+}
+
+PG_FUNCTION_INFO_V1(stats_compare_cohorts_sequential_alt);
+Datum
+stats_compare_cohorts_sequential_alt(PG_FUNCTION_ARGS)
+{
+	return sequential_comparison(fcinfo, (StatAlternative)
+								 ca_lookup_name(PG_GETARG_TEXT_PP(5), alternative_names,
+												"alternative"));
 }
 
 PG_FUNCTION_INFO_V1(stats_chance_to_beat);

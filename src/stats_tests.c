@@ -9,39 +9,9 @@
 #include "catalog/pg_type.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/lsyscache.h"
 
 #include "ca_util.h"
 #include "stats_args.h"
-
-/*
- * Elements of a one-dimensional array without NULLs (unless allow_nulls,
- * which reports them in *nulls); errors name the argument.
- */
-static int
-array_elements(ArrayType *arr, Oid elemtype, const char *argname, bool allow_nulls,
-			   Datum **values, bool **nulls)
-{
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
-	int			n,
-				i;
-
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("%s must be a one-dimensional array", argname)));
-	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
-	deconstruct_array(arr, elemtype, typlen, typbyval, typalign, values, nulls, &n);
-	if (!allow_nulls)
-		for (i = 0; i < n; i++)
-			if ((*nulls)[i])
-				ereport(ERROR,
-						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-						 errmsg("%s must not contain NULL elements", argname)));
-	return n;
-}
 
 /* p-value of the chi-square goodness-of-fit test; NULL for no units */
 static Datum
@@ -92,8 +62,8 @@ stats_srm_test(PG_FUNCTION_ARGS)
 			   *sd;
 	bool	   *on,
 			   *sn;
-	int			k = array_elements(PG_GETARG_ARRAYTYPE_P(0), INT8OID, "observed", false, &od, &on);
-	int			k2 = array_elements(PG_GETARG_ARRAYTYPE_P(1), FLOAT8OID, "expected_share", false, &sd, &sn);
+	int			k = stats_array_elements(PG_GETARG_ARRAYTYPE_P(0), INT8OID, "observed", false, &od, &on);
+	int			k2 = stats_array_elements(PG_GETARG_ARRAYTYPE_P(1), FLOAT8OID, "expected_share", false, &sd, &sn);
 	int64	   *observed;
 	double	   *share;
 	int			i;
@@ -137,9 +107,9 @@ stats_srm_test_pair(PG_FUNCTION_ARGS)
 
 /* in the order of StatPAdjust, then R's alias "fdr" of "BH" */
 static const char *const padjust_names[] = {
-	"holm", "hochberg", "bonferroni", "BH", "BY", "fdr", NULL
+	"holm", "hochberg", "bonferroni", "BH", "BY", "hommel", "none", "fdr", NULL
 };
-#define PADJUST_FDR 5
+#define PADJUST_FDR 7
 
 PG_FUNCTION_INFO_V1(stats_p_adjust);
 Datum
@@ -149,12 +119,13 @@ stats_p_adjust(PG_FUNCTION_ARGS)
 	int			m = ca_lookup_name(PG_GETARG_TEXT_PP(1), padjust_names, "method");
 	Datum	   *values;
 	bool	   *nulls;
-	int			n = array_elements(arr, FLOAT8OID, "p", true, &values, &nulls);
+	int			n = stats_array_elements(arr, FLOAT8OID, "p", true, &values, &nulls);
 	int			k = 0,
 				i;
 	double	   *p = palloc(Max(n, 1) * sizeof(double));
 	double	   *adj = palloc(Max(n, 1) * sizeof(double));
 	int		   *order = palloc(Max(n, 1) * sizeof(int));
+	double	   *work = palloc(2 * Max(n, 1) * sizeof(double));
 	int			dims[1] = {n},
 				lbs[1] = {1};
 
@@ -174,7 +145,7 @@ stats_p_adjust(PG_FUNCTION_ARGS)
 					 errmsg("p-values must lie in [0, 1], got %g at position %d", v, i + 1)));
 		p[k++] = v;
 	}
-	stat_p_adjust(p, k, (StatPAdjust) m, order, adj);
+	stat_p_adjust(p, k, (StatPAdjust) m, order, work, adj);
 	for (i = 0, k = 0; i < n; i++)
 		if (!nulls[i])
 			values[i] = Float8GetDatum(adj[k++]);

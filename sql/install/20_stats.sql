@@ -16,10 +16,11 @@ CREATE TYPE @extschema@.cohort_comparison AS (
     statistic double precision,
     df double precision,
     p_value double precision,
-    significant boolean
+    significant boolean,
+    std_error double precision
 );
 COMMENT ON TYPE @extschema@.cohort_comparison IS
-    'Treatment versus control on one metric: estimates, difference and relative lift with their intervals, test statistic, degrees of freedom, p-value';
+    'Treatment versus control on one metric: estimates, difference and relative lift with their intervals, test statistic, degrees of freedom, p-value, standard error of the difference';
 
 CREATE TYPE @extschema@.rate_interval AS (low double precision, high double precision);
 COMMENT ON TYPE @extschema@.rate_interval IS 'Confidence interval of a rate';
@@ -31,7 +32,7 @@ CREATE FUNCTION @extschema@.compare_cohorts(
 RETURNS @extschema@.cohort_comparison
     AS 'MODULE_PATHNAME', 'stats_compare_cohorts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.compare_cohorts(@extschema@.cohort, @extschema@.cohort, text, double precision, text) IS
-    'Fixed-horizon comparison: two-proportion z-test (completion, churn), Welch t-test (value), CUPED Welch t-test (value_cuped)';
+    'Fixed-horizon comparison: two-proportion z-test (completion, churn), Welch t-test (value), CUPED Welch t-test (value_cuped), delta-method Welch t-test (ratio)';
 
 CREATE FUNCTION @extschema@.compare_cohorts_sequential(
     control @extschema@.cohort, treatment @extschema@.cohort,
@@ -91,7 +92,7 @@ CREATE FUNCTION @extschema@.p_adjust(p double precision[], method text)
 RETURNS double precision[]
     AS 'MODULE_PATHNAME', 'stats_p_adjust' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.p_adjust(double precision[], text) IS
-    'Adjusted p-values as R''s p.adjust: holm, hochberg, bonferroni, BH (fdr), BY';
+    'Adjusted p-values as R''s p.adjust: holm, hochberg, hommel, bonferroni, BH (fdr), BY, none';
 
 CREATE FUNCTION @extschema@.sample_size_proportions(
     p1 double precision, p2 double precision,

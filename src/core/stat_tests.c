@@ -85,6 +85,44 @@ cuped_arms(const CohortStats *c, const CohortStats *t, Arm *ac, Arm *at)
 	return CA_OK;
 }
 
+double
+stat_ratio(const CohortStats *s)
+{
+	const CoMoments *m = &s->paired;
+
+	if (m->n == 0 || m->mean_x == 0.0)
+		return NAN;
+	return m->mean_y / m->mean_x;
+}
+
+/*
+ * A ratio of per-unit sums, the delta-method way (GrowthBook, Eppo): the
+ * ratio R = mean y / mean x behaves like the mean of the linearised unit
+ * value (y - R x) / mean x, whose sample variance is
+ *   (s2_y - 2 R s_xy + R^2 s2_x) / mean_x^2
+ * (= s2_y / mx^2 - 2 s_xy my / mx^3 + s2_x my^2 / mx^4), written with R so
+ * that no power of the means overflows.
+ */
+static Arm
+ratio_arm(const CohortStats *s)
+{
+	const CoMoments *m = &s->paired;
+	Arm			a;
+	double		r = stat_ratio(s);
+
+	a.n = (double) m->n;
+	a.mean = r;
+	a.var = NAN;
+	if (!isnan(r) && m->n > 1)
+	{
+		double		mx = m->mean_x,
+					m2 = m->m2_y - 2.0 * r * m->c_xy + r * r * m->m2_x;
+
+		a.var = fmax(m2, 0.0) / (double) (m->n - 1) / mx / mx;
+	}
+	return a;
+}
+
 static CaStatus
 make_arms(const CohortStats *c, const CohortStats *t, StatMetric metric,
 		  Arm *ac, Arm *at)
@@ -105,6 +143,10 @@ make_arms(const CohortStats *c, const CohortStats *t, StatMetric metric,
 			return CA_OK;
 		case STAT_VALUE_CUPED:
 			return cuped_arms(c, t, ac, at);
+		case STAT_RATIO:
+			*ac = ratio_arm(c);
+			*at = ratio_arm(t);
+			return CA_OK;
 	}
 	return CA_INCONSISTENT;
 }
@@ -139,6 +181,7 @@ estimates(const Arm *c, const Arm *t, StatComparison *out, double *se_diff,
 	out->difference = mt - mc;
 	out->relative_lift = (mc != 0.0) ? out->difference / fabs(mc) : NAN;
 	*se_diff = usable_se(sqrt(t->var / t->n + c->var / c->n));
+	out->std_error = *se_diff;
 	if (mc != 0.0)
 	{
 		/* the same, with mt / mc formed first: powers of mc overflow */
@@ -157,7 +200,7 @@ init_result(StatComparison *out, const char *method)
 	out->control_estimate = out->treatment_estimate = NAN;
 	out->difference = out->difference_low = out->difference_high = NAN;
 	out->relative_lift = out->relative_lift_low = out->relative_lift_high = NAN;
-	out->statistic = out->df = out->p_value = NAN;
+	out->statistic = out->df = out->p_value = out->std_error = NAN;
 }
 
 /*
@@ -211,7 +254,8 @@ stat_compare(const CohortStats *control, const CohortStats *treatment,
 	bool		prop = is_proportion(metric);
 
 	init_result(out, prop ? "two-proportion z-test" :
-				metric == STAT_VALUE ? "Welch t-test" : "CUPED Welch t-test");
+				metric == STAT_VALUE ? "Welch t-test" :
+				metric == STAT_RATIO ? "delta-method Welch t-test" : "CUPED Welch t-test");
 	if ((st = make_arms(control, treatment, metric, &c, &t)) != CA_OK)
 		return st;
 	estimates(&c, &t, out, &se_diff, &se_rel);
@@ -256,7 +300,7 @@ stat_compare(const CohortStats *control, const CohortStats *treatment,
 CaStatus
 stat_compare_sequential(const CohortStats *control, const CohortStats *treatment,
 						StatMetric metric, double alpha, double tuning,
-						StatComparison *out)
+						StatAlternative alt, StatComparison *out)
 {
 	Arm			c,
 				t;
@@ -269,36 +313,53 @@ stat_compare_sequential(const CohortStats *control, const CohortStats *treatment
 				nr1,
 				width,
 				z,
+				tail_z,
 				log_p;
+	bool		two_sided = (alt == STAT_TWO_SIDED);
 
-	init_result(out, "asymptotic confidence sequence");
+	init_result(out, two_sided ? "asymptotic confidence sequence"
+				: "one-sided asymptotic confidence sequence");
 	if ((st = make_arms(control, treatment, metric, &c, &t)) != CA_OK)
 		return st;
 	estimates(&c, &t, out, &se_diff, &se_rel);
 
 	/*
-	 * Waudby-Smith et al., as GrowthBook computes it: rho^2 = (-2 ln alpha
-	 * + ln(-2 ln alpha + 1)) / tuning and the half-width is se sqrt(N)
-	 * sqrt(2 (N rho^2 + 1) / (N^2 rho^2) ln(sqrt(N rho^2 + 1) / alpha)).
+	 * Waudby-Smith et al., as GrowthBook computes it: rho^2 = (-2 ln a +
+	 * ln(-2 ln a + 1)) / tuning with a = alpha (two-sided) or 2 alpha
+	 * (one-sided).  With N units and S = sqrt(N rho^2 + 1) the half-width
+	 * is se sqrt(N) sqrt(2 (N rho^2 + 1) / (N^2 rho^2) L), where L = ln(S /
+	 * alpha) for the two-sided sequence and ln(1 + S / (2 alpha)) for a
+	 * one-sided bound.
 	 */
 	n = c.n + t.n;
-	l = -2.0 * log(alpha);
+	l = -2.0 * log(two_sided ? alpha : 2.0 * alpha);
 	rho2 = (l + log(l + 1.0)) / tuning;
 	nr1 = n * rho2 + 1.0;
-	width = sqrt(n) * sqrt(2.0 * nr1 / (n * n * rho2) * (0.5 * log(nr1) - log(alpha)));
-	interval(out->difference, width * se_diff, STAT_TWO_SIDED, -INFINITY, INFINITY,
+	width = sqrt(n) * sqrt(2.0 * nr1 / (n * n * rho2) *
+						   (two_sided ? 0.5 * log(nr1) - log(alpha)
+							: log1p(sqrt(nr1) / (2.0 * alpha))));
+	interval(out->difference, width * se_diff, alt, -INFINITY, INFINITY,
 			 &out->difference_low, &out->difference_high);
-	interval(out->relative_lift, width * se_rel, STAT_TWO_SIDED, -INFINITY, INFINITY,
+	interval(out->relative_lift, width * se_rel, alt, -INFINITY, INFINITY,
 			 &out->relative_lift_low, &out->relative_lift_high);
 
 	/*
 	 * The always-valid p-value is the alpha at which the sequence starts
-	 * to exclude zero: min(1, sqrt(N rho^2 + 1) exp(-rho^2 N z^2 / (2 (N
-	 * rho^2 + 1)))), in logs so that it does not underflow early.
+	 * to exclude zero.  With E = rho^2 N z^2 / (2 (N rho^2 + 1)) that is
+	 * min(1, S exp(-E)) two-sided and min(1, S / (2 (exp(E) - 1))) for a
+	 * one-sided bound (1 when the estimate points the other way), in logs
+	 * so that it does not underflow early.
 	 */
 	z = out->difference / se_diff;
 	out->statistic = z;
-	log_p = 0.5 * log(nr1) - rho2 * n * z * z / (2.0 * nr1);
+	tail_z = (alt == STAT_LESS) ? -z : z;
+	log_p = rho2 * n * z * z / (2.0 * nr1);	/* E */
+	if (two_sided)
+		log_p = 0.5 * log(nr1) - log_p;
+	else if (!(tail_z > 0.0))
+		log_p = isnan(tail_z) ? NAN : 0.0;
+	else
+		log_p = 0.5 * log(nr1) - log(2.0) - log_p - log(-expm1(-log_p));
 	out->p_value = isnan(log_p) ? NAN : exp(fmin(log_p, 0.0));
 	return CA_OK;
 }
@@ -373,6 +434,29 @@ beta_probability(double aA, double bA, double aB, double bB, double *out)
 	if (*out > 1.0)
 		*out = 1.0;
 	return CA_OK;
+}
+
+CaStatus
+stat_difference(const CohortStats *control, const CohortStats *treatment,
+				StatMetric metric, double *difference, double *std_error)
+{
+	Arm			c,
+				t;
+	CaStatus	st;
+	StatComparison r;
+	double		se_rel;
+
+	if ((st = make_arms(control, treatment, metric, &c, &t)) != CA_OK)
+		return st;
+	estimates(&c, &t, &r, std_error, &se_rel);
+	*difference = r.difference;
+	return CA_OK;
+}
+
+CaStatus
+stat_beta_greater(double aA, double bA, double aB, double bB, double *out)
+{
+	return beta_probability(aA, bA, aB, bB, out);
 }
 
 CaStatus
@@ -520,9 +604,47 @@ cmp_by_p(const void *a, const void *b)
 	return (i > j) - (i < j);
 }
 
+/*
+ * Hommel's method as R's p.adjust writes it, on the sorted p-values s: for
+ * each subset size j from n - 1 down to 2, the adjusted values are at least
+ * min(j s_i, min_{k >= 2} j s_(n-j+k) / k), and never below s itself.
+ */
+static void
+p_adjust_hommel(const double *p, int n, const int *order, double *work,
+				double *adjusted)
+{
+	double	   *q = work,
+			   *pa = work + n,
+				first = INFINITY;
+	int			i,
+				j,
+				k;
+
+	for (i = 0; i < n; i++)
+		first = fmin(first, (double) n * p[order[i]] / (i + 1.0));
+	for (i = 0; i < n; i++)
+		q[i] = pa[i] = first;
+	for (j = n - 1; j >= 2; j--)
+	{
+		double		q1 = INFINITY;
+
+		/* i2 = n - j + 1 .. n - 1 (0-based), divided by 2 .. j */
+		for (k = 0; k < j - 1; k++)
+			q1 = fmin(q1, (double) j * p[order[n - j + 1 + k]] / (2.0 + k));
+		for (i = 0; i <= n - j; i++)
+			q[i] = fmin((double) j * p[order[i]], q1);
+		for (i = n - j + 1; i < n; i++)
+			q[i] = q[n - j];
+		for (i = 0; i < n; i++)
+			pa[i] = fmax(pa[i], q[i]);
+	}
+	for (i = 0; i < n; i++)
+		adjusted[order[i]] = fmin(1.0, fmax(pa[i], p[order[i]]));
+}
+
 void
 stat_p_adjust(const double *p, int n, StatPAdjust method, int *order,
-			  double *adjusted)
+			  double *work, double *adjusted)
 {
 	double		running,
 				q = 1.0;
@@ -534,8 +656,21 @@ stat_p_adjust(const double *p, int n, StatPAdjust method, int *order,
 	qsort(order, n, sizeof(int), cmp_by_p);
 	sort_keys = NULL;
 
+	/* as R: one p-value is its own adjustment, Hommel on two is Hochberg */
+	if (n <= 1)
+		method = STAT_PADJ_NONE;
+	else if (n == 2 && method == STAT_PADJ_HOMMEL)
+		method = STAT_PADJ_HOCHBERG;
+
 	switch (method)
 	{
+		case STAT_PADJ_NONE:
+			for (k = 0; k < n; k++)
+				adjusted[k] = p[k];
+			break;
+		case STAT_PADJ_HOMMEL:
+			p_adjust_hommel(p, n, order, work, adjusted);
+			break;
 		case STAT_PADJ_BONFERRONI:
 			for (k = 0; k < n; k++)
 				adjusted[k] = fmin(1.0, n * p[k]);

@@ -18,7 +18,8 @@ typedef enum StatMetric
 	STAT_COMPLETION,
 	STAT_CHURN,
 	STAT_VALUE,
-	STAT_VALUE_CUPED
+	STAT_VALUE_CUPED,
+	STAT_RATIO					/* value per covariate over paired units */
 } StatMetric;
 
 typedef enum StatAlternative
@@ -43,18 +44,33 @@ typedef struct StatComparison
 	double		statistic;
 	double		df;
 	double		p_value;
+	double		std_error;		/* of the difference (unpooled) */
 } StatComparison;
 
-/* Fixed-horizon test: z-test for proportions, Welch for values. */
+/*
+ * The ratio metric of a summary: mean value / mean covariate over the units
+ * that have both (sum of the numerators / sum of the denominators); NaN
+ * when there are none or the denominators sum to 0.
+ */
+extern double stat_ratio(const CohortStats *s);
+
+/*
+ * Fixed-horizon test: z-test for proportions, Welch for values, and for
+ * ratios Welch on the delta-method variance of each arm's ratio.
+ */
 extern CaStatus stat_compare(const CohortStats *control, const CohortStats *treatment,
 							 StatMetric metric, double alpha, StatAlternative alt,
 							 StatComparison *out);
 
-/* Asymptotic confidence sequence (always valid), two-sided. */
+/*
+ * Asymptotic confidence sequence (always valid).  One-sided sequences
+ * (GrowthBook's) need alpha < 0.5; the caller checks it.
+ */
 extern CaStatus stat_compare_sequential(const CohortStats *control,
 										const CohortStats *treatment,
 										StatMetric metric, double alpha,
-										double tuning, StatComparison *out);
+										double tuning, StatAlternative alt,
+										StatComparison *out);
 
 /*
  * P(treatment better than control): exact under Beta(1 + yes, 1 + no)
@@ -66,6 +82,21 @@ extern CaStatus stat_compare_sequential(const CohortStats *control,
 extern CaStatus stat_chance_to_beat(const CohortStats *control,
 									const CohortStats *treatment,
 									StatMetric metric, double *out);
+
+/*
+ * The difference of the arms' estimates (treatment - control) and its
+ * unpooled standard error, as compare_cohorts forms them; NaN when
+ * undefined.
+ */
+extern CaStatus stat_difference(const CohortStats *control, const CohortStats *treatment,
+								StatMetric metric, double *difference, double *std_error);
+
+/*
+ * P(X_B > X_A) for X_A ~ Beta(aA, bA), X_B ~ Beta(aB, bB), exactly as
+ * chance_to_beat computes it; CA_OVERFLOW beyond STAT_BETA_MAX_TERMS terms.
+ */
+extern CaStatus stat_beta_greater(double aA, double bA, double aB, double bB,
+								  double *out);
 
 typedef enum StatRateMethod
 {
@@ -92,15 +123,18 @@ typedef enum StatPAdjust
 	STAT_PADJ_HOCHBERG,
 	STAT_PADJ_BONFERRONI,
 	STAT_PADJ_BH,
-	STAT_PADJ_BY
+	STAT_PADJ_BY,
+	STAT_PADJ_HOMMEL,
+	STAT_PADJ_NONE
 } StatPAdjust;
 
 /*
  * R's p.adjust over n p-values in [0, 1]; order is a caller-provided
- * buffer of n ints.
+ * buffer of n ints.  Hommel needs 2 n doubles of scratch space in work
+ * (NULL for the other methods).
  */
 extern void stat_p_adjust(const double *p, int n, StatPAdjust method, int *order,
-						  double *adjusted);
+						  double *work, double *adjusted);
 
 /*
  * Units per arm for a two-sided two-proportion test, as the root of R's

@@ -90,7 +90,7 @@ SELECT srm_test(-10, 20, 0.5);
 SELECT p_adjust('{0.1,1.5}', 'holm');
 SELECT p_adjust('{0.1,-0.5}', 'holm');
 SELECT p_adjust('{0.1,NaN}', 'BH');
-SELECT p_adjust('{0.1,0.2}', 'hommel');
+SELECT p_adjust('{0.1,0.2}', 'sidak');
 SELECT sample_size_proportions(0.4, 0.4);
 SELECT sample_size_proportions(0, 0.4);
 SELECT sample_size_proportions(0.4, 0.5, 0.05, 1);

@@ -93,7 +93,7 @@ test_sequential(void)
 				t = proportions(1000, 400);
 	StatComparison r;
 
-	CHECK(stat_compare_sequential(&c, &t, STAT_COMPLETION, 0.05, 5000, &r) == CA_OK);
+	CHECK(stat_compare_sequential(&c, &t, STAT_COMPLETION, 0.05, 5000, STAT_TWO_SIDED, &r) == CA_OK);
 	CHECK(r.difference == 0.0);
 	CHECK(r.p_value == 1.0);
 	CHECK(r.difference_low < 0.0 && r.difference_high > 0.0);
@@ -132,7 +132,8 @@ test_srm_and_adjust(void)
 	double		x2,
 				p;
 	double		pv[4] = {0.01, 0.04, 0.03, 0.005},
-				adj[4];
+				adj[4],
+				work[8];
 	int			order[4];
 
 	/* R: chisq.test(c(494100, 5900), p = c(0.99, 0.01)) */
@@ -140,17 +141,26 @@ test_srm_and_adjust(void)
 	CHECK_REL(x2, 163.63636363636363, 1e-12);
 	CHECK_REL(p, 1.8163545343816397e-37, 1e-9);
 	/* R: p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm") */
-	stat_p_adjust(pv, 4, STAT_PADJ_HOLM, order, adj);
+	stat_p_adjust(pv, 4, STAT_PADJ_HOLM, order, NULL, adj);
 	CHECK_CLOSE(adj[0], 0.03, 1e-15);
 	CHECK_CLOSE(adj[1], 0.06, 1e-15);
 	CHECK_CLOSE(adj[2], 0.06, 1e-15);
 	CHECK_CLOSE(adj[3], 0.02, 1e-15);
 	/* p.adjust(..., "BH"): 0.02, 0.04, 0.04, 0.02 */
-	stat_p_adjust(pv, 4, STAT_PADJ_BH, order, adj);
+	stat_p_adjust(pv, 4, STAT_PADJ_BH, order, NULL, adj);
 	CHECK_CLOSE(adj[0], 0.02, 1e-15);
 	CHECK_CLOSE(adj[1], 0.04, 1e-15);
 	CHECK_CLOSE(adj[2], 0.04, 1e-15);
 	CHECK_CLOSE(adj[3], 0.02, 1e-15);
+	/* p.adjust(..., "hommel"): 0.03, 0.04, 0.04, 0.02 */
+	stat_p_adjust(pv, 4, STAT_PADJ_HOMMEL, order, work, adj);
+	CHECK_CLOSE(adj[0], 0.03, 1e-15);
+	CHECK_CLOSE(adj[1], 0.04, 1e-15);
+	CHECK_CLOSE(adj[2], 0.04, 1e-15);
+	CHECK_CLOSE(adj[3], 0.02, 1e-15);
+	/* one p-value is its own adjustment */
+	stat_p_adjust(pv, 1, STAT_PADJ_HOMMEL, order, work, adj);
+	CHECK(adj[0] == 0.01);
 }
 
 static void
