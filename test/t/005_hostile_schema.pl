@@ -392,6 +392,25 @@ SELECT @S@.prediction_score_agg(0.5::float8, died) FROM analyst_data.learners;
 SELECT k.* FROM control ctl, treatment trt,
      @S@.logrank_test_strata(ARRAY[ctl.v]::@S@.survival[], ARRAY[trt.v]::@S@.survival[]) AS k;
 SELECT @S@.stratified_logrank_test(ctl.v, trt.v) FROM control ctl, treatment trt;
+CREATE TEMP TABLE aas AS
+SELECT @S@.aa_agg(pg_catalog.textin(pg_catalog.int4out(i)), completed, churned, revenue) AS a,
+       @S@.aa_agg(pg_catalog.textin(pg_catalog.int4out(i)), completed, churned, revenue, 100) AS a2
+FROM analyst_data.learners;
+SELECT r.* FROM aas, @S@.aa_report(a, 'completion'::text, 0.05::float8) AS r;
+SELECT s.split FROM aas, @S@.aa_splits(a2) AS s LIMIT 1;
+SELECT @S@.aa_arm('u1'::text, 3), pg_catalog.length(@S@.aa_send(a)), @S@.aa_in(@S@.aa_out(a2)) IS NOT NULL FROM aas;
+SELECT @S@.power_proportions(1000::float8, 0.42::float8, 0.47::float8, 0.05::float8),
+       @S@.minimum_detectable_effect_proportions(1000::float8, 0.42::float8, 0.05::float8, 0.8::float8),
+       @S@.sample_size_means(10::float8, 1::float8, 0.05::float8, 0.8::float8, 1::float8),
+       @S@.minimum_detectable_effect_means(1000::float8, 10::float8, 0.05::float8, 0.8::float8, 1::float8);
+SELECT h.* FROM @S@.heterogeneity_test(ARRAY[0.1::float8, 0.2::float8], ARRAY[0.05::float8, 0.06::float8]) AS h;
+SELECT a.* FROM control ctl, treatment trt,
+     @S@.compare_arms(ARRAY[ctl.c, trt.c]::@S@.cohort[], ARRAY['c', 't']::text[], 'c'::text, 'completion'::text,
+                      0.05::float8, 'two-sided'::text, 'holm'::text) AS a;
+SELECT @S@.ratio(c) FROM summaries;
+SELECT e.* FROM control ctl, treatment trt, @S@.expected_loss(ctl.c, trt.c, 'completion'::text) AS e;
+SELECT s.* FROM control ctl, treatment trt,
+     @S@.compare_cohorts_sequential(ctl.c, trt.c, 'completion'::text, 0.05::float8, 5000::float8, 'greater'::text) AS s;
 SELECT @S@.markup_escape('<a & "b">'::text), @S@.picture_color(3), @S@.picture_num(1.5::float8, 2),
        @S@.picture_step(37::float8, 5), @S@.picture_labels(ARRAY['x']::text[], 1, 'l'::text),
        pg_catalog.length(@S@.picture_svg(10, 10, 't'::text, ''::text));
