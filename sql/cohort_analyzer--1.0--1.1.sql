@@ -1007,3 +1007,148 @@ REVOKE ALL ON FUNCTION
     @extschema@.rollout_tick_one(bigint, timestamptz, text),
     @extschema@.rollout_apply(@extschema@.rollouts, text, text, timestamptz, text[], jsonb, text, integer, timestamptz, integer)
 FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Operations: assignment of units, sources as users have them, broken
+-- splits caught, copies that do not act, workers on demand
+-- ---------------------------------------------------------------------------
+
+-- Every rollout gets the salt of its assignment hash.
+ALTER TABLE @extschema@.rollouts ADD COLUMN salt text;
+UPDATE @extschema@.rollouts SET salt = pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', '');
+ALTER TABLE @extschema@.rollouts ALTER COLUMN salt SET NOT NULL;
+COMMENT ON COLUMN @extschema@.rollouts.salt IS 'Random salt of the assignment hash (rollout_bucket), fixed at creation';
+
+CREATE OR REPLACE FUNCTION @extschema@.rollout_create_as(actor regrole, name text, source regclass, plan jsonb)
+RETURNS bigint
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        qualified text;
+        relkind "char";
+        relowner regrole;
+        checked jsonb;
+        guardrail text;
+        column_name text;
+        result bigint;
+    BEGIN
+        IF name IS NULL OR name = '' THEN
+            RAISE EXCEPTION 'rollout name must not be NULL or empty' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF source IS NULL THEN
+            RAISE EXCEPTION 'source must not be NULL' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), c.relkind, c.relowner
+          INTO qualified, relkind, relowner
+          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.oid = source AND c.relkind IN ('r', 'v', 'm', 'p', 'f');
+        IF qualified IS NULL THEN
+            RAISE EXCEPTION 'source % is not a table or view', source USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF NOT pg_catalog.has_table_privilege(actor::oid, source::oid, 'SELECT') THEN
+            RAISE EXCEPTION 'permission denied for source %', source
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = pg_catalog.format('Rollouts read their source with the rights of their owner, %s.', actor);
+        END IF;
+        PERFORM @extschema@.rollout_check_source(qualified);
+
+        checked := @extschema@.rollout_plan_validate(COALESCE(plan, @extschema@.rollout_default_plan(
+            @extschema@.rollout_column_type(source, 'revenue'::name) IS NOT NULL)));
+
+        -- the source's code (a view's body and the functions it calls, row
+        -- security policies) runs with the owner's rights at every checkpoint
+        IF relowner <> actor THEN
+            IF relkind = 'v' AND (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.oid = actor)
+               AND (checked -> 'trust_source') IS DISTINCT FROM 'true'::jsonb THEN
+                RAISE EXCEPTION 'source % is a view owned by role %, and rollout owner % is a superuser',
+                                source, relowner, actor
+                    USING ERRCODE = 'insufficient_privilege',
+                          DETAIL = 'The view''s code would run with superuser rights at every checkpoint.',
+                          HINT = 'Create the rollout as a role without superuser rights (SET ROLE), or set "trust_source": true in the plan after reviewing the view and every function it calls.';
+            END IF;
+            RAISE WARNING 'source % is owned by role %: its code runs with the rights of rollout owner % at every checkpoint',
+                          source, relowner, actor
+                USING DETAIL = 'A view''s body and the functions it calls, and row security policies, run as the rollout''s owner.';
+        END IF;
+
+        -- guardrails need their column
+        FOR guardrail, column_name IN VALUES ('revenue_lift', 'revenue'), ('completion_lift', 'completed'),
+                                             ('churn_lift', 'churned') LOOP
+            IF EXISTS (SELECT 1 FROM pg_catalog.jsonb_array_elements(checked -> 'phases') AS p
+                       WHERE (p -> 'thresholds') ? guardrail) THEN
+                IF @extschema@.rollout_column_type(source, column_name::name) IS NULL THEN
+                    RAISE EXCEPTION 'metric % needs column "%" in source %', guardrail, column_name, source
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+            END IF;
+        END LOOP;
+
+        BEGIN
+            INSERT INTO @extschema@.rollouts (name, source, owner, owner_id, plan, salt)
+            VALUES (rollout_create_as.name, qualified, actor::text, actor, checked,
+                    pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', ''))
+            RETURNING id INTO result;
+        EXCEPTION WHEN unique_violation THEN
+            RAISE EXCEPTION 'rollout "%" already exists', rollout_create_as.name
+                USING ERRCODE = 'invalid_parameter_value';
+        END;
+        RETURN result;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_create_as(regrole, text, regclass, jsonb) IS
+    'rollout_create on behalf of actor, who becomes the owner';
+
+-- ---------------------------------------------------------------------------
+-- Assignment of units to arms
+-- ---------------------------------------------------------------------------
+--
+-- A unit's bucket is a fixed number in [0, 1) from the rollout's salt and
+-- the unit id; the unit is in the treatment exactly when its bucket is
+-- below the treatment share, so a share that grows never moves a unit of
+-- the treatment back to the control.  doc/rollouts.md spells the hash out
+-- for routers written in other languages.
+
+CREATE FUNCTION @extschema@.rollout_bucket(salt text, unit_id text) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'rollout_bucket' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.rollout_bucket(text, text) IS
+    'Assignment bucket of a unit in [0, 1): the first 8 bytes of SHA-256(salt, a zero byte, unit_id) in UTF-8, as a big-endian integer shifted right by 11 bits, divided by 2^53';
+
+CREATE FUNCTION @extschema@.rollout_assign(name text, unit_id text) RETURNS text
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        salt text;
+        share double precision;
+    BEGIN
+        SELECT r.salt, r.treatment_share INTO salt, share
+          FROM @extschema@.rollouts r WHERE r.name = rollout_assign.name;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'rollout "%" does not exist', rollout_assign.name
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        RETURN CASE WHEN @extschema@.rollout_bucket(salt, unit_id) < share THEN 'treatment'
+                    ELSE 'control' END;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_assign(text, text) IS
+    'The arm (control or treatment) of a unit under the rollout''s current treatment share: treatment exactly when rollout_bucket(salt, unit_id) < share';
+
+CREATE FUNCTION @extschema@.rollout_salt(name text) RETURNS text
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        salt text;
+    BEGIN
+        SELECT r.salt INTO salt FROM @extschema@.rollouts r WHERE r.name = rollout_salt.name;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'rollout "%" does not exist', rollout_salt.name
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        RETURN salt;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_salt(text) IS
+    'The salt of a rollout''s assignment hash, for routers that compute rollout_bucket themselves';

@@ -25,7 +25,8 @@ CREATE TABLE @extschema@.rollouts (
     last_error_at timestamptz,
     owner_id regrole NOT NULL,
     failures integer NOT NULL DEFAULT 0,
-    retry_at timestamptz
+    retry_at timestamptz,
+    salt text NOT NULL
 );
 CREATE INDEX rollouts_due_idx ON @extschema@.rollouts (next_checkpoint_at)
     WHERE state = 'running';
@@ -41,6 +42,7 @@ COMMENT ON COLUMN @extschema@.rollouts.checkpoint_no IS 'Index of the next check
 COMMENT ON COLUMN @extschema@.rollouts.last_error IS 'Why the last evaluation failed; NULL once one succeeds';
 COMMENT ON COLUMN @extschema@.rollouts.failures IS 'Evaluations that failed in a row; the worker retries with backoff';
 COMMENT ON COLUMN @extschema@.rollouts.retry_at IS 'Earliest time the worker evaluates a failing rollout again';
+COMMENT ON COLUMN @extschema@.rollouts.salt IS 'Random salt of the assignment hash (rollout_bucket), fixed at creation';
 
 CREATE TABLE @extschema@.rollout_decisions (
     id bigserial PRIMARY KEY,

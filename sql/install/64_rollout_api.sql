@@ -72,8 +72,9 @@ RETURNS bigint
         END LOOP;
 
         BEGIN
-            INSERT INTO @extschema@.rollouts (name, source, owner, owner_id, plan)
-            VALUES (rollout_create_as.name, qualified, actor::text, actor, checked)
+            INSERT INTO @extschema@.rollouts (name, source, owner, owner_id, plan, salt)
+            VALUES (rollout_create_as.name, qualified, actor::text, actor, checked,
+                    pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', ''))
             RETURNING id INTO result;
         EXCEPTION WHEN unique_violation THEN
             RAISE EXCEPTION 'rollout "%" already exists', rollout_create_as.name
