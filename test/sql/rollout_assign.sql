@@ -110,3 +110,5 @@ SELECT rollout_assign('no such rollout', 'unit-1');
 SELECT rollout_salt('no such rollout');
 SELECT rollout_assign('assign_a', NULL) IS NULL AS null_unit;
 DROP TABLE arms, buckets;
+-- the later tests count decisions: leave none behind
+SELECT rollout_purge_decisions(clock_timestamp()) AS purged;
