@@ -1037,6 +1037,19 @@ COMMENT ON TYPE @extschema@.rollout_measurement IS
     'Raw measurements of one rollout window: request and error counts, latency quantiles, uptime minutes, cohorts per arm, and the split: rows of unrecognised arms (the most frequent values), units only in the control, only in the treatment, and in both';
 DROP FUNCTION @extschema@.rollout_judge(@extschema@.rollouts, timestamptz);
 
+-- Copies do not act: a rollout records where it runs; those running or
+-- held now run here.
+ALTER TABLE @extschema@.rollouts ADD COLUMN database_oid oid, ADD COLUMN database_name name,
+    ADD COLUMN system_identifier bigint;
+UPDATE @extschema@.rollouts
+   SET (database_oid, database_name, system_identifier) =
+       (SELECT d.oid, d.datname, (SELECT c.system_identifier FROM pg_catalog.pg_control_system() AS c)
+        FROM pg_catalog.pg_database d WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())
+ WHERE state IN ('running', 'held');
+COMMENT ON COLUMN @extschema@.rollouts.database_oid IS 'The database the rollout was started (or last resumed) in: in a copy of it, the rollout is held instead of decided';
+COMMENT ON COLUMN @extschema@.rollouts.database_name IS 'Name of that database at the time';
+COMMENT ON COLUMN @extschema@.rollouts.system_identifier IS 'System identifier of the cluster it was started (or last resumed) in (pg_control_system()); a promoted standby keeps it';
+
 CREATE OR REPLACE FUNCTION @extschema@.rollout_plan_source_fields(plan jsonb) RETURNS void
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
@@ -1695,6 +1708,83 @@ CREATE OR REPLACE FUNCTION @extschema@.rollout_judge(
 COMMENT ON FUNCTION @extschema@.rollout_judge(@extschema@.rollouts, timestamptz) IS
     'Measures a rollout''s current phase up to a checkpoint, with its owner''s rights, judges every threshold and checks the split';
 
+CREATE OR REPLACE FUNCTION @extschema@.rollout_copied_from(r @extschema@.rollouts) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+        SELECT pg_catalog.format('copied from database %s (OID %s) of system %s — rollout_resume to adopt',
+                                 pg_catalog.quote_ident(r.database_name), r.database_oid, r.system_identifier)
+        FROM pg_catalog.pg_database d
+        WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()
+          AND r.database_oid IS NOT NULL
+          AND (d.oid <> r.database_oid
+               OR r.system_identifier <> (SELECT c.system_identifier FROM pg_catalog.pg_control_system() AS c))
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_copied_from(@extschema@.rollouts) IS
+    'The reason a rollout is not decided here (it was started in another database or cluster, of which this is a copy), or NULL';
+
+CREATE OR REPLACE FUNCTION @extschema@.rollout_apply(
+    r @extschema@.rollouts, actor text, decision text, checkpoint_at timestamptz,
+    reasons text[], metrics jsonb, new_state text, new_phase integer,
+    new_started_at timestamptz, new_checkpoint integer)
+RETURNS @extschema@.rollouts
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        phases jsonb := r.plan -> 'phases';
+        phase jsonb := phases -> new_phase;
+        result @extschema@.rollouts;
+        decision_id bigint;
+    BEGIN
+        UPDATE @extschema@.rollouts SET
+            state = new_state,
+            phase_no = new_phase,
+            phase_run = r.phase_run + CASE WHEN decision IN ('start', 'advance', 'resume')
+                                           THEN 1 ELSE 0 END,
+            phase_started_at = new_started_at,
+            checkpoint_no = new_checkpoint,
+            next_checkpoint_at = CASE WHEN new_state = 'running'
+                                      THEN new_started_at + (phase -> 'checkpoints' ->> new_checkpoint)::interval END,
+            treatment_share = CASE WHEN new_state = 'rolled_back' THEN 0
+                                   WHEN new_state = 'pending' THEN 0
+                                   ELSE (phase ->> 'traffic')::double precision END,
+            -- where it runs: set when it starts, and when a copy adopts it
+            (database_oid, database_name, system_identifier) =
+                (SELECT CASE WHEN decision IN ('start', 'resume') THEN d.oid ELSE r.database_oid END,
+                        CASE WHEN decision IN ('start', 'resume') THEN d.datname ELSE r.database_name END,
+                        CASE WHEN decision IN ('start', 'resume')
+                             THEN (SELECT c.system_identifier FROM pg_catalog.pg_control_system() AS c)
+                             ELSE r.system_identifier END
+                 FROM pg_catalog.pg_database d
+                 WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())
+        WHERE id = r.id
+        RETURNING * INTO result;
+
+        INSERT INTO @extschema@.rollout_decisions
+            (rollout_id, rollout, owner, owner_id, phase, phase_run, checkpoint_no, checkpoint_at, decision,
+             actor, state, treatment_share, reasons, metrics)
+        VALUES (r.id, r.name, r.owner, r.owner_id, phases -> r.phase_no ->> 'name', r.phase_run,
+                CASE WHEN checkpoint_at IS NOT NULL THEN r.checkpoint_no END, checkpoint_at, decision,
+                actor, result.state, result.treatment_share,
+                COALESCE(reasons, '{}'), COALESCE(metrics, '{}'))
+        RETURNING id INTO decision_id;
+
+        -- a wake-up for routers, which read the state itself: anyone may
+        -- NOTIFY on this channel.  A copy holding what it copied tells
+        -- nobody: its routers listen to the original.
+        IF decision <> 'continue' AND NOT COALESCE(metrics ? 'copied_from', false) THEN
+            PERFORM pg_catalog.pg_notify('cohort_analyzer_rollout', pg_catalog.json_build_object(
+                'rollout', r.name, 'decision_id', decision_id, 'phase', phase ->> 'name',
+                'decision', decision, 'state', result.state,
+                'treatment_share', result.treatment_share)::text);
+        END IF;
+        RETURN result;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_apply(@extschema@.rollouts, text, text, timestamptz, text[], jsonb, text, integer, timestamptz, integer) IS
+    'Applies a decision to a locked rollout: new state, decision row, NOTIFY cohort_analyzer_rollout with the decision id';
+
 CREATE OR REPLACE FUNCTION @extschema@.rollout_decide(r @extschema@.rollouts, as_of timestamptz, actor text)
 RETURNS @extschema@.rollouts
     LANGUAGE plpgsql VOLATILE
@@ -1719,6 +1809,16 @@ RETURNS @extschema@.rollouts
         END LOOP;
         last_checkpoint := r.checkpoint_no = checkpoints - 1;
         at := r.phase_started_at + (phase -> 'checkpoints' ->> r.checkpoint_no)::interval;
+
+        -- a copy of the database the rollout runs in does not decide for it
+        IF @extschema@.rollout_copied_from(r) IS NOT NULL THEN
+            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at,
+                ARRAY[@extschema@.rollout_copied_from(r)],
+                pg_catalog.jsonb_build_object('copied_from', pg_catalog.jsonb_build_object(
+                    'database_oid', r.database_oid, 'database_name', r.database_name,
+                    'system_identifier', r.system_identifier)),
+                'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
+        END IF;
 
         -- the owner's rights are the measurement's: a dropped owner's
         -- rollout waits for a person, whoever takes the name later

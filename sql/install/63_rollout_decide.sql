@@ -225,6 +225,26 @@ CREATE FUNCTION @extschema@.rollout_judge(
 COMMENT ON FUNCTION @extschema@.rollout_judge(@extschema@.rollouts, timestamptz) IS
     'Measures a rollout''s current phase up to a checkpoint, with its owner''s rights, judges every threshold and checks the split';
 
+-- Why a rollout must not be decided here: it was started in another
+-- database or cluster, and this is a copy (CREATE DATABASE ... TEMPLATE,
+-- pg_dump and restore, a physical copy promoted elsewhere).  NULL when it
+-- runs where it was started; a promoted standby has the same system
+-- identifier and database OID.
+CREATE FUNCTION @extschema@.rollout_copied_from(r @extschema@.rollouts) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+        SELECT pg_catalog.format('copied from database %s (OID %s) of system %s — rollout_resume to adopt',
+                                 pg_catalog.quote_ident(r.database_name), r.database_oid, r.system_identifier)
+        FROM pg_catalog.pg_database d
+        WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()
+          AND r.database_oid IS NOT NULL
+          AND (d.oid <> r.database_oid
+               OR r.system_identifier <> (SELECT c.system_identifier FROM pg_catalog.pg_control_system() AS c))
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_copied_from(@extschema@.rollouts) IS
+    'The reason a rollout is not decided here (it was started in another database or cluster, of which this is a copy), or NULL';
+
 -- Applies a decision: updates the rollout, appends the decision row and
 -- notifies listeners of state changes.  r holds the state before; actor is
 -- 'worker' or the role that acted.
@@ -253,7 +273,16 @@ RETURNS @extschema@.rollouts
                                       THEN new_started_at + (phase -> 'checkpoints' ->> new_checkpoint)::interval END,
             treatment_share = CASE WHEN new_state = 'rolled_back' THEN 0
                                    WHEN new_state = 'pending' THEN 0
-                                   ELSE (phase ->> 'traffic')::double precision END
+                                   ELSE (phase ->> 'traffic')::double precision END,
+            -- where it runs: set when it starts, and when a copy adopts it
+            (database_oid, database_name, system_identifier) =
+                (SELECT CASE WHEN decision IN ('start', 'resume') THEN d.oid ELSE r.database_oid END,
+                        CASE WHEN decision IN ('start', 'resume') THEN d.datname ELSE r.database_name END,
+                        CASE WHEN decision IN ('start', 'resume')
+                             THEN (SELECT c.system_identifier FROM pg_catalog.pg_control_system() AS c)
+                             ELSE r.system_identifier END
+                 FROM pg_catalog.pg_database d
+                 WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())
         WHERE id = r.id
         RETURNING * INTO result;
 
@@ -267,8 +296,9 @@ RETURNS @extschema@.rollouts
         RETURNING id INTO decision_id;
 
         -- a wake-up for routers, which read the state itself: anyone may
-        -- NOTIFY on this channel
-        IF decision <> 'continue' THEN
+        -- NOTIFY on this channel.  A copy holding what it copied tells
+        -- nobody: its routers listen to the original.
+        IF decision <> 'continue' AND NOT COALESCE(metrics ? 'copied_from', false) THEN
             PERFORM pg_catalog.pg_notify('cohort_analyzer_rollout', pg_catalog.json_build_object(
                 'rollout', r.name, 'decision_id', decision_id, 'phase', phase ->> 'name',
                 'decision', decision, 'state', result.state,
@@ -309,6 +339,16 @@ RETURNS @extschema@.rollouts
         END LOOP;
         last_checkpoint := r.checkpoint_no = checkpoints - 1;
         at := r.phase_started_at + (phase -> 'checkpoints' ->> r.checkpoint_no)::interval;
+
+        -- a copy of the database the rollout runs in does not decide for it
+        IF @extschema@.rollout_copied_from(r) IS NOT NULL THEN
+            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at,
+                ARRAY[@extschema@.rollout_copied_from(r)],
+                pg_catalog.jsonb_build_object('copied_from', pg_catalog.jsonb_build_object(
+                    'database_oid', r.database_oid, 'database_name', r.database_name,
+                    'system_identifier', r.system_identifier)),
+                'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
+        END IF;
 
         -- the owner's rights are the measurement's: a dropped owner's
         -- rollout waits for a person, whoever takes the name later
