@@ -43,3 +43,7 @@ UPDATE rollouts SET system_identifier = 42 WHERE name = 'copied';
 SELECT rollout_tick(:t0::timestamptz + interval '40 minutes') AS decisions;
 SELECT decision, state, reasons[1] LIKE 'copied from database % of system 42 — rollout_resume to adopt' AS reason
 FROM rollout_decisions WHERE rollout = 'copied' ORDER BY id DESC LIMIT 1;
+
+-- the later tests count decisions: leave none behind
+SELECT rollout_rollback('copied', 'done');
+SELECT rollout_purge_decisions(clock_timestamp()) AS purged;
