@@ -88,10 +88,34 @@ api_call(FunctionCallInfo fcinfo)
 	return fcinfo->flinfo->fn_extra;
 }
 
+/*
+ * An error the implementation raised for the user (a bad argument, a
+ * missing privilege, a wrong state) reaches them as one message: the chain
+ * of PL/pgSQL lines it passed through says nothing they can act on.
+ * Internal errors keep their context.
+ */
+static void
+rethrow_without_context(MemoryContext cxt)
+{
+	ErrorData  *edata;
+
+	MemoryContextSwitchTo(cxt);
+	edata = CopyErrorData();
+	if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_INTERNAL_ERROR ||
+		edata->elevel > ERROR)
+		PG_RE_THROW();
+	FlushErrorState();
+	if (edata->context)
+		pfree(edata->context);
+	edata->context = NULL;
+	ReThrowError(edata);
+}
+
 Datum
 rollout_api(PG_FUNCTION_ARGS)
 {
 	RolloutApiCall *const call = api_call(fcinfo);
+	MemoryContext caller_cxt = CurrentMemoryContext;
 	FunctionCallInfo impl_fcinfo;
 	Datum		result;
 	int			i;
@@ -116,11 +140,13 @@ rollout_api(PG_FUNCTION_ARGS)
 		ca_rollout_purging = call->purges;
 		result = FunctionCallInvoke(impl_fcinfo);
 	}
-	PG_FINALLY();
+	PG_CATCH();
 	{
 		ca_rollout_purging = false;
+		rethrow_without_context(caller_cxt);
 	}
 	PG_END_TRY();
+	ca_rollout_purging = false;
 
 	fcinfo->isnull = impl_fcinfo->isnull;
 	return result;

@@ -116,4 +116,21 @@ SELECT to_char(checkpoint_at - :'t0'::timestamptz, 'FMHH24:MI') AS "T+", reasons
        || (metrics ->> 'errors') || ' errors since the ramp began at T+'
        || to_char((metrics -> 'window' ->> 'from')::timestamptz - :'t0'::timestamptz, 'FMHH24:MI') AS evidence
 FROM rollout_decisions WHERE rollout = 'quiz-engine-v3' AND decision = 'rollback';
+
+\echo
+\echo '== A broken split: the router sends 10% of learners to the search treatment under a 1% canary'
+CREATE VIEW search_requests AS
+    SELECT ts, CASE WHEN unit_id % 100 < 10 THEN 'treatment' ELSE 'control' END AS arm,
+           is_error, latency_ms, unit_id
+    FROM service_requests WHERE svc = 'quiz-engine';
+SELECT rollout_create('search-v4', 'search_requests') \g /dev/null
+SELECT rollout_start('search-v4', :'t0') \g /dev/null
+SELECT sum(rollout_tick(t)) AS "decisions 09:00-09:30"
+FROM generate_series(:'t0'::timestamptz, :'t0'::timestamptz + interval '30 minutes', interval '1 minute') AS t;
+SELECT to_char(checkpoint_at - :'t0'::timestamptz, 'FMHH24:MI') AS "T+", upper(decision) AS decision, state,
+       reasons[1] AS why,
+       round((metrics -> 'srm' ->> 'observed_share')::numeric, 4) AS observed_share,
+       (metrics -> 'srm' ->> 'planned_share')::float8 AS planned_share,
+       (metrics -> 'srm' ->> 'p_value')::float8 AS p_value
+FROM rollout_decisions WHERE rollout = 'search-v4' AND checkpoint_at IS NOT NULL ORDER BY id;
 RESET client_min_messages;

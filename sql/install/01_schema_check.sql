@@ -48,3 +48,30 @@ REVOKE ALL ON FUNCTION @extschema@.cohort_analyzer_schema_check(oid) FROM PUBLIC
 
 SELECT @extschema@.cohort_analyzer_schema_check(n.oid)
   FROM pg_catalog.pg_namespace n WHERE n.nspname OPERATOR(pg_catalog.=) pg_catalog.current_schema();
+
+-- The schema must not already hold objects with the names of the
+-- extension's tables: say which, and where to install instead.
+DO $$
+DECLARE
+    taken text;
+BEGIN
+    SELECT pg_catalog.string_agg(pg_catalog.format('%s %I.%I',
+               CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view'
+                              WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence'
+                              WHEN 'i' THEN 'index' WHEN 'f' THEN 'foreign table' ELSE 'relation' END,
+               n.nspname, c.relname), ', ' ORDER BY c.relname)
+      INTO taken
+      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname OPERATOR(pg_catalog.=) pg_catalog.current_schema()
+       AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['rollouts', 'rollout_decisions', 'rollouts_id_seq',
+                                                       'rollout_decisions_id_seq', 'rollouts_due_idx',
+                                                       'rollout_decisions_rollout_idx']::name[]);
+    IF taken IS NOT NULL THEN
+        RAISE EXCEPTION 'cohort_analyzer cannot be installed in schema %: it already holds %',
+                        pg_catalog.quote_ident(pg_catalog.current_schema()), taken
+            USING ERRCODE = 'duplicate_table',
+                  DETAIL = 'The extension keeps its rollouts in tables of these names in its own schema.',
+                  HINT = 'Install it in a schema of its own: CREATE SCHEMA cohort_analyzer; CREATE EXTENSION cohort_analyzer SCHEMA cohort_analyzer;';
+    END IF;
+END
+$$;

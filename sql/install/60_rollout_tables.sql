@@ -25,7 +25,11 @@ CREATE TABLE @extschema@.rollouts (
     last_error_at timestamptz,
     owner_id regrole NOT NULL,
     failures integer NOT NULL DEFAULT 0,
-    retry_at timestamptz
+    retry_at timestamptz,
+    salt text NOT NULL,
+    database_oid oid,
+    database_name name,
+    system_identifier bigint
 );
 CREATE INDEX rollouts_due_idx ON @extschema@.rollouts (next_checkpoint_at)
     WHERE state = 'running';
@@ -41,6 +45,10 @@ COMMENT ON COLUMN @extschema@.rollouts.checkpoint_no IS 'Index of the next check
 COMMENT ON COLUMN @extschema@.rollouts.last_error IS 'Why the last evaluation failed; NULL once one succeeds';
 COMMENT ON COLUMN @extschema@.rollouts.failures IS 'Evaluations that failed in a row; the worker retries with backoff';
 COMMENT ON COLUMN @extschema@.rollouts.retry_at IS 'Earliest time the worker evaluates a failing rollout again';
+COMMENT ON COLUMN @extschema@.rollouts.database_oid IS 'The database the rollout was started (or last resumed) in: in a copy of it, the rollout is held instead of decided';
+COMMENT ON COLUMN @extschema@.rollouts.database_name IS 'Name of that database at the time';
+COMMENT ON COLUMN @extschema@.rollouts.system_identifier IS 'System identifier of the cluster it was started (or last resumed) in (pg_control_system()); a promoted standby keeps it';
+COMMENT ON COLUMN @extschema@.rollouts.salt IS 'Random salt of the assignment hash (rollout_bucket), fixed at creation';
 
 CREATE TABLE @extschema@.rollout_decisions (
     id bigserial PRIMARY KEY,

@@ -92,6 +92,84 @@ CREATE FUNCTION @extschema@.rollout_plan_number(value jsonb, field text) RETURNS
 COMMENT ON FUNCTION @extschema@.rollout_plan_number(jsonb, text) IS
     'A finite number from a plan field, or an error naming the field';
 
+-- Checks the plan keys about the source and the split: columns, timezone,
+-- arms, srm and unit_crossover.
+CREATE FUNCTION @extschema@.rollout_plan_source_fields(plan jsonb) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        k text;
+        v jsonb;
+        num double precision;
+    BEGIN
+        IF plan ? 'columns' THEN
+            IF pg_catalog.jsonb_typeof(plan -> 'columns') <> 'object' THEN
+                RAISE EXCEPTION 'invalid rollout plan: columns must be an object such as {"ts": "created_at"}'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            FOR k, v IN SELECT * FROM pg_catalog.jsonb_each(plan -> 'columns') LOOP
+                IF k NOT IN ('ts', 'arm', 'is_error', 'latency_ms', 'revenue', 'completed', 'churned', 'unit_id') THEN
+                    RAISE EXCEPTION 'invalid rollout plan: unknown field "%" in columns', k
+                        USING ERRCODE = 'invalid_parameter_value',
+                              HINT = 'Fields are ts, arm, is_error, latency_ms, revenue, completed, churned and unit_id.';
+                END IF;
+                IF pg_catalog.jsonb_typeof(v) <> 'string' OR v #>> '{}' = '' THEN
+                    RAISE EXCEPTION 'invalid rollout plan: columns.% must be a column name', k
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+            END LOOP;
+        END IF;
+        IF plan ? 'timezone' THEN
+            IF pg_catalog.jsonb_typeof(plan -> 'timezone') <> 'string' THEN
+                RAISE EXCEPTION 'invalid rollout plan: timezone must be a time zone name'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            BEGIN
+                PERFORM '2000-01-01 00:00:00'::timestamp AT TIME ZONE (plan ->> 'timezone');
+            EXCEPTION WHEN invalid_parameter_value OR feature_not_supported THEN
+                RAISE EXCEPTION 'invalid rollout plan: timezone "%" is not a time zone', plan ->> 'timezone'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END;
+        END IF;
+        IF plan ? 'arms' THEN
+            IF pg_catalog.jsonb_typeof(plan -> 'arms') <> 'object'
+               OR EXISTS (SELECT 1 FROM pg_catalog.jsonb_each(plan -> 'arms') AS a
+                          WHERE a.key NOT IN ('control', 'treatment') OR pg_catalog.jsonb_typeof(a.value) <> 'string')
+               OR (plan -> 'arms' ->> 'control') = (plan -> 'arms' ->> 'treatment') THEN
+                RAISE EXCEPTION 'invalid rollout plan: arms must map control and treatment to two different values, such as {"control": "A", "treatment": "B"}'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END IF;
+        IF plan ? 'srm' AND plan -> 'srm' <> '"off"'::jsonb THEN
+            IF pg_catalog.jsonb_typeof(plan -> 'srm') <> 'object'
+               OR EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(plan -> 'srm') AS x WHERE x <> 'p_value') THEN
+                RAISE EXCEPTION 'invalid rollout plan: srm must be {"p_value": x} or "off"'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            num := @extschema@.rollout_plan_number(plan -> 'srm' -> 'p_value', 'srm.p_value'::text);
+            IF NOT (num > 0 AND num < 1) THEN
+                RAISE EXCEPTION 'invalid rollout plan: srm.p_value must be in (0, 1), got %', num
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END IF;
+        IF plan ? 'unit_crossover' AND plan -> 'unit_crossover' <> '"off"'::jsonb THEN
+            IF pg_catalog.jsonb_typeof(plan -> 'unit_crossover') <> 'object'
+               OR EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(plan -> 'unit_crossover') AS x WHERE x <> 'max') THEN
+                RAISE EXCEPTION 'invalid rollout plan: unit_crossover must be {"max": x} or "off"'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            num := @extschema@.rollout_plan_number(plan -> 'unit_crossover' -> 'max', 'unit_crossover.max'::text);
+            IF NOT (num >= 0 AND num < 1) THEN
+                RAISE EXCEPTION 'invalid rollout plan: unit_crossover.max must be in [0, 1), got %', num
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END IF;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_plan_source_fields(jsonb) IS
+    'Checks the plan keys columns, timezone, arms, srm and unit_crossover, with an error naming the field';
+
 CREATE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
@@ -122,12 +200,14 @@ CREATE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
         FOR k IN SELECT pg_catalog.jsonb_object_keys(plan) LOOP
-            IF k NOT IN ('phases', 'min_requests', 'alpha', 'tuning', 'measure_timeout', 'trust_source') THEN
+            IF k NOT IN ('phases', 'min_requests', 'alpha', 'tuning', 'measure_timeout', 'trust_source',
+                         'columns', 'timezone', 'arms', 'srm', 'unit_crossover') THEN
                 RAISE EXCEPTION 'invalid rollout plan: unknown key "%"', k
                     USING ERRCODE = 'invalid_parameter_value',
-                          HINT = 'Accepted keys are phases, min_requests, alpha, tuning, measure_timeout and trust_source.';
+                          HINT = 'Accepted keys are phases, min_requests, alpha, tuning, measure_timeout, trust_source, columns, timezone, arms, srm and unit_crossover.';
             END IF;
         END LOOP;
+        PERFORM @extschema@.rollout_plan_source_fields(plan);
         IF pg_catalog.jsonb_typeof(plan -> 'phases') IS DISTINCT FROM 'array'
            OR pg_catalog.jsonb_array_length(plan -> 'phases') = 0 THEN
             RAISE EXCEPTION 'invalid rollout plan: phases must be a non-empty array'
@@ -266,7 +346,9 @@ CREATE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
                || CASE WHEN plan ? 'tuning' THEN pg_catalog.jsonb_build_object('tuning', plan -> 'tuning')
                        ELSE '{}'::jsonb END
                || pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-                      'measure_timeout', plan -> 'measure_timeout', 'trust_source', plan -> 'trust_source'));
+                      'measure_timeout', plan -> 'measure_timeout', 'trust_source', plan -> 'trust_source',
+                      'columns', plan -> 'columns', 'timezone', plan -> 'timezone', 'arms', plan -> 'arms',
+                      'srm', plan -> 'srm', 'unit_crossover', plan -> 'unit_crossover'));
     END
     $$;
 COMMENT ON FUNCTION @extschema@.rollout_plan_validate(jsonb) IS

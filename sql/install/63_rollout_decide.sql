@@ -12,11 +12,92 @@ CREATE FUNCTION @extschema@.rollout_fmt(v double precision) RETURNS text
 COMMENT ON FUNCTION @extschema@.rollout_fmt(double precision) IS
     'A measured value or limit with four decimals, for decision reasons';
 
+-- Checks the split of a measured window: arm values not recognised (when
+-- they are most of the rows), the sample ratio of the treatment against
+-- the phase's share (srm), and units seen in both arms (unit_crossover).
+-- Returns the reasons to hold the rollout, and the figures as metrics.
+CREATE FUNCTION @extschema@.rollout_evaluate_split(
+    plan jsonb, phase jsonb, m @extschema@.rollout_measurement,
+    OUT held text[], OUT metrics jsonb)
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    SET extra_float_digits = 3
+    AS $$
+    DECLARE
+        planned double precision := (phase ->> 'traffic')::double precision;
+        by_units boolean := COALESCE(m.control_units + m.treatment_units, 0) > 0;
+        c bigint := CASE WHEN by_units THEN m.control_units ELSE m.control_requests END;
+        t bigint := CASE WHEN by_units THEN m.treatment_units ELSE m.treatment_requests END;
+        counted text := CASE WHEN by_units THEN 'units' ELSE 'requests' END;
+        p_max double precision := CASE WHEN plan -> 'srm' = '"off"'::jsonb THEN NULL
+                                       ELSE COALESCE((plan -> 'srm' ->> 'p_value')::double precision, 0.001) END;
+        x_max double precision := CASE WHEN plan -> 'unit_crossover' = '"off"'::jsonb THEN NULL
+                                       ELSE COALESCE((plan -> 'unit_crossover' ->> 'max')::double precision, 0.01) END;
+        all_units bigint := m.control_units + m.treatment_units + m.crossover_units;
+        p double precision;
+        x_share double precision;
+        listed text;
+    BEGIN
+        held := '{}';
+        metrics := pg_catalog.jsonb_build_object('split', pg_catalog.jsonb_build_object(
+            'counted', counted, 'control', c, 'treatment', t,
+            'unrecognised_rows', m.unrecognised_rows, 'unrecognised_arms', m.unrecognised_arms));
+
+        -- most rows in neither arm: the source's arm values are not the
+        -- plan's (say which they are), and nothing else can be judged
+        IF m.unrecognised_rows > m.treatment_requests + m.control_requests THEN
+            SELECT pg_catalog.string_agg(pg_catalog.format('%s (%s rows)',
+                       COALESCE(pg_catalog.quote_literal(a ->> 'value'), 'NULL'),
+                       pg_catalog.to_char((a ->> 'rows')::bigint, 'FM999,999,999,999,999')), ', ')
+              INTO listed FROM pg_catalog.jsonb_array_elements(m.unrecognised_arms) AS a;
+            held := held || pg_catalog.format(
+                'arm values not recognised: %s; %s of %s rows are in neither %L nor %L (map them with "arms" in the plan)',
+                listed, pg_catalog.to_char(m.unrecognised_rows, 'FM999,999,999,999,999'),
+                pg_catalog.to_char(m.unrecognised_rows + m.treatment_requests + m.control_requests, 'FM999,999,999,999,999'),
+                COALESCE(plan -> 'arms' ->> 'control', 'control'), COALESCE(plan -> 'arms' ->> 'treatment', 'treatment'));
+            RETURN;
+        END IF;
+
+        -- sample ratio: the treatment's observed share against the planned one
+        IF p_max IS NOT NULL AND planned < 1 AND c + t >= (plan ->> 'min_requests')::bigint THEN
+            p := @extschema@.srm_test(c, t, planned);
+            metrics := metrics || pg_catalog.jsonb_build_object('srm', pg_catalog.jsonb_build_object(
+                'observed_share', t::double precision / (c + t), 'planned_share', planned,
+                'p_value', p, 'min_p_value', p_max, 'counted', counted,
+                'status', CASE WHEN p < p_max THEN 'fail' ELSE 'pass' END));
+            IF p < p_max THEN
+                held := held || pg_catalog.format(
+                    'srm: observed treatment share %s of %s %s, planned %s (p = %s < %s)',
+                    @extschema@.rollout_fmt(t::double precision / (c + t)),
+                    pg_catalog.to_char(c + t, 'FM999,999,999,999,999'), counted,
+                    @extschema@.rollout_fmt(planned), pg_catalog.btrim(pg_catalog.to_char(p, '9.99EEEE')), p_max);
+            END IF;
+        END IF;
+
+        -- units in both arms
+        IF all_units > 0 THEN
+            x_share := m.crossover_units::double precision / all_units;
+            metrics := metrics || pg_catalog.jsonb_build_object('unit_crossover', pg_catalog.jsonb_build_object(
+                'units', m.crossover_units, 'of_units', all_units, 'share', x_share, 'max', x_max,
+                'status', CASE WHEN x_share > x_max THEN 'fail' ELSE 'pass' END));
+            IF x_share > x_max THEN
+                held := held || pg_catalog.format(
+                    'unit_crossover: %s of %s units were in both arms (%s > %s)',
+                    pg_catalog.to_char(m.crossover_units, 'FM999,999,999,999,999'),
+                    pg_catalog.to_char(all_units, 'FM999,999,999,999,999'),
+                    @extschema@.rollout_fmt(x_share), @extschema@.rollout_fmt(x_max));
+            END IF;
+        END IF;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_evaluate_split(jsonb, jsonb, @extschema@.rollout_measurement) IS
+    'Checks the split of a measured window (unrecognised arm values, sample ratio, units in both arms) and returns the reasons to hold the rollout and the figures';
+
 -- Judges one checkpoint of a rollout: returns failed and missing metrics
 -- (as reasons) and every measured value.
 CREATE FUNCTION @extschema@.rollout_judge(
     r @extschema@.rollouts, checkpoint_at timestamptz,
-    OUT failed text[], OUT missing text[], OUT metrics jsonb)
+    OUT failed text[], OUT missing text[], OUT metrics jsonb, OUT held text[])
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
     SET extra_float_digits = 3
@@ -53,9 +134,10 @@ CREATE FUNCTION @extschema@.rollout_judge(
         m := @extschema@.rollout_measure_as(
             r.owner_id, r.source, r.phase_started_at, checkpoint_at, COALESCE(quantiles, '{}'),
             (phase -> 'thresholds') ?| ARRAY['revenue_lift', 'completion_lift', 'churn_lift'],
-            @extschema@.rollout_measure_timeout(r.plan));
+            r.plan, @extschema@.rollout_measure_timeout(r.plan));
 
-        metrics := pg_catalog.jsonb_build_object(
+        SELECT e.held, e.metrics INTO held, metrics FROM @extschema@.rollout_evaluate_split(r.plan, phase, m) AS e;
+        metrics := metrics || pg_catalog.jsonb_build_object(
             'window', pg_catalog.jsonb_build_object('from', r.phase_started_at, 'to', checkpoint_at),
             'requests', pg_catalog.jsonb_build_object('treatment', m.treatment_requests,
                                                       'control', m.control_requests),
@@ -141,7 +223,27 @@ CREATE FUNCTION @extschema@.rollout_judge(
     END
     $$;
 COMMENT ON FUNCTION @extschema@.rollout_judge(@extschema@.rollouts, timestamptz) IS
-    'Measures a rollout''s current phase up to a checkpoint, with its owner''s rights, and judges every threshold';
+    'Measures a rollout''s current phase up to a checkpoint, with its owner''s rights, judges every threshold and checks the split';
+
+-- Why a rollout must not be decided here: it was started in another
+-- database or cluster, and this is a copy (CREATE DATABASE ... TEMPLATE,
+-- pg_dump and restore, a physical copy promoted elsewhere).  NULL when it
+-- runs where it was started; a promoted standby has the same system
+-- identifier and database OID.
+CREATE FUNCTION @extschema@.rollout_copied_from(r @extschema@.rollouts) RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+        SELECT pg_catalog.format('copied from database %s (OID %s) of system %s — rollout_resume to adopt',
+                                 pg_catalog.quote_ident(r.database_name), r.database_oid, r.system_identifier)
+        FROM pg_catalog.pg_database d
+        WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()
+          AND r.database_oid IS NOT NULL
+          AND (d.oid <> r.database_oid
+               OR r.system_identifier <> (SELECT c.system_identifier FROM pg_catalog.pg_control_system() AS c))
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_copied_from(@extschema@.rollouts) IS
+    'The reason a rollout is not decided here (it was started in another database or cluster, of which this is a copy), or NULL';
 
 -- Applies a decision: updates the rollout, appends the decision row and
 -- notifies listeners of state changes.  r holds the state before; actor is
@@ -171,7 +273,16 @@ RETURNS @extschema@.rollouts
                                       THEN new_started_at + (phase -> 'checkpoints' ->> new_checkpoint)::interval END,
             treatment_share = CASE WHEN new_state = 'rolled_back' THEN 0
                                    WHEN new_state = 'pending' THEN 0
-                                   ELSE (phase ->> 'traffic')::double precision END
+                                   ELSE (phase ->> 'traffic')::double precision END,
+            -- where it runs: set when it starts, and when a copy adopts it
+            (database_oid, database_name, system_identifier) =
+                (SELECT CASE WHEN decision IN ('start', 'resume') THEN d.oid ELSE r.database_oid END,
+                        CASE WHEN decision IN ('start', 'resume') THEN d.datname ELSE r.database_name END,
+                        CASE WHEN decision IN ('start', 'resume')
+                             THEN (SELECT c.system_identifier FROM pg_catalog.pg_control_system() AS c)
+                             ELSE r.system_identifier END
+                 FROM pg_catalog.pg_database d
+                 WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())
         WHERE id = r.id
         RETURNING * INTO result;
 
@@ -185,8 +296,9 @@ RETURNS @extschema@.rollouts
         RETURNING id INTO decision_id;
 
         -- a wake-up for routers, which read the state itself: anyone may
-        -- NOTIFY on this channel
-        IF decision <> 'continue' THEN
+        -- NOTIFY on this channel.  A copy holding what it copied tells
+        -- nobody: its routers listen to the original.
+        IF decision <> 'continue' AND NOT COALESCE(metrics ? 'copied_from', false) THEN
             PERFORM pg_catalog.pg_notify('cohort_analyzer_rollout', pg_catalog.json_build_object(
                 'rollout', r.name, 'decision_id', decision_id, 'phase', phase ->> 'name',
                 'decision', decision, 'state', result.state,
@@ -228,6 +340,16 @@ RETURNS @extschema@.rollouts
         last_checkpoint := r.checkpoint_no = checkpoints - 1;
         at := r.phase_started_at + (phase -> 'checkpoints' ->> r.checkpoint_no)::interval;
 
+        -- a copy of the database the rollout runs in does not decide for it
+        IF @extschema@.rollout_copied_from(r) IS NOT NULL THEN
+            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at,
+                ARRAY[@extschema@.rollout_copied_from(r)],
+                pg_catalog.jsonb_build_object('copied_from', pg_catalog.jsonb_build_object(
+                    'database_oid', r.database_oid, 'database_name', r.database_name,
+                    'system_identifier', r.system_identifier)),
+                'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
+        END IF;
+
         -- the owner's rights are the measurement's: a dropped owner's
         -- rollout waits for a person, whoever takes the name later
         IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE oid = r.owner_id) THEN
@@ -243,6 +365,10 @@ RETURNS @extschema@.rollouts
         IF pg_catalog.cardinality(j.failed) > 0 THEN
             RETURN @extschema@.rollout_apply(r, actor, 'rollback'::text, at, j.failed || j.missing, metrics,
                                              'rolled_back'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
+        ELSIF pg_catalog.cardinality(j.held) > 0 THEN
+            -- a broken split: nothing measured can be trusted
+            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at, j.held || j.missing, metrics,
+                                             'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
         ELSIF NOT last_checkpoint THEN
             RETURN @extschema@.rollout_apply(r, actor, 'continue'::text, at, j.missing, metrics,
                                              'running'::text, r.phase_no, r.phase_started_at, r.checkpoint_no + 1);

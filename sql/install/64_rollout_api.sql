@@ -38,10 +38,15 @@ RETURNS bigint
                 USING ERRCODE = 'insufficient_privilege',
                       DETAIL = pg_catalog.format('Rollouts read their source with the rights of their owner, %s.', actor);
         END IF;
-        PERFORM @extschema@.rollout_check_source(qualified);
-
         checked := @extschema@.rollout_plan_validate(COALESCE(plan, @extschema@.rollout_default_plan(
-            @extschema@.rollout_column_type(source, 'revenue'::name) IS NOT NULL)));
+            @extschema@.rollout_source_column(source, '{}'::jsonb, 'revenue'::text) IS NOT NULL)));
+        -- a timestamp without time zone is read in the owner's time zone of now
+        IF NOT checked ? 'timezone'
+           AND @extschema@.rollout_column_type(source, @extschema@.rollout_source_column(source, checked, 'ts'::text))
+               = 'timestamp without time zone'::regtype THEN
+            checked := checked || pg_catalog.jsonb_build_object('timezone', pg_catalog.current_setting('TimeZone'));
+        END IF;
+        PERFORM @extschema@.rollout_source_query(qualified, checked);
 
         -- the source's code (a view's body and the functions it calls, row
         -- security policies) runs with the owner's rights at every checkpoint
@@ -64,16 +69,18 @@ RETURNS bigint
                                              ('churn_lift', 'churned') LOOP
             IF EXISTS (SELECT 1 FROM pg_catalog.jsonb_array_elements(checked -> 'phases') AS p
                        WHERE (p -> 'thresholds') ? guardrail) THEN
-                IF @extschema@.rollout_column_type(source, column_name::name) IS NULL THEN
-                    RAISE EXCEPTION 'metric % needs column "%" in source %', guardrail, column_name, source
+                IF @extschema@.rollout_source_column(source, checked, column_name) IS NULL THEN
+                    RAISE EXCEPTION 'metric % needs column "%" in source %', guardrail,
+                                    COALESCE(checked -> 'columns' ->> column_name, column_name), source
                         USING ERRCODE = 'invalid_parameter_value';
                 END IF;
             END IF;
         END LOOP;
 
         BEGIN
-            INSERT INTO @extschema@.rollouts (name, source, owner, owner_id, plan)
-            VALUES (rollout_create_as.name, qualified, actor::text, actor, checked)
+            INSERT INTO @extschema@.rollouts (name, source, owner, owner_id, plan, salt)
+            VALUES (rollout_create_as.name, qualified, actor::text, actor, checked,
+                    pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', ''))
             RETURNING id INTO result;
         EXCEPTION WHEN unique_violation THEN
             RAISE EXCEPTION 'rollout "%" already exists', rollout_create_as.name

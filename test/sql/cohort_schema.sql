@@ -3,6 +3,13 @@
 \set orig_db :DBNAME
 CREATE DATABASE ca_schema_test;
 \c ca_schema_test
+-- a schema already holding a table named like the extension's: refused,
+-- naming the table, with a hint to install elsewhere
+CREATE TABLE public.rollouts (id integer);
+CREATE SEQUENCE public.rollout_decisions_id_seq;
+CREATE EXTENSION cohort_analyzer;
+DROP TABLE public.rollouts;
+DROP SEQUENCE public.rollout_decisions_id_seq;
 CREATE SCHEMA analytics;
 CREATE EXTENSION cohort_analyzer SCHEMA analytics;
 SET search_path = public;

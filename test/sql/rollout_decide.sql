@@ -44,13 +44,13 @@ CREATE VIEW req_outage AS SELECT ts, arm, is_error, latency_ms FROM requests WHE
 CREATE VIEW req_sparse AS SELECT ts, arm, is_error, latency_ms FROM requests WHERE scenario = 'sparse';
 
 -- canary 10 min, ramp 20 min, full 30 min
-\set plan '{"phases": [{"name": "canary", "traffic": 0.01, "duration": "10 minutes", "checkpoints": ["5 minutes", "10 minutes"], "thresholds": {"error_rate": {"max": 0.01}, "latency_p99": {"max": 200}, "uptime": {"min": 0.999}}}, {"name": "ramp", "traffic": 0.1, "duration": "20 minutes", "checkpoints": ["10 minutes", "20 minutes"], "thresholds": {"error_rate": {"max": 0.005}, "latency_p99": {"max": 200}, "uptime": {"min": 0.9995}}}, {"name": "full", "traffic": 1, "duration": "30 minutes", "checkpoints": ["15 minutes", "30 minutes"], "thresholds": {"error_rate": {"max": 0.001}, "latency_p50": {"max": 100}, "latency_p99": {"max": 200}}}], "min_requests": 100}'
+\set plan '{"phases": [{"name": "canary", "traffic": 0.01, "duration": "10 minutes", "checkpoints": ["5 minutes", "10 minutes"], "thresholds": {"error_rate": {"max": 0.01}, "latency_p99": {"max": 200}, "uptime": {"min": 0.999}}}, {"name": "ramp", "traffic": 0.1, "duration": "20 minutes", "checkpoints": ["10 minutes", "20 minutes"], "thresholds": {"error_rate": {"max": 0.005}, "latency_p99": {"max": 200}, "uptime": {"min": 0.9995}}}, {"name": "full", "traffic": 1, "duration": "30 minutes", "checkpoints": ["15 minutes", "30 minutes"], "thresholds": {"error_rate": {"max": 0.001}, "latency_p50": {"max": 100}, "latency_p99": {"max": 200}}}], "min_requests": 100, "srm": "off"}'
 
 SELECT rollout_create('healthy', 'req_healthy', :'plan') > 0 AS ok,
        rollout_create('errors', 'req_errors', :'plan') > 0 AS ok,
        rollout_create('slow', 'req_slow', :'plan') > 0 AS ok,
        rollout_create('sparse', 'req_sparse', :'plan') > 0 AS ok,
-       rollout_create('outage', 'req_outage', '{"phases": [{"name": "canary", "traffic": 0.01, "duration": "10 minutes", "checkpoints": ["5 minutes", "10 minutes"], "thresholds": {"uptime": {"min": 0.999}}}]}') > 0 AS ok;
+       rollout_create('outage', 'req_outage', '{"srm": "off", "phases": [{"name": "canary", "traffic": 0.01, "duration": "10 minutes", "checkpoints": ["5 minutes", "10 minutes"], "thresholds": {"uptime": {"min": 0.999}}}]}') > 0 AS ok;
 
 -- nothing runs before it is started
 SELECT rollout_tick(:t0::timestamptz + interval '1 day') AS decisions;

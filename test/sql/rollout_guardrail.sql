@@ -41,7 +41,7 @@ CREATE VIEW g_neutral AS SELECT ts, arm, is_error, latency_ms, unit_id, revenue,
 CREATE VIEW g_harm_requests AS SELECT ts, arm, is_error, latency_ms, revenue, completed, churned
     FROM g_requests WHERE scenario = 'harm';
 
-\set plan '{"phases": [{"name": "canary", "traffic": 0.5, "duration": "10 minutes", "checkpoints": ["5 minutes", "10 minutes"], "thresholds": {"revenue_lift": {"min": -0.03}, "completion_lift": {"min": -0.05}, "churn_lift": {"max": 0.5}}}], "min_requests": 100}'
+\set plan '{"unit_crossover": "off", "phases": [{"name": "canary", "traffic": 0.5, "duration": "10 minutes", "checkpoints": ["5 minutes", "10 minutes"], "thresholds": {"revenue_lift": {"min": -0.03}, "completion_lift": {"min": -0.05}, "churn_lift": {"max": 0.5}}}], "min_requests": 100}'
 SELECT rollout_create('g_harm', 'g_harm', :'plan') > 0 AS ok,
        rollout_create('g_neutral', 'g_neutral', :'plan') > 0 AS ok,
        rollout_create('g_harm_requests', 'g_harm_requests', :'plan') > 0 AS ok;
@@ -79,7 +79,7 @@ ORDER BY k;
 
 -- a guardrail needs min_requests in both arms
 CREATE VIEW g_no_control AS SELECT * FROM g_harm WHERE arm = 'treatment';
-SELECT rollout_create('g_no_control', 'g_no_control', :'plan') > 0 AS ok;
+SELECT rollout_create('g_no_control', 'g_no_control', :'plan'::jsonb || '{"srm": "off"}') > 0 AS ok;
 SELECT rollout_start('g_no_control', :t0);
 SELECT pg_temp.tick_until(:t0::timestamptz + interval '10 minutes') AS decisions;
 SELECT decision, reasons FROM rollout_decisions WHERE rollout = 'g_no_control' AND checkpoint_at IS NOT NULL ORDER BY id;

@@ -70,9 +70,9 @@ SELECT jsonb_array_length(rollout_plan_validate(jsonb_build_object('phases', jso
 -- sources: required columns and their types
 CREATE TABLE src_ok (ts timestamptz, arm text, is_error boolean, latency_ms float8);
 CREATE TABLE src_no_arm (ts timestamptz, is_error boolean, latency_ms float8);
-CREATE TABLE src_bad_ts (ts timestamp, arm text, is_error boolean, latency_ms float8);
-CREATE TABLE src_bad_latency (ts timestamptz, arm text, is_error boolean, latency_ms integer);
-CREATE TABLE src_bad_revenue (ts timestamptz, arm text, is_error boolean, latency_ms float8, revenue numeric);
+CREATE TABLE src_bad_ts (ts date, arm text, is_error boolean, latency_ms float8);
+CREATE TABLE src_bad_latency (ts timestamptz, arm text, is_error boolean, latency_ms text);
+CREATE TABLE src_bad_revenue (ts timestamptz, arm text, is_error boolean, latency_ms float8, revenue money);
 CREATE SEQUENCE src_seq;
 \set short '{"phases": [{"name": "only", "traffic": 0.5, "duration": "1 hour", "checkpoints": ["1 hour"], "thresholds": {"error_rate": {"max": 0.1}}}]}'
 \set VERBOSITY default

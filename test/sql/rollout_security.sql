@@ -35,7 +35,7 @@ SET SESSION AUTHORIZATION regress_bob;
 SELECT count(*) FROM carol_requests;
 SELECT rollout_create('bob_peeks', 'carol_requests', :'plan');
 -- nor measure as carol directly
-SELECT rollout_measure_as('regress_carol', 'public.carol_requests', :t0, :t0::timestamptz + interval '1 hour', '{}', false, '30 seconds');
+SELECT rollout_measure_as('regress_carol', 'public.carol_requests', :t0, :t0::timestamptz + interval '1 hour', '{}', false, '{}', '30 seconds');
 -- nor through the steps of a decision with a forged rollout
 SELECT rollout_judge(jsonb_populate_record(NULL::rollouts,
     '{"owner": "regress_carol", "source": "public.carol_requests", "phase_no": 0,

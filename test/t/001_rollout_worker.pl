@@ -43,7 +43,7 @@ sub short_plan
 			"checkpoints": ["$step seconds", "@{[2 * $step]} seconds"],
 			"thresholds": {"error_rate": {"max": 0.5}, "latency_p99": {"max": 200}}});
 	}
-	return '{"phases": [' . join(', ', @phases) . '], "min_requests": 5}';
+	return '{"phases": [' . join(', ', @phases) . '], "min_requests": 5, "srm": "off"}';
 }
 
 sub worker_pid
