@@ -428,6 +428,14 @@ SELECT @S@.rollout_column_type('analyst_data.requests'::regclass, 'ts'::name);
 SELECT @S@.rollout_check_source('analyst_data.requests'::text);
 SELECT @S@.rollout_measure('analyst_data.requests'::text, '2026-03-02 09:00+00'::timestamptz,
                            '2026-03-02 09:20+00'::timestamptz, '{0.5,0.99}'::float8[], true);
+SELECT @S@.rollout_plan_source_fields(@S@.rollout_default_plan(true)),
+       @S@.rollout_source_column('analyst_data.requests'::regclass, '{}'::jsonb, 'ts'::text),
+       @S@.rollout_source_query('analyst_data.requests'::text, '{}'::jsonb) IS NOT NULL,
+       @S@.rollout_bucket('salt'::text, 'unit-1'::text);
+SELECT e.* FROM @S@.rollout_evaluate_split(@S@.rollout_default_plan(true),
+           @S@.rollout_default_plan(true) -> 'phases' -> 0,
+           @S@.rollout_measure('analyst_data.requests'::text, '2026-03-02 09:00+00'::timestamptz,
+                               '2026-03-02 09:20+00'::timestamptz, '{0.99}'::float8[], true, '{}'::jsonb)) AS e;
 SELECT @S@.rollout_fmt(0.123456::float8), @S@.rollout_may_change('analyst'::regrole),
        @S@.rollout_role_may_change('analyst'::regrole, 'analyst'::regrole), @S@.rollout_purging(),
        @S@.rollout_reason('a reason'::text), @S@.rollout_measure_timeout('{}'::jsonb);
@@ -457,6 +465,8 @@ SELECT @S@.rollout_report_band(0::float8, 1::float8, 10, 100, 20, 'x'::text),
        @S@.rollout_report_decisions('live'::text) IS NOT NULL,
        @S@.rollout_report_metric('{"value": 0.1, "max": 0.5, "status": "pass"}'::jsonb) IS NOT NULL,
        @S@.rollout_report_phase_after(@S@.rollout_default_plan(), 'canary'::text, 'ramp'::text) IS NOT NULL;
+SELECT @S@.rollout_salt('live'::text) IS NOT NULL, @S@.rollout_assign('live'::text, 'unit-1'::text);
+SELECT @S@.rollout_copied_from(r) FROM @S@.rollouts AS r;
 SELECT r.name, r.state FROM @S@.rollouts AS r ORDER BY r.name;
 SELECT d.rollout, d.decision FROM @S@.rollout_decisions AS d ORDER BY d.id;
 };
