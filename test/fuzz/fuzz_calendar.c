@@ -35,7 +35,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	locale = fuzz_cstring(data, size);
 	c = fuzz_malloc(sizeof(CaCalendar));
 
-	if (ca_calendar_open(c, locale) != CA_CAL_OK)
+	if (ca_calendar_open(c, locale) != CA_OK)
 	{
 		FUZZ_CHECK(c->ucal == NULL);
 		free(c);
@@ -47,18 +47,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < 2; i++)
 	{
 		/* a period starts at or before the day, and its start is its own */
-		if (ca_calendar_period_start(c, unit, day[i], &start) != CA_CAL_OK)
+		if (ca_calendar_period_start(c, unit, day[i], &start) != CA_OK)
 			continue;
 		FUZZ_CHECK(start <= day[i] && start >= CA_DAY_MIN);
-		FUZZ_CHECK(ca_calendar_period_start(c, unit, start, &again) == CA_CAL_OK);
+		FUZZ_CHECK(ca_calendar_period_start(c, unit, start, &again) == CA_OK);
 		FUZZ_CHECK(again == start);
-		FUZZ_CHECK(ca_calendar_periods_between(c, unit, day[i], start, &n) == CA_CAL_OK);
+		FUZZ_CHECK(ca_calendar_periods_between(c, unit, day[i], start, &n) == CA_OK);
 		FUZZ_CHECK(n == 0);
 	}
-	if (ca_calendar_periods_between(c, unit, day[0], day[1], &n) == CA_CAL_OK)
+	if (ca_calendar_periods_between(c, unit, day[0], day[1], &n) == CA_OK)
 	{
 		/* counted the other way, the same number of periods */
-		FUZZ_CHECK(ca_calendar_periods_between(c, unit, day[1], day[0], &back) == CA_CAL_OK);
+		FUZZ_CHECK(ca_calendar_periods_between(c, unit, day[1], day[0], &back) == CA_OK);
 		FUZZ_CHECK(back == -n);
 		FUZZ_CHECK((n < 0) == (day[1] < day[0]) || n == 0);
 	}

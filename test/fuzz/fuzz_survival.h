@@ -73,8 +73,8 @@ fuzz_check_run(const SurvPoint *pts, size_t n)
 
 	/* a builder given the run holds the run */
 	surv_builder_init(&b, &fuzz_surv_mem);
-	FUZZ_CHECK(surv_builder_add_run(&b, pts, n) == SURV_OK);
-	FUZZ_CHECK(surv_builder_flush(&b) == SURV_OK);
+	FUZZ_CHECK(surv_builder_add_run(&b, pts, n) == CA_OK);
+	FUZZ_CHECK(surv_builder_flush(&b) == CA_OK);
 	FUZZ_CHECK(b.nrun == n && b.observations == surv_observations(pts, n));
 	FUZZ_CHECK(n == 0 || memcmp(b.run, pts, n * sizeof(SurvPoint)) == 0);
 	free(b.run);
