@@ -104,7 +104,7 @@ SELECT timestamptz '2030-01-01 09:00+00' + i * interval '1 second',
        i % 10 = 0 AND i > 7200 AND i % 20 = 0, 20 + i % 13, (i % 7)::float8
 FROM generate_series(0, 30000) AS i;
 SELECT rollout_create('<script>alert("rollout")</script>', 'pic_requests',
-                      rollout_default_plan(true) || '{"min_requests": 10}') IS NOT NULL AS created;
+                      rollout_default_plan(true) || '{"min_requests": 10, "srm": "off"}') IS NOT NULL AS created;
 SELECT rollout_start('<script>alert("rollout")</script>', '2030-01-01 09:00+00');
 SELECT rollout_tick('2030-01-01 10:00+00') > 0 AS decided;
 SELECT rollout_hold('<script>alert("rollout")</script>', 'paused by <b>on-call</b> & "team"');
