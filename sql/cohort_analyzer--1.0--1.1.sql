@@ -3282,6 +3282,28 @@ CREATE OR REPLACE FUNCTION @extschema@.rollout_copied_from(r @extschema@.rollout
 COMMENT ON FUNCTION @extschema@.rollout_copied_from(@extschema@.rollouts) IS
     'The reason a rollout is not decided here (it was started in another database or cluster, of which this is a copy), or NULL';
 
+CREATE OR REPLACE FUNCTION @extschema@.rollout_transition(state text, decision text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+        SELECT t.new_state
+        FROM (VALUES ('pending', 'start', 'running'),
+                     ('pending', 'rollback', 'rolled_back'),
+                     ('running', 'continue', 'running'),
+                     ('running', 'advance', 'running'),
+                     ('running', 'complete', 'completed'),
+                     ('running', 'hold', 'held'),
+                     ('running', 'rollback', 'rolled_back'),
+                     ('held', 'advance', 'running'),
+                     ('held', 'complete', 'completed'),
+                     ('held', 'resume', 'running'),
+                     ('held', 'rollback', 'rolled_back')) AS t (state, decision, new_state)
+        WHERE t.state OPERATOR(pg_catalog.=) rollout_transition.state
+          AND t.decision OPERATOR(pg_catalog.=) rollout_transition.decision
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_transition(text, text) IS
+    'The state a rollout in the given state moves to on a decision (start, continue, advance, complete, hold, resume, rollback); NULL when the decision is not allowed in that state';
+
 CREATE OR REPLACE FUNCTION @extschema@.rollout_apply(
     r @extschema@.rollouts, actor text, decision text, checkpoint_at timestamptz,
     reasons text[], metrics jsonb, new_state text, new_phase integer,
@@ -3296,6 +3318,13 @@ RETURNS @extschema@.rollouts
         result @extschema@.rollouts;
         decision_id bigint;
     BEGIN
+        IF @extschema@.rollout_transition(r.state, decision) IS DISTINCT FROM new_state THEN
+            RAISE EXCEPTION 'rollout "%": decision % does not lead from state % to %', r.name, decision, r.state, new_state
+                USING ERRCODE = 'internal_error',
+                      DETAIL = pg_catalog.format('The state machine (rollout_transition) allows %s.',
+                                                 COALESCE(@extschema@.rollout_transition(r.state, decision),
+                                                          'no ' || decision || ' in state ' || r.state));
+        END IF;
         UPDATE @extschema@.rollouts SET
             state = new_state,
             phase_no = new_phase,

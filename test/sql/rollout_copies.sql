@@ -47,3 +47,14 @@ FROM rollout_decisions WHERE rollout = 'copied' ORDER BY id DESC LIMIT 1;
 -- the later tests count decisions: leave none behind
 SELECT rollout_rollback('copied', 'done');
 SELECT rollout_purge_decisions(clock_timestamp()) AS purged;
+
+-- the state machine, in one place: every allowed (state, decision)
+SELECT state, decision, rollout_transition(state, decision) AS new_state
+FROM unnest('{pending,running,held,rolled_back,completed}'::text[]) AS state,
+     unnest('{start,continue,advance,complete,hold,resume,rollback}'::text[]) AS decision
+WHERE rollout_transition(state, decision) IS NOT NULL ORDER BY 1, 2;
+-- any other change is refused where decisions are applied
+\set VERBOSITY terse
+SELECT rollout_apply(r, 'worker', 'start', NULL, '{}', '{}', 'running', 0, now(), 0) FROM rollouts r WHERE name = 'copied';
+SELECT rollout_apply(r, 'worker', 'rollback', NULL, '{}', '{}', 'completed', 0, now(), 0) FROM rollouts r WHERE name = 'copied';
+\set VERBOSITY default
