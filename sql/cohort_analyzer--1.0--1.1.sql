@@ -3587,3 +3587,11 @@ COMMENT ON FUNCTION @extschema@.rollout_salt(text) IS
 
 REVOKE ALL ON FUNCTION @extschema@.rollout_measure_as(regrole, text, timestamptz, timestamptz, double precision[], boolean, jsonb, interval) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.rollout_judge(@extschema@.rollouts, timestamptz) FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Rollouts created under 1.0 go on deciding as they did: the split guards
+-- (sample ratio, units in both arms) apply to rollouts created from 1.1 on.
+-- ---------------------------------------------------------------------------
+UPDATE @extschema@.rollouts
+   SET plan = plan OPERATOR(pg_catalog.||) '{"srm": "off", "unit_crossover": "off"}'::pg_catalog.jsonb
+ WHERE NOT (plan OPERATOR(pg_catalog.?) 'srm'::pg_catalog.text);

@@ -164,7 +164,8 @@ SELECT string_agg(line, E'\n' ORDER BY line COLLATE "C") FROM (
   UNION ALL
     SELECT 'daily ' || concat_ws(' | ', variant, day, c, s, v) FROM daily
   UNION ALL
-    SELECT 'rollout ' || concat_ws(' | ', name, source, owner, plan, state, phase_no, checkpoint_no,
+    -- (the update turns the split guards off in the plans of 1.0's rollouts)
+    SELECT 'rollout ' || concat_ws(' | ', name, source, owner, plan - 'srm' - 'unit_crossover', state, phase_no, checkpoint_no,
            next_checkpoint_at, treatment_share) FROM rollouts
   UNION ALL
     SELECT 'decision ' || concat_ws(' | ', rollout, phase, decision, actor, state, treatment_share,
@@ -232,6 +233,9 @@ foreach my $old (@released)
 	$node->safe_psql($db, 'ALTER EXTENSION cohort_analyzer UPDATE');
 	is($node->safe_psql($db, "SELECT extversion FROM pg_extension WHERE extname = 'cohort_analyzer'"),
 		$current, "$old: updated to $current");
+	is( $node->safe_psql($db,
+			"SELECT bool_and(plan ->> 'srm' = 'off' AND plan ->> 'unit_crossover' = 'off') FROM rollouts"),
+		't', "$old: rollouts of the old version keep deciding without the split guards");
 
 	# the old version's accessors, called again after the update (a function
 	# the update removed would be missing from the snapshot; accessors the

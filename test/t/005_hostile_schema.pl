@@ -425,7 +425,6 @@ SELECT @S@.rollout_metric_quantile('latency_p99'::text);
 SELECT @S@.rollout_plan_interval('"5 minutes"'::jsonb, 'duration'::text);
 SELECT @S@.rollout_plan_number('0.5'::jsonb, 'traffic'::text);
 SELECT @S@.rollout_column_type('analyst_data.requests'::regclass, 'ts'::name);
-SELECT @S@.rollout_check_source('analyst_data.requests'::text);
 SELECT @S@.rollout_measure('analyst_data.requests'::text, '2026-03-02 09:00+00'::timestamptz,
                            '2026-03-02 09:20+00'::timestamptz, '{0.5,0.99}'::float8[], true);
 SELECT @S@.rollout_plan_source_fields(@S@.rollout_default_plan(true)),
