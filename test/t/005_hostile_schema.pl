@@ -441,7 +441,8 @@ SELECT @S@.rollout_fmt(0.123456::float8), @S@.rollout_may_change('analyst'::regr
 SELECT @S@.rollout_create('live'::text, 'analyst_data.requests'::regclass, '{"phases": [{"name": "canary", "traffic": 0.05, "duration": "20 minutes",
   "checkpoints": ["5 minutes", "10 minutes", "20 minutes"], "thresholds": {"error_rate": {"max": 0.05},
   "latency_p99": {"max": 100}}}, {"name": "full", "traffic": 1, "duration": "1 hour",
-  "checkpoints": ["1 hour"], "thresholds": {"error_rate": {"max": 0.05}}}], "min_requests": 10}'::jsonb);
+  "checkpoints": ["1 hour"], "thresholds": {"error_rate": {"max": 0.05}}}], "min_requests": 10,
+  "srm": "off"}'::jsonb);
 SELECT @S@.rollout_create('default'::text, 'analyst_data.requests'::regclass);
 SELECT @S@.rollout_start('live'::text, '2026-03-02 09:00+00'::timestamptz);
 SELECT @S@.rollout_start('default'::text);
