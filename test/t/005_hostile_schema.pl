@@ -432,7 +432,7 @@ SELECT @S@.rollout_plan_source_fields(@S@.rollout_default_plan(true)),
        @S@.rollout_source_query('analyst_data.requests'::text, '{}'::jsonb) IS NOT NULL,
        @S@.rollout_bucket('salt'::text, 'unit-1'::text);
 SELECT e.* FROM @S@.rollout_evaluate_split(@S@.rollout_default_plan(true),
-           @S@.rollout_default_plan(true) -> 'phases' -> 0,
+           (@S@.rollout_default_plan(true) OPERATOR(pg_catalog.->) 'phases'::text) OPERATOR(pg_catalog.->) 0,
            @S@.rollout_measure('analyst_data.requests'::text, '2026-03-02 09:00+00'::timestamptz,
                                '2026-03-02 09:20+00'::timestamptz, '{0.99}'::float8[], true, '{}'::jsonb)) AS e;
 SELECT @S@.rollout_fmt(0.123456::float8), @S@.rollout_may_change('analyst'::regrole),
@@ -442,7 +442,7 @@ SELECT @S@.rollout_create('live'::text, 'analyst_data.requests'::regclass, '{"ph
   "checkpoints": ["5 minutes", "10 minutes", "20 minutes"], "thresholds": {"error_rate": {"max": 0.05},
   "latency_p99": {"max": 100}}}, {"name": "full", "traffic": 1, "duration": "1 hour",
   "checkpoints": ["1 hour"], "thresholds": {"error_rate": {"max": 0.05}}}], "min_requests": 10,
-  "srm": "off"}'::jsonb);
+  "srm": "off", "unit_crossover": "off"}'::jsonb);
 SELECT @S@.rollout_create('default'::text, 'analyst_data.requests'::regclass);
 SELECT @S@.rollout_start('live'::text, '2026-03-02 09:00+00'::timestamptz);
 SELECT @S@.rollout_start('default'::text);
