@@ -175,16 +175,18 @@ build/fuzz/make_seeds: test/fuzz/make_seeds.c $(CORE_SRCS) $(wildcard src/core/*
 	@mkdir -p build/fuzz
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(ICU_LIBS) -lm
 
-# PROVE_FLAGS=-v lists every check as it runs (scripts/test.sh does).
+# PROVE_FLAGS=-v lists every check as it runs (scripts/test.sh does);
+# TAP_TESTS="test/t/001_rollout_worker.pl ..." runs only those.
 PROVE_FLAGS ?=
+TAP_TESTS   ?= $(wildcard test/t/*.pl)
 
 tap: stage
 	rm -rf build/tap
-	$(if $(wildcard test/t/*.pl),$(call TESTER_DIR,build/tap))
-	$(if $(wildcard test/t/*.pl),cd build/tap && $(AS_TESTER) env PATH="$(STAGE_BIN):$$PATH" \
+	$(if $(TAP_TESTS),$(call TESTER_DIR,build/tap))
+	$(if $(TAP_TESTS),cd build/tap && $(AS_TESTER) env PATH="$(STAGE_BIN):$$PATH" \
 		PG_REGRESS=$(PG_REGRESS_BIN) TESTDIR=$(CURDIR)/build/tap top_srcdir=$(CURDIR) \
 		STAGE=$(STAGE) STAGE_1_0=$(STAGE_1_0) PG_PKGLIB=$(PG_PKGLIB) PG_SHAREDIR=$(PG_SHAREDIR) \
-		prove $(PROVE_FLAGS) -I $(PGXS_DIR)/src/test/perl -I $(CURDIR)/test/t $(CURDIR)/test/t/*.pl,@echo "no TAP tests")
+		prove $(PROVE_FLAGS) -I $(PGXS_DIR)/src/test/perl -I $(CURDIR)/test/t $(addprefix $(CURDIR)/,$(TAP_TESTS)),@echo "no TAP tests")
 
 test:
 	./scripts/test.sh
