@@ -3595,3 +3595,25 @@ REVOKE ALL ON FUNCTION @extschema@.rollout_judge(@extschema@.rollouts, timestamp
 UPDATE @extschema@.rollouts
    SET plan = plan OPERATOR(pg_catalog.||) '{"srm": "off", "unit_crossover": "off"}'::pg_catalog.jsonb
  WHERE NOT (plan OPERATOR(pg_catalog.?) 'srm'::pg_catalog.text);
+
+-- ---------------------------------------------------------------------------
+-- Rollout background workers on demand: the launcher's registry
+-- (66_rollout_workers.sql)
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION @extschema@.rollout_workers(
+    OUT datid oid, OUT datname name, OUT state text, OUT pid integer, OUT since timestamptz)
+RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'rollout_workers' LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION @extschema@.rollout_workers() IS
+    'The databases the rollout launcher tracks, in every database of the cluster: scanning, waiting for a worker, serving (pid of the worker) or retrying, since when; no rows when the library is not in shared_preload_libraries';
+
+CREATE FUNCTION @extschema@.rollout_worker_request() RETURNS boolean
+    AS 'MODULE_PATHNAME', 'rollout_worker_request' LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION @extschema@.rollout_worker_request() IS
+    'Asks the launcher for a worker for this database when the transaction commits (the worker leaves again if no rollout runs); false when the library is not in shared_preload_libraries';
+REVOKE ALL ON FUNCTION @extschema@.rollout_worker_request() FROM PUBLIC;
+
+-- rollouts started under 1.0 after the server's scan get their worker now
+SELECT @extschema@.rollout_worker_request()
+ WHERE EXISTS (SELECT FROM @extschema@.rollouts
+               WHERE state OPERATOR(pg_catalog.=) 'running'::pg_catalog.text);

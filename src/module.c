@@ -1,7 +1,8 @@
 /*
  * module.c
  *		Module entry point of cohort_analyzer: settings, and the rollout
- *		launcher when loaded through shared_preload_libraries.
+ *		launcher and its shared memory when loaded through
+ *		shared_preload_libraries.
  */
 #include "postgres.h"
 
@@ -12,11 +13,13 @@
 #include "utils/guc.h"
 
 #include "rollout.h"
+#include "rollout_registry.h"
 
 PG_MODULE_MAGIC;
 
 int			ca_rollout_naptime = 1000;
 bool		ca_rollout_enabled = true;
+int			ca_rollout_max_workers = 2;
 static bool ca_purge_decisions = false;
 
 extern PGDLLEXPORT void _PG_init(void);
@@ -40,6 +43,14 @@ _PG_init(void)
 							 PGC_SIGHUP,
 							 0,
 							 NULL, NULL, NULL);
+	DefineCustomIntVariable("cohort_analyzer.max_workers",
+							"Most database workers deciding rollouts at once.",
+							"Databases with running rollouts beyond it take turns.",
+							&ca_rollout_max_workers,
+							2, 1, CA_MAX_WORKERS_LIMIT,
+							PGC_SIGHUP,
+							0,
+							NULL, NULL, NULL);
 	/*
 	 * Only for databases still on the 1.0 SQL, whose rollout_purge_decisions
 	 * sets it (1.1 decides in C, see rollout_api.c); declared so that the
@@ -59,5 +70,8 @@ _PG_init(void)
 
 	/* pg_upgrade must not see decisions made while it copies the catalogs */
 	if (process_shared_preload_libraries_in_progress && !IsBinaryUpgrade)
+	{
+		ca_registry_request();
 		ca_rollout_register_launcher();
+	}
 }

@@ -10,6 +10,7 @@
 /* GUCs, defined in module.c */
 extern int	ca_rollout_naptime;
 extern bool ca_rollout_enabled;
+extern int	ca_rollout_max_workers;
 
 /* True inside a rollout background worker: decisions are the worker's. */
 extern bool ca_rollout_in_worker;

@@ -27,6 +27,7 @@
 #include "utils/syscache.h"
 
 #include "rollout.h"
+#include "rollout_registry.h"
 
 /* Set while rollout_purge_decisions deletes: the decision log allows it. */
 static bool ca_rollout_purging = false;
@@ -35,6 +36,7 @@ typedef struct RolloutApiCall
 {
 	FmgrInfo	impl;
 	bool		purges;
+	bool		runs;			/* may make a rollout run: wants a worker */
 	char		name[NAMEDATALEN];
 } RolloutApiCall;
 
@@ -73,6 +75,10 @@ lookup_implementation(Oid fn, MemoryContext cxt)
 	fmgr_info_cxt(impl, &call->impl, cxt);
 	strlcpy(call->name, NameStr(proc->proname), NAMEDATALEN);
 	call->purges = strcmp(call->name, "rollout_purge_decisions") == 0;
+	/* pending -> running, held -> running */
+	call->runs = strcmp(call->name, "rollout_start") == 0 ||
+		strcmp(call->name, "rollout_resume") == 0 ||
+		strcmp(call->name, "rollout_advance") == 0;
 	ReleaseSysCache(tup);
 	return call;
 }
@@ -147,6 +153,10 @@ rollout_api(PG_FUNCTION_ARGS)
 	}
 	PG_END_TRY();
 	ca_rollout_purging = false;
+
+	/* the database gets a worker once this commits (no-op unless preloaded) */
+	if (call->runs)
+		ca_registry_signal_at_commit();
 
 	fcinfo->isnull = impl_fcinfo->isnull;
 	return result;
