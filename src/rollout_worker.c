@@ -92,6 +92,7 @@ typedef enum WaitReason
 	WAIT_SCAN,
 	WAIT_TURN,
 	WAIT_RETRY,
+	WAIT_YIELDED,
 	WAIT_RESTART
 } WaitReason;
 
@@ -100,6 +101,7 @@ static const char *const wait_reason_text[] = {
 	[WAIT_SCAN] = "the scan found running rollouts",
 	[WAIT_TURN] = "its turn came",
 	[WAIT_RETRY] = "its previous worker ended without a report",
+	[WAIT_YIELDED] = "its previous worker left it to another session a while ago",
 	[WAIT_RESTART] = "the launcher restarted"
 };
 
@@ -336,7 +338,7 @@ worker_ended(Launcher *l, CaDbEntry *e, TimestampTz now)
 			e->state = CA_DB_RETRY;
 			e->since = now;
 			e->retry_at = TimestampTzPlusMilliseconds(now, CA_RETRY_MS);
-			l->why[e - ca_registry->dbs] = WAIT_RETRY;
+			l->why[e - ca_registry->dbs] = why == CA_EXIT_NONE ? WAIT_RETRY : WAIT_YIELDED;
 			break;
 	}
 	if (done)
@@ -489,7 +491,7 @@ launcher_round(Launcher *l)
 		}
 		if (e->state == CA_DB_IDLE ||
 			(e->state == CA_DB_RETRY && (e->signaled || e->retry_at <= now)))
-			enqueue(l, e, e->signaled ? WAIT_SIGNAL : WAIT_RETRY, now);
+			enqueue(l, e, e->signaled ? WAIT_SIGNAL : l->why[i], now);
 		else if (e->state == CA_DB_WAITING)
 			e->signaled = false;
 		if (e->state == CA_DB_SERVING)

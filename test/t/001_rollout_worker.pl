@@ -1,5 +1,6 @@
-# The rollout background workers on a real server: a short plan driven to
-# completion by the worker, SIGTERM, kill -9 and a crash restart without
+# The rollout background workers on a real server: no worker while no
+# rollout runs, a short plan driven to completion by the worker, which then
+# leaves, SIGTERM, kill -9 and a crash restart without
 # lost or doubled decisions, a naptime changed by SIGHUP, a standby that
 # decides nothing until promoted, DROP EXTENSION (rolled back and
 # committed) and DROP DATABASE.  No step depends on timing: every wait
@@ -61,14 +62,14 @@ sub wait_for_state
 		"rollout $rollout reaches $state");
 }
 
-# --- the launcher and a worker for the database with the extension --------
+# --- the launcher; a worker only while a rollout runs ---------------------
 ok( $node->poll_query_until('postgres',
 		"SELECT count(*) = 1 FROM pg_stat_activity WHERE backend_type = 'cohort_analyzer launcher'"),
 	'launcher visible in pg_stat_activity');
 $node->safe_psql('postgres', $setup);
 ok( $node->poll_query_until('postgres',
-		"SELECT count(*) = 1 FROM pg_stat_activity WHERE backend_type = 'cohort_analyzer worker' AND datname = 'postgres'"),
-	'one worker for the database, found without configuration');
+		"SELECT count(*) = 0 FROM pg_stat_activity WHERE backend_type IN ('cohort_analyzer worker', 'cohort_analyzer scan')"),
+	'no worker while no rollout runs');
 
 # --- a short plan driven to completion by the worker -----------------------
 $node->safe_psql('postgres',
@@ -79,8 +80,17 @@ is( $node->safe_psql('postgres',
 	'canary:continue:worker canary:advance:worker ramp:continue:worker ramp:advance:worker full:continue:worker full:complete:worker',
 	'every checkpoint decided once, in order, by the worker');
 is($node->safe_psql('postgres', "SELECT rollout_traffic('short')"), '1', 'full traffic after completion');
+ok( $node->poll_query_until('postgres',
+		"SELECT count(*) = 0 FROM pg_stat_activity WHERE backend_type = 'cohort_analyzer worker'"),
+	'the worker leaves once no rollout runs');
 
 # --- SIGTERM: prompt exit, the launcher starts a new worker ----------------
+# a rollout whose checkpoints are an hour away keeps the database served
+$node->safe_psql('postgres',
+	"SELECT rollout_create('steady', 'requests', '" . short_plan(3600) . "'); SELECT rollout_start('steady');");
+ok( $node->poll_query_until('postgres',
+		"SELECT count(*) = 1 FROM pg_stat_activity WHERE backend_type = 'cohort_analyzer worker' AND datname = 'postgres'"),
+	'rollout_start brings a worker');
 my $pid = worker_pid($node, 'postgres');
 $node->safe_psql('postgres', "SELECT pg_terminate_backend($pid)");
 ok( $node->poll_query_until('postgres',
@@ -173,9 +183,11 @@ is( $standby->safe_psql('postgres',
 # --- DROP EXTENSION, rolled back and committed; DROP DATABASE --------------
 $standby->safe_psql('postgres', 'CREATE DATABASE db2');
 $standby->safe_psql('db2', $setup);
+$standby->safe_psql('db2',
+	"SELECT rollout_create('lingering', 'requests', '" . short_plan(3600) . "'); SELECT rollout_start('lingering');");
 ok( $standby->poll_query_until('postgres',
 		"SELECT count(*) = 1 FROM pg_stat_activity WHERE backend_type = 'cohort_analyzer worker' AND datname = 'db2'"),
-	'a new database is picked up');
+	'a new database with a running rollout gets a worker');
 $standby->safe_psql('db2', 'BEGIN; DROP EXTENSION cohort_analyzer; ROLLBACK;');
 $standby->safe_psql('db2',
 	"SELECT rollout_create('after_rollback', 'requests', '" . short_plan(1) . "'); SELECT rollout_start('after_rollback');");
@@ -184,16 +196,30 @@ $standby->safe_psql('db2', 'DROP EXTENSION cohort_analyzer');
 ok( $standby->poll_query_until('postgres',
 		"SELECT count(*) = 0 FROM pg_stat_activity WHERE backend_type = 'cohort_analyzer worker' AND datname = 'db2'"),
 	'the worker leaves after DROP EXTENSION');
+like(slurp_file($standby->logfile), qr/worker of database "db2": exiting: the extension is not installed/,
+	'and says why');
 $standby->safe_psql('db2', 'CREATE EXTENSION cohort_analyzer');
+$standby->safe_psql('db2', $setup =~ s/CREATE EXTENSION cohort_analyzer;//r =~ s/CREATE TABLE requests/CREATE TABLE requests2/r);
+$standby->safe_psql('db2',
+	"SELECT rollout_create('again', 'requests2', '" . short_plan(3600) . "'); SELECT rollout_start('again');");
 ok( $standby->poll_query_until('postgres',
 		"SELECT count(*) = 1 FROM pg_stat_activity WHERE backend_type = 'cohort_analyzer worker' AND datname = 'db2'"),
-	'and comes back after CREATE EXTENSION');
+	'and comes back for a rollout after CREATE EXTENSION');
 my ($ret, $stdout, $stderr) = $standby->psql('postgres', 'DROP DATABASE db2');
 is($ret, 0, 'DROP DATABASE is not blocked by the worker');
 is($stderr, '', 'DROP DATABASE without error');
 $standby->safe_psql('postgres', 'CREATE DATABASE db3');
+$standby->safe_psql('db3', $setup);
+$standby->safe_psql('db3',
+	"SELECT rollout_create('template', 'requests', '" . short_plan(3600) . "'); SELECT rollout_start('template');");
+ok( $standby->poll_query_until('postgres',
+		"SELECT count(*) = 1 FROM pg_stat_activity WHERE backend_type = 'cohort_analyzer worker' AND datname = 'db3'"),
+	'db3 has a worker');
 ($ret, $stdout, $stderr) = $standby->psql('postgres', 'CREATE DATABASE db4 TEMPLATE db3');
 is($ret, 0, 'a database with a worker can be a template');
+ok( $standby->poll_query_until('postgres',
+		"SELECT count(*) = 1 FROM pg_stat_activity WHERE backend_type = 'cohort_analyzer worker' AND datname = 'db3'"),
+	'and gets its worker back');
 ok( $standby->poll_query_until('postgres',
 		"SELECT count(*) = 1 FROM pg_stat_activity WHERE backend_type = 'cohort_analyzer launcher'"),
 	'the launcher is still there');

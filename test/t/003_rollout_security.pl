@@ -3,7 +3,8 @@
 # rollout's source; the extension refuses a schema others may write and
 # ignores overloads planted later; a source that sleeps costs other
 # rollouts at most its measure_timeout; a dropped owner's rollout is held;
-# a restarted launcher leaves one worker per database.
+# a restarted launcher leaves one worker per database with running
+# rollouts.
 use strict;
 use warnings;
 
@@ -204,14 +205,20 @@ like( $node->safe_psql('postgres', "SELECT reasons[1] FROM rollout_decisions WHE
 is(as_role('dave', "SELECT count(*) FROM rollouts WHERE name = 'daves'"),
 	'0', 'a new role of the same name does not see it');
 
-# --- a restarted launcher leaves one worker per database ---------------------
-$node->safe_psql('hostile', "SELECT 1");
+# --- a restarted launcher leaves one worker per database --------------------
+# (per database with running rollouts: "hostile" has none until it starts one)
 my $workers_per_db = q{
 SELECT string_agg(datname || ':' || n, ' ' ORDER BY datname)
 FROM (SELECT datname, count(*) AS n FROM pg_stat_activity
       WHERE backend_type = 'cohort_analyzer worker' GROUP BY datname) AS w};
+ok( $node->poll_query_until('postgres', "SELECT ($workers_per_db) = 'postgres:1'"),
+	'no worker for a database with the extension and no running rollout');
+$node->safe_psql('hostile', qq{
+SELECT analytics.rollout_create('steady', 'shop', $plan);
+SELECT analytics.rollout_start('steady');
+});
 ok( $node->poll_query_until('postgres', "SELECT ($workers_per_db) = 'hostile:1 postgres:1'"),
-	'one worker per database with the extension');
+	'one worker per database with running rollouts');
 my $launcher = $node->safe_psql('postgres',
 	"SELECT pid FROM pg_stat_activity WHERE backend_type = 'cohort_analyzer launcher'");
 $node->safe_psql('postgres', "SELECT pg_terminate_backend($launcher)");
