@@ -92,6 +92,29 @@ FROM rollout_decisions WHERE rollout = 'live' AND checkpoint_at IS NOT NULL}),
 is( $node->safe_psql('postgres',
 		"SELECT bool_and(owner_id = 'postgres'::regrole) FROM rollout_decisions WHERE rollout = 'live'"),
 	't', 'decisions of both versions carry the owner');
+# databases still on the 1.0 SQL never signal the launcher: one whose
+# rollout starts after the server's scan is found by the next reload, or
+# gets its worker when it is updated
+my $long_plan = '{"phases": [{"name": "only", "traffic": 0.5, "duration": "2 hours", "checkpoints": ["1 hour"],'
+  . ' "thresholds": {"error_rate": {"max": 0.5}}}], "min_requests": 5}';
+foreach my $db ('late_update', 'late_reload')
+{
+	$node->safe_psql('postgres', "CREATE DATABASE $db");
+	$node->safe_psql($db, qq{
+CREATE EXTENSION cohort_analyzer VERSION '1.0';
+CREATE TABLE requests AS SELECT now() AS ts, 'control' AS arm, false AS is_error, 1::float8 AS latency_ms;
+SELECT rollout_create('late', 'requests', '$long_plan');
+SELECT rollout_start('late');
+});
+}
+my $worker_of = "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'cohort_analyzer worker' AND datname =";
+$node->safe_psql('late_update', 'ALTER EXTENSION cohort_analyzer UPDATE');
+ok($node->poll_query_until('postgres', "$worker_of 'late_update'", '1'),
+	'updating a 1.0 database with a running rollout brings it a worker');
+$node->safe_psql('postgres', 'SELECT pg_reload_conf()');
+ok($node->poll_query_until('postgres', "$worker_of 'late_reload'", '1'),
+	'a reload finds a 1.0 database with a running rollout');
+
 unlike(slurp_file($node->logfile), qr/could not find function|rollout evaluation failed|could not be evaluated/,
 	'no missing symbol and no failed evaluation in the log');
 

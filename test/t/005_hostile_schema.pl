@@ -466,6 +466,7 @@ SELECT @S@.rollout_report_band(0::float8, 1::float8, 10, 100, 20, 'x'::text),
        @S@.rollout_report_metric('{"value": 0.1, "max": 0.5, "status": "pass"}'::jsonb) IS NOT NULL,
        @S@.rollout_report_phase_after(@S@.rollout_default_plan(), 'canary'::text, 'ramp'::text) IS NOT NULL;
 SELECT @S@.rollout_salt('live'::text) IS NOT NULL, @S@.rollout_assign('live'::text, 'unit-1'::text);
+SELECT pg_catalog.count(*) FROM @S@.rollout_workers() AS w;
 SELECT @S@.rollout_copied_from(r) FROM @S@.rollouts AS r;
 SELECT r.name, r.state FROM @S@.rollouts AS r ORDER BY r.name;
 SELECT d.rollout, d.decision FROM @S@.rollout_decisions AS d ORDER BY d.id;
