@@ -97,7 +97,7 @@ typedef enum WaitReason
 } WaitReason;
 
 static const char *const wait_reason_text[] = {
-	[WAIT_SIGNAL] = "a rollout was started or resumed",
+	[WAIT_SIGNAL] = "asked for at commit (a rollout started, resumed or advanced, or the extension updated)",
 	[WAIT_SCAN] = "the scan found running rollouts",
 	[WAIT_TURN] = "its turn came",
 	[WAIT_RETRY] = "its previous worker ended without a report",

@@ -116,7 +116,7 @@ is( $node->safe_psql('d1',
 		  . " FROM rollout_decisions WHERE rollout = 'r1' AND checkpoint_at IS NOT NULL"),
 	'2 true true', 'both checkpoints decided by the worker, promptly');
 ok($node->poll_query_until('postgres', workers_of('d1') . ' = 0'), 'the worker leaves once no rollout runs');
-like(log_since_restart(), qr/starting a worker for database "d1": a rollout was started or resumed/,
+like(log_since_restart(), qr/starting a worker for database "d1": asked for at commit/,
 	'the start is logged with its reason');
 like(log_since_restart(), qr/cohort_analyzer worker of database "d1": exiting: no running rollouts/,
 	'the exit is logged with its reason');
