@@ -178,6 +178,34 @@ foreach my $db ('postgres', 'nox', @dbs)
 	my $scans = () = log_since_restart() =~ /cohort_analyzer scan of database "$db": /g;
 	is($scans, 1, "$db scanned once");
 }
+# --- max_workers lowered by a reload: the longest-serving worker gives way --
+foreach my $db ('d3', 'd4')
+{
+	$node->safe_psql($db, "SELECT rollout_create('long', 'requests', '" . plan_json(60) . "'); SELECT rollout_start('long');");
+}
+ok($node->poll_query_until('postgres', "SELECT ($workers) = 2"), 'two databases, two workers');
+$node->safe_psql('postgres', 'ALTER SYSTEM SET cohort_analyzer.max_workers = 1; SELECT pg_reload_conf();');
+ok( $node->poll_query_until('d3',
+		"SELECT ($workers) = 1 AND (SELECT count(*) FROM rollout_workers() WHERE state = 'waiting') = 1"),
+	'after max_workers = 1, one worker serves and one database waits');
+($most, $waited) = (0, 0);
+my %served;
+foreach (1 .. 20)
+{
+	my $row = $node->safe_psql('postgres',
+		"SELECT count(*), string_agg(datname, ',') FROM pg_stat_activity WHERE backend_type = 'cohort_analyzer worker'");
+	my ($n, $names) = split /\|/, $row;
+	$most = $n if $n > $most;
+	$served{$_} = 1 foreach split /,/, $names // '';
+	select(undef, undef, undef, 0.1);
+}
+is($most, 1, 'never more than one worker at once');
+is(join(',', sort keys %served), 'd3,d4', 'both databases served in turn');
+my $nox_scans = () = log_since_restart() =~ /cohort_analyzer scan of database "nox": /g;
+cmp_ok($nox_scans, '<=', 2, 'the reload scans a database without a worker once more, at most');
+$node->safe_psql($_, "SELECT rollout_rollback('long', 'done')") foreach ('d3', 'd4');
+ok($node->poll_query_until('postgres', "SELECT ($workers) = 0"), 'no worker left after the rollbacks');
+
 unlike(log_since_restart(), qr/no free background worker slot|rollout evaluation failed|could not be evaluated/,
 	'no slot shortage and no failed evaluation');
 
