@@ -54,7 +54,6 @@ typedef struct CaDbEntry
 	bool		leave;			/* the launcher asks the worker to end its turn */
 	CaExit		exit;			/* reported by the worker of this token */
 	uint32		token;			/* identifies the worker or scan started */
-	int			attempts;		/* scans that ended without a report */
 	pid_t		pid;			/* worker or scan, 0 before it reports */
 	uint64		queued;			/* place in the queue of waiting databases */
 	TimestampTz since;			/* when it entered its state */
