@@ -45,6 +45,50 @@ CREATE FUNCTION @extschema@.rollout_metric_quantile(metric text) RETURNS double 
 COMMENT ON FUNCTION @extschema@.rollout_metric_quantile(text) IS
     'The quantile a latency_pNN metric names (latency_p99 = 0.99, latency_p999 = 0.999); NULL for other names';
 
+-- The one list of checkpoint metrics: what the plan's thresholds may name,
+-- how each is measured and judged, and the split checks a checkpoint adds.
+-- Validation, measurement, evaluation, explanation and the report read it.
+CREATE FUNCTION @extschema@.rollout_metrics(
+    OUT name text, OUT kind text, OUT unit text, OUT direction text,
+    OUT field text, OUT compared text, OUT measured text)
+RETURNS SETOF record
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE ROWS 8
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT * FROM (VALUES
+        ('error_rate', 'rate', 'share of requests', 'lower', 'is_error', NULL,
+         'treatment rows with is_error / treatment rows'),
+        ('uptime', 'uptime', 'share of minutes', 'higher', 'is_error', NULL,
+         '1 - down / observed minutes of the treatment, minutes counted from the phase start; down when at least half of its requests failed'),
+        ('latency_pNN', 'quantile', 'ms', 'lower', 'latency_ms', NULL,
+         'the 0.NN quantile of the treatment''s latency_ms (percentile_disc)'),
+        ('revenue_lift', 'guardrail', 'relative lift', 'higher', 'revenue', 'value',
+         'treatment / control - 1 of revenue per unit, with its sequential interval'),
+        ('completion_lift', 'guardrail', 'relative lift', 'higher', 'completed', 'completion',
+         'treatment / control - 1 of the completion rate, with its sequential interval'),
+        ('churn_lift', 'guardrail', 'relative lift', 'lower', 'churned', 'churn',
+         'treatment / control - 1 of the churn rate, with its sequential interval'),
+        ('srm', 'split', 'p-value', 'higher', 'arm', NULL,
+         'srm_test of the treatment''s observed share against the phase''s traffic'),
+        ('unit_crossover', 'split', 'share of units', 'lower', 'unit_id', NULL,
+         'units seen in both arms / units seen'))
+        AS m (name, kind, unit, direction, field, compared, measured)
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_metrics() IS
+    'The checkpoint metrics, in order: name (latency_pNN stands for every quantile), kind (rate, uptime, quantile, guardrail; split for the checks of the split, which take no thresholds), unit, the better direction, the source field it needs, the compare_cohorts_sequential metric of a guardrail, and how it is measured';
+
+-- The kind of a metric name (latency_p99 is a quantile), else NULL.
+CREATE FUNCTION @extschema@.rollout_metric_kind(metric text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+        SELECT m.kind FROM @extschema@.rollout_metrics() AS m
+        WHERE m.name OPERATOR(pg_catalog.=) metric
+           OR (m.kind OPERATOR(pg_catalog.=) 'quantile' AND @extschema@.rollout_metric_quantile(metric) IS NOT NULL)
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_metric_kind(text) IS
+    'The kind of a checkpoint metric name from rollout_metrics() (latency_p99 is a quantile); NULL for an unknown name';
+
 -- Parses an interval field of a plan, with an error naming the field.
 CREATE FUNCTION @extschema@.rollout_plan_interval(value jsonb, field text) RETURNS interval
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
@@ -318,11 +362,18 @@ CREATE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
                     USING ERRCODE = 'invalid_parameter_value';
             END IF;
             FOR k, v IN SELECT * FROM pg_catalog.jsonb_each(phase -> 'thresholds') LOOP
-                IF k NOT IN ('error_rate', 'uptime', 'revenue_lift', 'completion_lift', 'churn_lift')
-                   AND @extschema@.rollout_metric_quantile(k) IS NULL THEN
+                IF @extschema@.rollout_metric_kind(k) IS NULL OR @extschema@.rollout_metric_kind(k) = 'split' THEN
+                    -- the hint lists rollout_metrics(): "a, b, ... and z"
+                    SELECT pg_catalog.regexp_replace(pg_catalog.string_agg(
+                               m.name || CASE WHEN m.kind = 'quantile' THEN ' (e.g. latency_p99)' ELSE '' END,
+                               ', ' ORDER BY m.ord), ', ([^,]*)$', ' and \1')
+                      INTO limits
+                      FROM @extschema@.rollout_metrics() WITH ORDINALITY AS m (name, kind, unit, direction, field,
+                                                                               compared, measured, ord)
+                     WHERE m.kind <> 'split';
                     RAISE EXCEPTION 'invalid rollout plan: unknown metric "%" in %.thresholds', k, field
                         USING ERRCODE = 'invalid_parameter_value',
-                              HINT = 'Metrics are error_rate, uptime, latency_pNN (e.g. latency_p99), revenue_lift, completion_lift and churn_lift.';
+                              HINT = pg_catalog.format('Metrics are %s.', limits);
                 END IF;
                 limits := pg_catalog.format('%s.thresholds.%s', field, k);
                 IF pg_catalog.jsonb_typeof(v) <> 'object' OR NOT (v ? 'min' OR v ? 'max')

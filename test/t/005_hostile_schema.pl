@@ -435,6 +435,16 @@ SELECT e.* FROM @S@.rollout_evaluate_split(@S@.rollout_default_plan(true),
            (@S@.rollout_default_plan(true) OPERATOR(pg_catalog.->) 'phases'::text) OPERATOR(pg_catalog.->) 0,
            @S@.rollout_measure('analyst_data.requests'::text, '2026-03-02 09:00+00'::timestamptz,
                                '2026-03-02 09:20+00'::timestamptz, '{0.99}'::float8[], true, '{}'::jsonb)) AS e;
+SELECT m.* FROM @S@.rollout_metrics() AS m;
+SELECT @S@.rollout_metric_kind('latency_p99'::text), @S@.rollout_metric_kind('srm'::text);
+SELECT @S@.rollout_split_metrics(@S@.rollout_default_plan(true),
+           (@S@.rollout_default_plan(true) OPERATOR(pg_catalog.->) 'phases'::text) OPERATOR(pg_catalog.->) 0,
+           @S@.rollout_measured(@S@.rollout_measure('analyst_data.requests'::text, '2026-03-02 09:00+00'::timestamptz,
+                                                    '2026-03-02 09:20+00'::timestamptz, '{}'::float8[], false, '{}'::jsonb)));
+SELECT e.decision, (@S@.rollout_explain(@S@.rollout_plan_validate(@S@.rollout_default_plan(true)), e.metrics)).reasons
+FROM @S@.rollout_evaluate(@S@.rollout_plan_validate(@S@.rollout_default_plan(true)), 0, 0,
+         '{"requests": {"treatment": 500, "control": 49500}, "errors": 1, "split": {"unrecognised_rows": 0},
+           "values": {"error_rate": {"value": 0.002}}}'::jsonb) AS e;
 SELECT @S@.rollout_fmt(0.123456::float8), @S@.rollout_may_change('analyst'::regrole),
        @S@.rollout_role_may_change('analyst'::regrole, 'analyst'::regrole), @S@.rollout_purging(),
        @S@.rollout_reason('a reason'::text), @S@.rollout_measure_timeout('{}'::jsonb);
