@@ -4678,3 +4678,1085 @@ COMMENT ON FUNCTION @extschema@.rollout_report(text) IS
     'Self-contained HTML page of a rollout: timeline of phases and traffic, every checkpoint''s metrics against their limits, decisions with reasons, guardrail intervals and the current state';
 
 REVOKE ALL ON FUNCTION @extschema@.rollout_measure_checkpoint(@extschema@.rollouts, timestamptz) FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Incremental checkpoints: bucket and unit summaries of running rollouts,
+-- plan fields measurement, bucket, settle and latency.
+-- ---------------------------------------------------------------------------
+-- Checks the plan keys of how checkpoints are measured: measurement
+-- (incremental or full), bucket, settle and latency.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_plan_summary_fields(plan jsonb) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        iv interval;
+        num double precision;
+    BEGIN
+        IF plan ? 'measurement' AND (plan -> 'measurement') NOT IN ('"incremental"'::jsonb, '"full"'::jsonb) THEN
+            RAISE EXCEPTION 'invalid rollout plan: measurement must be "incremental" or "full"'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF plan ? 'bucket' THEN
+            iv := @extschema@.rollout_plan_interval(plan -> 'bucket', 'bucket'::text);
+            IF iv < interval '1 minute' OR iv > interval '1 day' OR pg_catalog.date_part('month', iv) <> 0
+               OR pg_catalog.mod(pg_catalog.date_part('epoch', iv)::numeric, 60::numeric) <> 0 THEN
+                RAISE EXCEPTION 'invalid rollout plan: bucket must be a whole number of minutes, from 1 minute to 1 day, got "%"',
+                                plan ->> 'bucket'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END IF;
+        IF plan ? 'settle' THEN
+            BEGIN
+                iv := (plan ->> 'settle')::interval;
+            EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN
+                iv := NULL;
+            END;
+            IF pg_catalog.jsonb_typeof(plan -> 'settle') <> 'string' OR iv IS NULL
+               OR iv < interval '0' OR iv > interval '1 day' THEN
+                RAISE EXCEPTION 'invalid rollout plan: settle must be an interval from 0 to 1 day, such as "1 minute"'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END IF;
+        IF plan ? 'latency' THEN
+            IF pg_catalog.jsonb_typeof(plan -> 'latency') <> 'object'
+               OR EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(plan -> 'latency') AS x
+                          WHERE x NOT IN ('method', 'relative_accuracy'))
+               OR (plan -> 'latency' ? 'method'
+                   AND (plan -> 'latency' -> 'method') NOT IN ('"sketch"'::jsonb, '"exact"'::jsonb, '"auto"'::jsonb)) THEN
+                RAISE EXCEPTION 'invalid rollout plan: latency must be {"method": "sketch", "exact" or "auto", "relative_accuracy": x}'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF plan -> 'latency' ? 'relative_accuracy' THEN
+                num := @extschema@.rollout_plan_number(plan -> 'latency' -> 'relative_accuracy',
+                                                       'latency.relative_accuracy'::text);
+                IF NOT (num >= 0.000001 AND num <= 0.1) THEN
+                    RAISE EXCEPTION 'invalid rollout plan: latency.relative_accuracy must be in [0.000001, 0.1], got %', num
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+            END IF;
+        END IF;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_plan_summary_fields(jsonb) IS
+    'Checks the plan keys measurement, bucket, settle and latency, with an error naming the field';
+
+-- How a plan's checkpoints are measured, defaults filled in.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_plan_measurement(
+    plan jsonb, OUT incremental boolean, OUT bucket interval, OUT settle interval,
+    OUT latency_method text, OUT relative_accuracy double precision)
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT COALESCE(plan ->> 'measurement', 'full') OPERATOR(pg_catalog.=) 'incremental',
+           COALESCE((plan ->> 'bucket')::interval, interval '1 minute'),
+           COALESCE((plan ->> 'settle')::interval, interval '1 minute'),
+           COALESCE(plan -> 'latency' ->> 'method', 'auto'),
+           COALESCE((plan -> 'latency' ->> 'relative_accuracy')::double precision, 0.005)
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_plan_measurement(jsonb) IS
+    'How a plan''s checkpoints are measured: incremental (stored bucket summaries) or full-window (the default), the bucket and settle intervals (1 minute each by default), the latency method (auto by default) and the sketch''s relative accuracy (0.005)';
+
+CREATE OR REPLACE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        phase jsonb;
+        i integer := 0;
+        j integer;
+        field text;
+        duration interval;
+        cp interval;
+        prev interval;
+        traffic double precision;
+        prev_traffic double precision := 0;
+        k text;
+        v jsonb;
+        limits text;
+        lo double precision;
+        hi double precision;
+        names text[] := '{}';
+        min_requests double precision;
+        alpha double precision;
+        phases jsonb := '[]';
+        measure_timeout interval;
+    BEGIN
+        IF plan IS NULL OR pg_catalog.jsonb_typeof(plan) <> 'object' THEN
+            RAISE EXCEPTION 'invalid rollout plan: the plan must be a JSON object'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        FOR k IN SELECT pg_catalog.jsonb_object_keys(plan) LOOP
+            IF k NOT IN ('phases', 'min_requests', 'alpha', 'tuning', 'measure_timeout', 'trust_source', 'columns',
+                         'timezone', 'arms', 'srm', 'unit_crossover', 'measurement', 'bucket', 'settle', 'latency') THEN
+                RAISE EXCEPTION 'invalid rollout plan: unknown key "%"', k
+                    USING ERRCODE = 'invalid_parameter_value',
+                          HINT = 'Accepted keys are phases, min_requests, alpha, tuning, measure_timeout, trust_source, columns, timezone, arms, srm, unit_crossover, measurement, bucket, settle and latency.';
+            END IF;
+        END LOOP;
+        PERFORM @extschema@.rollout_plan_source_fields(plan), @extschema@.rollout_plan_summary_fields(plan);
+        IF pg_catalog.jsonb_typeof(plan -> 'phases') IS DISTINCT FROM 'array'
+           OR pg_catalog.jsonb_array_length(plan -> 'phases') = 0 THEN
+            RAISE EXCEPTION 'invalid rollout plan: phases must be a non-empty array'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+
+        min_requests := 100;
+        IF plan ? 'min_requests' THEN
+            min_requests := @extschema@.rollout_plan_number(plan -> 'min_requests', 'min_requests'::text);
+        END IF;
+        IF min_requests < 1 OR min_requests <> pg_catalog.trunc(min_requests) OR min_requests > 1e15 THEN
+            RAISE EXCEPTION 'invalid rollout plan: min_requests must be a positive integer, got %', min_requests
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        alpha := 0.05;
+        IF plan ? 'alpha' THEN
+            alpha := @extschema@.rollout_plan_number(plan -> 'alpha', 'alpha'::text);
+            IF NOT (alpha > 0 AND alpha < 1) THEN
+                RAISE EXCEPTION 'invalid rollout plan: alpha must be in (0, 1), got %', alpha
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END IF;
+        IF plan ? 'tuning' AND NOT (@extschema@.rollout_plan_number(plan -> 'tuning', 'tuning'::text) > 0) THEN
+            RAISE EXCEPTION 'invalid rollout plan: tuning must be positive'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+
+        IF plan ? 'measure_timeout' THEN
+            measure_timeout := @extschema@.rollout_plan_interval(plan -> 'measure_timeout', 'measure_timeout'::text);
+            IF measure_timeout < interval '10 milliseconds' OR measure_timeout > interval '1 hour' THEN
+                RAISE EXCEPTION 'invalid rollout plan: measure_timeout must be between 10 milliseconds and 1 hour, got "%"',
+                                plan ->> 'measure_timeout'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END IF;
+        IF plan ? 'trust_source' AND pg_catalog.jsonb_typeof(plan -> 'trust_source') <> 'boolean' THEN
+            RAISE EXCEPTION 'invalid rollout plan: trust_source must be true or false'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+
+        FOR phase IN SELECT pg_catalog.jsonb_array_elements(plan -> 'phases') LOOP
+            field := pg_catalog.format('phases[%s]', i);
+            IF pg_catalog.jsonb_typeof(phase) <> 'object' THEN
+                RAISE EXCEPTION 'invalid rollout plan: % must be an object', field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            FOR k IN SELECT pg_catalog.jsonb_object_keys(phase) LOOP
+                IF k NOT IN ('name', 'traffic', 'duration', 'checkpoints', 'thresholds') THEN
+                    RAISE EXCEPTION 'invalid rollout plan: unknown key "%" in %', k, field
+                        USING ERRCODE = 'invalid_parameter_value',
+                              HINT = 'Accepted keys are name, traffic, duration, checkpoints and thresholds.';
+                END IF;
+            END LOOP;
+            IF pg_catalog.jsonb_typeof(phase -> 'name') IS DISTINCT FROM 'string'
+               OR phase ->> 'name' = '' THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.name must be a non-empty string', field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF (phase ->> 'name') = ANY (names) THEN
+                RAISE EXCEPTION 'invalid rollout plan: phase name "%" is used twice', phase ->> 'name'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            names := names || (phase ->> 'name');
+            field := pg_catalog.format('phases[%s] ("%s")', i, phase ->> 'name');
+
+            traffic := @extschema@.rollout_plan_number(phase -> 'traffic', field || '.traffic');
+            IF NOT (traffic > 0 AND traffic <= 1) THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.traffic must be in (0, 1], got %', field, traffic
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF traffic < prev_traffic THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.traffic % is below the previous phase''s %',
+                                field, traffic, prev_traffic
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            prev_traffic := traffic;
+
+            duration := @extschema@.rollout_plan_interval(phase -> 'duration', field || '.duration');
+            IF pg_catalog.jsonb_typeof(phase -> 'checkpoints') IS DISTINCT FROM 'array'
+               OR pg_catalog.jsonb_array_length(phase -> 'checkpoints') = 0 THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.checkpoints must be a non-empty array', field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF pg_catalog.jsonb_array_length(phase -> 'checkpoints') > 1000 THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.checkpoints has % checkpoints, more than 1000',
+                                field, pg_catalog.jsonb_array_length(phase -> 'checkpoints')
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            prev := NULL;
+            FOR j IN 0 .. pg_catalog.jsonb_array_length(phase -> 'checkpoints') - 1 LOOP
+                cp := @extschema@.rollout_plan_interval(phase -> 'checkpoints' -> j,
+                                                        pg_catalog.format('%s.checkpoints[%s]', field, j));
+                IF cp <= prev THEN
+                    RAISE EXCEPTION 'invalid rollout plan: %.checkpoints are not in increasing order ("%" after "%")',
+                                    field, phase -> 'checkpoints' ->> j, phase -> 'checkpoints' ->> (j - 1)
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+                IF cp > duration THEN
+                    RAISE EXCEPTION 'invalid rollout plan: %.checkpoints[%] "%" is after the phase duration "%"',
+                                    field, j, phase -> 'checkpoints' ->> j, phase ->> 'duration'
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+                prev := cp;
+            END LOOP;
+
+            IF pg_catalog.jsonb_typeof(phase -> 'thresholds') IS DISTINCT FROM 'object' THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.thresholds must be an object', field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            FOR k, v IN SELECT * FROM pg_catalog.jsonb_each(phase -> 'thresholds') LOOP
+                IF @extschema@.rollout_metric_kind(k) IS NULL OR @extschema@.rollout_metric_kind(k) = 'split' THEN
+                    -- the hint lists rollout_metrics(): "a, b, ... and z"
+                    SELECT pg_catalog.regexp_replace(pg_catalog.string_agg(
+                               m.name || CASE WHEN m.kind = 'quantile' THEN ' (e.g. latency_p99)' ELSE '' END,
+                               ', ' ORDER BY m.ord), ', ([^,]*)$', ' and \1')
+                      INTO limits
+                      FROM @extschema@.rollout_metrics() WITH ORDINALITY AS m (name, kind, unit, direction, field,
+                                                                               compared, measured, ord)
+                     WHERE m.kind <> 'split';
+                    RAISE EXCEPTION 'invalid rollout plan: unknown metric "%" in %.thresholds', k, field
+                        USING ERRCODE = 'invalid_parameter_value',
+                              HINT = pg_catalog.format('Metrics are %s.', limits);
+                END IF;
+                limits := pg_catalog.format('%s.thresholds.%s', field, k);
+                IF pg_catalog.jsonb_typeof(v) <> 'object' OR NOT (v ? 'min' OR v ? 'max')
+                   OR EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(v) AS x WHERE x NOT IN ('min', 'max')) THEN
+                    RAISE EXCEPTION 'invalid rollout plan: % must be an object with "min" and/or "max"', limits
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+                lo := CASE WHEN v ? 'min' THEN @extschema@.rollout_plan_number(v -> 'min', limits || '.min') END;
+                hi := CASE WHEN v ? 'max' THEN @extschema@.rollout_plan_number(v -> 'max', limits || '.max') END;
+                IF lo > hi THEN
+                    RAISE EXCEPTION 'invalid rollout plan: %.min % is above its max %', limits, lo, hi
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+            END LOOP;
+            phases := phases || pg_catalog.jsonb_build_array(phase);
+            i := i + 1;
+        END LOOP;
+
+        RETURN pg_catalog.jsonb_build_object('phases', phases, 'min_requests', min_requests::bigint,
+                                             'alpha', alpha)
+               || CASE WHEN plan ? 'tuning' THEN pg_catalog.jsonb_build_object('tuning', plan -> 'tuning')
+                       ELSE '{}'::jsonb END
+               || pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+                      'measure_timeout', plan -> 'measure_timeout', 'trust_source', plan -> 'trust_source',
+                      'columns', plan -> 'columns', 'timezone', plan -> 'timezone', 'arms', plan -> 'arms',
+                      'srm', plan -> 'srm', 'unit_crossover', plan -> 'unit_crossover',
+                      'measurement', plan -> 'measurement', 'bucket', plan -> 'bucket', 'settle', plan -> 'settle',
+                      'latency', plan -> 'latency'));
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_plan_validate(jsonb) IS
+    'Checks a rollout plan and returns it with defaults filled in (min_requests 100, alpha 0.05); raises an error saying what is wrong';
+
+--
+-- Each tick summarizes only the buckets closed since the last one (one pass
+-- over the new rows, read as the owner under the protections of a
+-- measurement, rollout_summarize_as) and stores them; a checkpoint merges
+-- the stored buckets with a direct pass over the still-open tail of its
+-- window.  The writes happen here, after the read-only read returned.
+
+CREATE TYPE @extschema@.rollout_bucket_summary AS (
+    bucket_start timestamptz,
+    arm text,
+    arm_value text,
+    requests bigint,
+    errors bigint,
+    observed_minutes bigint,
+    down_minutes bigint,
+    latency @extschema@.quantile_sketch,
+    latency_below bigint,
+    latency_above bigint,
+    cohort @extschema@.cohort
+);
+COMMENT ON TYPE @extschema@.rollout_bucket_summary IS
+    'One bucket of one arm (arm NULL: rows of an unrecognised arm value arm_value): requests, errors, treatment minutes observed and down, latency sketch of the finite latencies with the -Infinity (below) and Infinity (above) counts, request-level cohort';
+
+CREATE TYPE @extschema@.rollout_unit_summary AS (
+    arm text,
+    unit_id text,
+    requests bigint,
+    completed boolean,
+    churned boolean,
+    revenue double precision
+);
+COMMENT ON TYPE @extschema@.rollout_unit_summary IS
+    'The requests of one unit in one arm: count, completed and churned or-ed, revenue summed';
+
+CREATE TYPE @extschema@.rollout_summary AS (
+    buckets @extschema@.rollout_bucket_summary[],
+    units @extschema@.rollout_unit_summary[]
+);
+COMMENT ON TYPE @extschema@.rollout_summary IS
+    'What one pass over a range of a rollout source returns: its bucket summaries and its units';
+
+CREATE TABLE @extschema@.rollout_buckets (
+    rollout_id bigint NOT NULL,
+    phase_run integer NOT NULL,
+    bucket_start timestamptz NOT NULL,
+    arm text,
+    arm_value text,
+    requests bigint NOT NULL,
+    errors bigint NOT NULL,
+    observed_minutes bigint NOT NULL,
+    down_minutes bigint NOT NULL,
+    latency @extschema@.quantile_sketch,
+    latency_below bigint NOT NULL,
+    latency_above bigint NOT NULL,
+    cohort @extschema@.cohort
+);
+CREATE INDEX rollout_buckets_idx ON @extschema@.rollout_buckets (rollout_id, phase_run, bucket_start);
+COMMENT ON TABLE @extschema@.rollout_buckets IS
+    'Summaries of the closed buckets of time of running rollouts'' current phases, per arm (written only by the rollout functions)';
+
+CREATE TABLE @extschema@.rollout_units (
+    rollout_id bigint NOT NULL,
+    phase_run integer NOT NULL,
+    arm text NOT NULL,
+    unit_id text NOT NULL,
+    requests bigint NOT NULL,
+    completed boolean,
+    churned boolean,
+    revenue double precision,
+    PRIMARY KEY (rollout_id, phase_run, arm, unit_id)
+);
+COMMENT ON TABLE @extschema@.rollout_units IS
+    'Per unit and arm of running rollouts'' current phases, over the summarized buckets: requests, completed and churned or-ed, revenue summed (written only by the rollout functions)';
+
+CREATE TABLE @extschema@.rollout_summary_marks (
+    rollout_id bigint PRIMARY KEY,
+    phase_run integer NOT NULL,
+    summarized_until timestamptz NOT NULL,
+    late_rows bigint
+);
+COMMENT ON TABLE @extschema@.rollout_summary_marks IS
+    'How far each rollout''s current phase is summarized (buckets before summarized_until), and the late rows found at its last check';
+
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollout_buckets', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollout_units', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollout_summary_marks', '');
+REVOKE ALL ON @extschema@.rollout_buckets, @extschema@.rollout_units, @extschema@.rollout_summary_marks FROM PUBLIC;
+
+-- One pass over the rows of [range_start, range_end), read with the
+-- caller's rights: per minute (counted from phase_start) and arm, then
+-- rolled up per bucket; with units, per (arm, unit) from the same rows.
+CREATE FUNCTION @extschema@.rollout_summarize(
+    source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz,
+    bucket interval, plan jsonb, relative_accuracy double precision, with_units boolean,
+    with_cohorts boolean)
+RETURNS @extschema@.rollout_summary
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        rel text := @extschema@.rollout_source_query(source, plan);
+        result @extschema@.rollout_summary;
+    BEGIN
+        EXECUTE pg_catalog.format($q$
+            WITH r AS %s (
+                SELECT pg_catalog.date_bin('1 minute', ts, $3) AS minute, arm, arm_value, is_error, latency_ms,
+                       completed, churned, revenue, %s AS unit_id
+                FROM %s WHERE ts >= $1 AND ts < $2),
+            minutes AS (
+                SELECT minute, arm, arm_value, count(*) AS n, count(*) FILTER (WHERE is_error) AS e,
+                       @extschema@.quantile_sketch_agg(latency_ms, $5)
+                           FILTER (WHERE arm = 'treatment' AND latency_ms > '-Infinity' AND latency_ms < 'Infinity') AS sketch,
+                       count(*) FILTER (WHERE arm = 'treatment' AND latency_ms = '-Infinity') AS below,
+                       count(*) FILTER (WHERE arm = 'treatment' AND latency_ms = 'Infinity') AS above,
+                       %s AS cohort
+                FROM r GROUP BY minute, arm, arm_value)
+            SELECT (SELECT pg_catalog.array_agg(b)
+                    FROM (SELECT ROW(pg_catalog.date_bin($4, minute, $3), arm, arm_value, sum(n)::bigint, sum(e)::bigint,
+                                     count(*) FILTER (WHERE arm = 'treatment'),
+                                     count(*) FILTER (WHERE arm = 'treatment' AND 2 * e >= n),
+                                     @extschema@.rollup(sketch), sum(below)::bigint, sum(above)::bigint,
+                                     @extschema@.rollup(cohort))::@extschema@.rollout_bucket_summary AS b
+                          FROM minutes GROUP BY pg_catalog.date_bin($4, minute, $3), arm, arm_value) AS x),
+                   %s$q$,
+            CASE WHEN with_units THEN 'MATERIALIZED' ELSE '' END,
+            CASE WHEN with_units THEN 'unit_id::text' ELSE 'NULL::text' END,
+            rel,
+            CASE WHEN with_cohorts AND NOT with_units
+                 THEN '@extschema@.cohort_agg(completed, churned, revenue)' ELSE 'NULL::@extschema@.cohort' END,
+            CASE WHEN with_units
+                 THEN $u$(SELECT pg_catalog.array_agg(u)
+                          FROM (SELECT ROW(arm, unit_id, count(*), pg_catalog.bool_or(completed),
+                                           pg_catalog.bool_or(churned), sum(revenue))::@extschema@.rollout_unit_summary AS u
+                                FROM r WHERE arm IS NOT NULL AND unit_id IS NOT NULL
+                                GROUP BY arm, unit_id) AS y)$u$
+                 ELSE 'NULL::@extschema@.rollout_unit_summary[]' END)
+            INTO result.buckets, result.units
+            USING range_start, range_end, phase_start, bucket, relative_accuracy;
+        RETURN result;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_summarize(text, timestamptz, timestamptz, timestamptz, interval, jsonb, double precision, boolean, boolean) IS
+    'One pass over [range_start, range_end) of a rollout source with the caller''s privileges: its bucket summaries (minutes counted from phase_start) and, with units, its units';
+
+CREATE FUNCTION @extschema@.rollout_summarize_as(
+    owner regrole, source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz,
+    bucket interval, plan jsonb, relative_accuracy double precision, with_units boolean,
+    with_cohorts boolean, measure_timeout interval)
+RETURNS @extschema@.rollout_summary
+    AS 'MODULE_PATHNAME', 'rollout_read_as_role' LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION @extschema@.rollout_summarize_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, double precision, boolean, boolean, interval) IS
+    'rollout_summarize run with the rights of the given owner, read-only, unable to change rollouts, within measure_timeout (not executable by ordinary roles)';
+
+-- The exact latency quantiles of the treatment over a window.
+CREATE FUNCTION @extschema@.rollout_latency(
+    source text, window_start timestamptz, window_end timestamptz, quantiles double precision[], plan jsonb)
+RETURNS double precision[]
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        result double precision[];
+    BEGIN
+        EXECUTE pg_catalog.format(
+            'SELECT percentile_disc($3) WITHIN GROUP (ORDER BY latency_ms)
+             FROM %s WHERE ts >= $1 AND ts < $2 AND arm = ''treatment'' AND latency_ms <> ''NaN''',
+            @extschema@.rollout_source_query(source, plan))
+            INTO result
+            USING window_start, window_end, quantiles;
+        RETURN result;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_latency(text, timestamptz, timestamptz, double precision[], jsonb) IS
+    'The treatment''s latency quantiles over [window_start, window_end), exactly as percentile_disc, read with the caller''s privileges';
+
+CREATE FUNCTION @extschema@.rollout_latency_as(
+    owner regrole, source text, window_start timestamptz, window_end timestamptz, quantiles double precision[],
+    plan jsonb, measure_timeout interval)
+RETURNS double precision[]
+    AS 'MODULE_PATHNAME', 'rollout_read_as_role' LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION @extschema@.rollout_latency_as(regrole, text, timestamptz, timestamptz, double precision[], jsonb, interval) IS
+    'rollout_latency run with the rights of the given owner, read-only, within measure_timeout (not executable by ordinary roles)';
+
+-- Rows per bucket of a range, for the check of late rows.
+CREATE FUNCTION @extschema@.rollout_count(
+    source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz, bucket interval, plan jsonb)
+RETURNS jsonb
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        result jsonb;
+    BEGIN
+        EXECUTE pg_catalog.format(
+            'SELECT pg_catalog.jsonb_object_agg(b, n) FROM (
+                 SELECT pg_catalog.date_bin($4, ts, $3) AS b, count(*) AS n
+                 FROM %s WHERE ts >= $1 AND ts < $2 GROUP BY 1) AS x',
+            @extschema@.rollout_source_query(source, plan))
+            INTO result
+            USING range_start, range_end, phase_start, bucket;
+        RETURN COALESCE(result, '{}'::jsonb);
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_count(text, timestamptz, timestamptz, timestamptz, interval, jsonb) IS
+    'Rows of a rollout source per bucket of [range_start, range_end) (buckets counted from phase_start), read with the caller''s privileges';
+
+CREATE FUNCTION @extschema@.rollout_count_as(
+    owner regrole, source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz,
+    bucket interval, plan jsonb, measure_timeout interval)
+RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'rollout_read_as_role' LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION @extschema@.rollout_count_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, interval) IS
+    'rollout_count run with the rights of the given owner, read-only, within measure_timeout (not executable by ordinary roles)';
+
+-- The end of the last bucket closed by up_to: bucket boundaries count from
+-- the phase start.
+CREATE FUNCTION @extschema@.rollout_bucket_floor(phase_start timestamptz, bucket interval, up_to timestamptz)
+RETURNS timestamptz
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT CASE WHEN up_to OPERATOR(pg_catalog.<=) phase_start THEN phase_start
+                ELSE pg_catalog.date_bin(bucket, up_to, phase_start) END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_bucket_floor(timestamptz, interval, timestamptz) IS
+    'The start of the bucket up_to falls in (buckets counted from phase_start), i.e. the end of the last bucket closed by up_to';
+
+-- Summarizes the buckets of a locked rollout's current phase that closed
+-- by up_to: one read as the owner, then the writes, all in the caller's
+-- transaction (a tick killed half-way leaves nothing half-written).
+-- Returns the number of buckets stored.
+CREATE FUNCTION @extschema@.rollout_summarize_rollout(r @extschema@.rollouts, up_to timestamptz)
+RETURNS integer
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        cfg record := @extschema@.rollout_plan_measurement(r.plan);
+        phase jsonb := r.plan -> 'phases' -> r.phase_no;
+        mark @extschema@.rollout_summary_marks;
+        range_start timestamptz;
+        range_end timestamptz;
+        s @extschema@.rollout_summary;
+        stored integer;
+    BEGIN
+        IF NOT cfg.incremental OR r.state <> 'running' OR r.phase_started_at IS NULL THEN
+            RETURN 0;
+        END IF;
+        SELECT * INTO mark FROM @extschema@.rollout_summary_marks WHERE rollout_id = r.id;
+        IF NOT FOUND OR mark.phase_run <> r.phase_run THEN
+            -- a new phase run: what was summarized belongs to the old window
+            DELETE FROM @extschema@.rollout_buckets WHERE rollout_id = r.id;
+            DELETE FROM @extschema@.rollout_units WHERE rollout_id = r.id;
+            INSERT INTO @extschema@.rollout_summary_marks (rollout_id, phase_run, summarized_until)
+            VALUES (r.id, r.phase_run, r.phase_started_at)
+            ON CONFLICT (rollout_id) DO UPDATE
+                SET phase_run = excluded.phase_run, summarized_until = excluded.summarized_until, late_rows = NULL;
+            range_start := r.phase_started_at;
+        ELSE
+            range_start := mark.summarized_until;
+        END IF;
+        range_end := @extschema@.rollout_bucket_floor(r.phase_started_at, cfg.bucket, up_to);
+        IF range_end <= range_start THEN
+            RETURN 0;
+        END IF;
+
+        s := @extschema@.rollout_summarize_as(
+            r.owner_id, r.source, range_start, range_end, r.phase_started_at, cfg.bucket, r.plan,
+            cfg.relative_accuracy,
+            @extschema@.rollout_source_column(pg_catalog.to_regclass(r.source), r.plan, 'unit_id'::text) IS NOT NULL,
+            EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(phase -> 'thresholds') AS t
+                    WHERE @extschema@.rollout_metric_kind(t) = 'guardrail'),
+            @extschema@.rollout_measure_timeout(r.plan));
+
+        INSERT INTO @extschema@.rollout_buckets
+        SELECT r.id, r.phase_run, b.* FROM pg_catalog.unnest(s.buckets) AS b;
+        GET DIAGNOSTICS stored = ROW_COUNT;
+        INSERT INTO @extschema@.rollout_units AS x
+        SELECT r.id, r.phase_run, u.* FROM pg_catalog.unnest(s.units) AS u
+        ON CONFLICT (rollout_id, phase_run, arm, unit_id) DO UPDATE SET
+            requests = x.requests + excluded.requests,
+            completed = CASE WHEN x.completed IS NULL THEN excluded.completed
+                             WHEN excluded.completed IS NULL THEN x.completed
+                             ELSE x.completed OR excluded.completed END,
+            churned = CASE WHEN x.churned IS NULL THEN excluded.churned
+                           WHEN excluded.churned IS NULL THEN x.churned
+                           ELSE x.churned OR excluded.churned END,
+            revenue = CASE WHEN x.revenue IS NULL THEN excluded.revenue
+                           WHEN excluded.revenue IS NULL THEN x.revenue
+                           ELSE x.revenue + excluded.revenue END;
+        UPDATE @extschema@.rollout_summary_marks SET summarized_until = range_end WHERE rollout_id = r.id;
+        RETURN stored;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_summarize_rollout(@extschema@.rollouts, timestamptz) IS
+    'Summarizes the buckets of a locked rollout''s current phase closed by up_to that are not yet stored (one read as the owner, then the writes); returns the buckets stored';
+
+-- Whether a running incremental rollout has a bucket to summarize at as_of.
+CREATE FUNCTION @extschema@.rollout_summary_due(r @extschema@.rollouts, as_of timestamptz) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT r.state OPERATOR(pg_catalog.=) 'running' AND (@extschema@.rollout_plan_measurement(r.plan)).incremental
+       AND @extschema@.rollout_bucket_floor(r.phase_started_at, (@extschema@.rollout_plan_measurement(r.plan)).bucket,
+               LEAST(as_of OPERATOR(pg_catalog.-) (@extschema@.rollout_plan_measurement(r.plan)).settle,
+                     r.next_checkpoint_at))
+           OPERATOR(pg_catalog.>) COALESCE((SELECT m.summarized_until FROM @extschema@.rollout_summary_marks m
+                                            WHERE m.rollout_id OPERATOR(pg_catalog.=) r.id
+                                              AND m.phase_run OPERATOR(pg_catalog.=) r.phase_run),
+                                           r.phase_started_at)
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_summary_due(@extschema@.rollouts, timestamptz) IS
+    'True when a running incremental rollout has a bucket closed (and settled) by as_of, before its next checkpoint, that is not summarized yet';
+
+-- The rollouts the worker looks at in a round: a checkpoint due, or a
+-- bucket to summarize; none waiting for a retry.
+CREATE FUNCTION @extschema@.rollout_worklist(as_of timestamptz) RETURNS SETOF bigint
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT r.id FROM @extschema@.rollouts r
+    WHERE r.state OPERATOR(pg_catalog.=) 'running'
+      AND (r.retry_at IS NULL OR r.retry_at OPERATOR(pg_catalog.<=) as_of)
+      AND (r.next_checkpoint_at OPERATOR(pg_catalog.<=) as_of OR @extschema@.rollout_summary_due(r, as_of))
+    ORDER BY r.next_checkpoint_at, r.id
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_worklist(timestamptz) IS
+    'Running rollouts with a checkpoint due or a bucket to summarize at as_of, and no retry pending: the worker''s round';
+
+-- The raw measurements of a checkpoint's window from the stored buckets
+-- and units plus one pass over the tail not yet summarized, as
+-- rollout_measure gives them; latency exact (a pass over the window) or
+-- from the merged sketches; at the phase's last checkpoint, the late rows.
+-- info says how it was measured.
+CREATE FUNCTION @extschema@.rollout_measure_incremental(
+    r @extschema@.rollouts, checkpoint_at timestamptz, quantiles double precision[], with_cohorts boolean,
+    OUT m @extschema@.rollout_measurement, OUT info jsonb)
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    SET extra_float_digits = 3
+    AS $$
+    DECLARE
+        cfg record := @extschema@.rollout_plan_measurement(r.plan);
+        timeout interval := @extschema@.rollout_measure_timeout(r.plan);
+        with_units boolean := @extschema@.rollout_source_column(pg_catalog.to_regclass(r.source), r.plan,
+                                                                'unit_id'::text) IS NOT NULL;
+        last_checkpoint boolean := r.checkpoint_no
+            = pg_catalog.jsonb_array_length(r.plan -> 'phases' -> r.phase_no -> 'checkpoints') - 1;
+        until timestamptz;
+        tail @extschema@.rollout_summary;
+        sketch @extschema@.quantile_sketch;
+        below bigint;
+        above bigint;
+        finite bigint;
+        total bigint;
+        stored integer;
+        method text;
+        k bigint;
+        q double precision;
+        counts jsonb;
+        late bigint;
+    BEGIN
+        SELECT x.summarized_until INTO until FROM @extschema@.rollout_summary_marks x
+         WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run;
+        until := LEAST(COALESCE(until, r.phase_started_at), checkpoint_at);
+        IF checkpoint_at > until THEN
+            tail := @extschema@.rollout_summarize_as(
+                r.owner_id, r.source, until, checkpoint_at, r.phase_started_at, cfg.bucket, r.plan,
+                cfg.relative_accuracy, with_units, with_cohorts, timeout);
+        END IF;
+
+        -- the buckets: counts, minutes, latency sketch, request-level cohorts
+        SELECT COALESCE(sum(b.requests) FILTER (WHERE b.arm = 'treatment'), 0)::bigint,
+               COALESCE(sum(b.errors) FILTER (WHERE b.arm = 'treatment'), 0)::bigint,
+               COALESCE(sum(b.requests) FILTER (WHERE b.arm = 'control'), 0)::bigint,
+               COALESCE(sum(b.observed_minutes) FILTER (WHERE b.arm = 'treatment'), 0)::bigint,
+               COALESCE(sum(b.down_minutes) FILTER (WHERE b.arm = 'treatment'), 0)::bigint,
+               @extschema@.rollup(b.latency) FILTER (WHERE b.arm = 'treatment'),
+               COALESCE(sum(b.latency_below) FILTER (WHERE b.arm = 'treatment'), 0)::bigint,
+               COALESCE(sum(b.latency_above) FILTER (WHERE b.arm = 'treatment'), 0)::bigint,
+               @extschema@.rollup(b.cohort) FILTER (WHERE b.arm = 'control'),
+               @extschema@.rollup(b.cohort) FILTER (WHERE b.arm = 'treatment'),
+               count(*) FILTER (WHERE b.stored)
+          INTO m.treatment_requests, m.treatment_errors, m.control_requests, m.observed_minutes, m.down_minutes,
+               sketch, below, above, m.control_cohort, m.treatment_cohort, stored
+          FROM (SELECT x.arm, x.requests, x.errors, x.observed_minutes, x.down_minutes, x.latency,
+                       x.latency_below, x.latency_above, x.cohort, true AS stored
+                  FROM @extschema@.rollout_buckets x
+                 WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run AND x.bucket_start < until
+                UNION ALL
+                SELECT t.arm, t.requests, t.errors, t.observed_minutes, t.down_minutes, t.latency,
+                       t.latency_below, t.latency_above, t.cohort, false
+                  FROM pg_catalog.unnest(tail.buckets) AS t) AS b;
+
+        -- rows whose arm is neither arm (the five most frequent values)
+        SELECT COALESCE(pg_catalog.sum(v.n), 0)::bigint,
+               pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('value', v.v, 'rows', v.n) ORDER BY v.n DESC, v.v)
+                   FILTER (WHERE v.rank <= 5)
+          INTO m.unrecognised_rows, m.unrecognised_arms
+          FROM (SELECT b.arm_value AS v, pg_catalog.sum(b.requests)::bigint AS n,
+                       pg_catalog.row_number() OVER (ORDER BY pg_catalog.sum(b.requests) DESC, b.arm_value) AS rank
+                  FROM (SELECT x.arm_value, x.requests FROM @extschema@.rollout_buckets x
+                         WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run AND x.bucket_start < until
+                           AND x.arm IS NULL
+                        UNION ALL
+                        SELECT t.arm_value, t.requests FROM pg_catalog.unnest(tail.buckets) AS t
+                         WHERE t.arm IS NULL) AS b
+                 GROUP BY b.arm_value) AS v;
+
+        -- units: the stored ones merged with the tail's
+        IF with_units THEN
+            WITH u AS (
+                SELECT x.arm, x.unit_id, x.completed, x.churned, x.revenue FROM @extschema@.rollout_units x
+                 WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run
+                UNION ALL
+                SELECT t.arm, t.unit_id, t.completed, t.churned, t.revenue FROM pg_catalog.unnest(tail.units) AS t),
+            per AS (
+                SELECT u.arm, u.unit_id, pg_catalog.bool_or(u.completed) AS completed,
+                       pg_catalog.bool_or(u.churned) AS churned, pg_catalog.sum(u.revenue) AS revenue
+                  FROM u GROUP BY u.arm, u.unit_id)
+            SELECT (SELECT @extschema@.cohort_agg(p.completed, p.churned, p.revenue) FILTER (WHERE p.arm = 'control')
+                      FROM per p WHERE with_cohorts),
+                   (SELECT @extschema@.cohort_agg(p.completed, p.churned, p.revenue) FILTER (WHERE p.arm = 'treatment')
+                      FROM per p WHERE with_cohorts),
+                   count(*) FILTER (WHERE c.c AND NOT c.t), count(*) FILTER (WHERE c.t AND NOT c.c),
+                   count(*) FILTER (WHERE c.c AND c.t)
+              INTO m.control_cohort, m.treatment_cohort, m.control_units, m.treatment_units, m.crossover_units
+              FROM (SELECT pg_catalog.bool_or(p.arm = 'control') AS c, pg_catalog.bool_or(p.arm = 'treatment') AS t
+                      FROM per p GROUP BY p.unit_id) AS c;
+        END IF;
+
+        -- latency: exact while the window is small enough (auto), else the
+        -- merged sketch, with -Infinity and Infinity counted apart
+        method := CASE WHEN cfg.latency_method <> 'auto' THEN cfg.latency_method
+                       WHEN m.treatment_requests <= 200000 THEN 'exact' ELSE 'sketch' END;
+        IF pg_catalog.cardinality(quantiles) > 0 THEN
+            IF method = 'exact' THEN
+                m.latency := @extschema@.rollout_latency_as(r.owner_id, r.source, r.phase_started_at, checkpoint_at,
+                                                            quantiles, r.plan, timeout);
+            ELSE
+                finite := COALESCE(@extschema@.value_count(sketch), 0);
+                total := finite + below + above;
+                m.latency := '{}';
+                FOREACH q IN ARRAY quantiles LOOP
+                    -- the rank percentile_disc takes
+                    k := GREATEST(1, pg_catalog.ceil(q * total)::bigint);
+                    m.latency := m.latency || CASE
+                        WHEN total = 0 THEN NULL::double precision
+                        WHEN k <= below THEN '-Infinity'::double precision
+                        WHEN k > below + finite THEN 'Infinity'::double precision
+                        ELSE @extschema@.quantile(sketch, ((k - below) - 0.5) / finite) END;
+                END LOOP;
+            END IF;
+        END IF;
+
+        -- late rows: rows of summarized buckets that were not there when
+        -- their bucket was summarized, counted at the phase's last checkpoint
+        IF last_checkpoint AND until > r.phase_started_at THEN
+            counts := @extschema@.rollout_count_as(r.owner_id, r.source, r.phase_started_at, until,
+                                                   r.phase_started_at, cfg.bucket, r.plan, timeout);
+            SELECT COALESCE(pg_catalog.sum(GREATEST(c.value::bigint - COALESCE(s.n, 0), 0)), 0)::bigint INTO late
+              FROM pg_catalog.jsonb_each_text(counts) AS c
+              LEFT JOIN (SELECT x.bucket_start, pg_catalog.sum(x.requests) AS n FROM @extschema@.rollout_buckets x
+                          WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run GROUP BY x.bucket_start) AS s
+                ON s.bucket_start = c.key::timestamptz;
+            UPDATE @extschema@.rollout_summary_marks x SET late_rows = late
+             WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run;
+        END IF;
+
+        info := pg_catalog.jsonb_build_object(
+            'latency', pg_catalog.jsonb_build_object('method', method, 'relative_accuracy', cfg.relative_accuracy),
+            'summary', pg_catalog.jsonb_build_object(
+                'method', 'incremental', 'bucket', COALESCE(r.plan ->> 'bucket', '1 minute'),
+                'settle', COALESCE(r.plan ->> 'settle', '1 minute'),
+                'summarized_until', until, 'stored_buckets', stored, 'late_rows', late,
+                'late_rows_checked', last_checkpoint AND until > r.phase_started_at));
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_measure_incremental(@extschema@.rollouts, timestamptz, double precision[], boolean) IS
+    'The measurements of a checkpoint''s window from the stored summaries and a pass over the tail not yet summarized (reads as the owner); info says how: latency method, buckets used, late rows at the phase''s last checkpoint';
+
+-- Internal: they read as a rollout's owner, or write the summaries.
+REVOKE ALL ON FUNCTION
+    @extschema@.rollout_summarize_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, double precision, boolean, boolean, interval),
+    @extschema@.rollout_latency_as(regrole, text, timestamptz, timestamptz, double precision[], jsonb, interval),
+    @extschema@.rollout_count_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, interval),
+    @extschema@.rollout_summarize_rollout(@extschema@.rollouts, timestamptz),
+    @extschema@.rollout_summary_due(@extschema@.rollouts, timestamptz),
+    @extschema@.rollout_worklist(timestamptz),
+    @extschema@.rollout_measure_incremental(@extschema@.rollouts, timestamptz, double precision[], boolean)
+FROM PUBLIC;
+-- Measure, evaluate, explain: the three steps of judging a checkpoint.
+--
+-- Measure: the checkpoint's figures, read from the source with the owner's
+-- rights (rollout_measure_as): counts, the split, and per threshold metric
+-- its measured value (for guardrails with the sequential interval).
+CREATE OR REPLACE FUNCTION @extschema@.rollout_measure_checkpoint(r @extschema@.rollouts, checkpoint_at timestamptz)
+RETURNS jsonb
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    SET extra_float_digits = 3
+    AS $$
+    DECLARE
+        phase jsonb := r.plan -> 'phases' -> r.phase_no;
+        min_requests bigint := (r.plan ->> 'min_requests')::bigint;
+        alpha double precision := (r.plan ->> 'alpha')::double precision;
+        tuning double precision := (r.plan ->> 'tuning')::double precision;
+        quantiles double precision[];
+        names text[];
+        m @extschema@.rollout_measurement;
+        k text;
+        compared text;
+        cmp record;
+        measured jsonb := '{}';
+        with_cohorts boolean;
+        incr record;
+        info jsonb;
+        value double precision;
+        accuracy double precision;
+    BEGIN
+        SELECT pg_catalog.array_agg(@extschema@.rollout_metric_quantile(t) ORDER BY t),
+               pg_catalog.array_agg(t ORDER BY t)
+          INTO quantiles, names
+          FROM pg_catalog.jsonb_object_keys(phase -> 'thresholds') AS t
+         WHERE @extschema@.rollout_metric_kind(t) = 'quantile';
+
+        with_cohorts := EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(phase -> 'thresholds') AS t
+                                WHERE @extschema@.rollout_metric_kind(t) = 'guardrail');
+        IF (@extschema@.rollout_plan_measurement(r.plan)).incremental THEN
+            incr := @extschema@.rollout_measure_incremental(r, checkpoint_at, COALESCE(quantiles, '{}'), with_cohorts);
+            m := incr.m;
+            info := incr.info;
+        ELSE
+            m := @extschema@.rollout_measure_as(
+                r.owner_id, r.source, r.phase_started_at, checkpoint_at, COALESCE(quantiles, '{}'), with_cohorts,
+                r.plan, @extschema@.rollout_measure_timeout(r.plan));
+        END IF;
+
+        FOR k IN SELECT pg_catalog.jsonb_object_keys(phase -> 'thresholds') LOOP
+            CASE @extschema@.rollout_metric_kind(k)
+            WHEN 'rate' THEN
+                measured := measured || pg_catalog.jsonb_build_object(k, pg_catalog.jsonb_build_object(
+                    'value', m.treatment_errors::double precision / NULLIF(m.treatment_requests, 0)));
+            WHEN 'uptime' THEN
+                measured := measured || pg_catalog.jsonb_build_object(k, pg_catalog.jsonb_build_object(
+                    'value', 1 - m.down_minutes::double precision / NULLIF(m.observed_minutes, 0),
+                    'observed_minutes', m.observed_minutes, 'down_minutes', m.down_minutes));
+            WHEN 'quantile' THEN
+                value := m.latency[pg_catalog.array_position(names, k)];
+                measured := measured || pg_catalog.jsonb_build_object(k, pg_catalog.jsonb_build_object('value', value));
+                IF info -> 'latency' ->> 'method' = 'sketch' THEN
+                    -- the true quantile lies within the sketch's relative accuracy of the estimate
+                    accuracy := (info -> 'latency' ->> 'relative_accuracy')::double precision;
+                    measured := measured || pg_catalog.jsonb_build_object(k, measured -> k || pg_catalog.jsonb_build_object(
+                        'method', 'sketch', 'relative_accuracy', accuracy,
+                        'bounds', pg_catalog.jsonb_build_array(
+                            CASE WHEN value >= 0 THEN value / (1 + accuracy) ELSE value / (1 - accuracy) END,
+                            CASE WHEN value >= 0 THEN value / (1 - accuracy) ELSE value / (1 + accuracy) END)));
+                ELSIF info IS NOT NULL THEN
+                    measured := measured || pg_catalog.jsonb_build_object(k, measured -> k
+                        || pg_catalog.jsonb_build_object('method', 'exact'));
+                END IF;
+            WHEN 'guardrail' THEN
+                IF m.treatment_requests >= min_requests AND m.control_requests >= min_requests THEN
+                    SELECT x.compared INTO compared FROM @extschema@.rollout_metrics() AS x WHERE x.name = k;
+                    -- every argument given: no overload with fewer can compete;
+                    -- without a tuning in the plan, the comparison's default (5000)
+                    cmp := @extschema@.compare_cohorts_sequential(m.control_cohort, m.treatment_cohort,
+                                                                  compared, alpha, COALESCE(tuning, 5000));
+                    -- without variance in either arm there is no interval:
+                    -- the lift is known exactly
+                    measured := measured || pg_catalog.jsonb_build_object(k, pg_catalog.jsonb_build_object(
+                        'value', cmp.relative_lift,
+                        'low', COALESCE(cmp.relative_lift_low, cmp.relative_lift),
+                        'high', COALESCE(cmp.relative_lift_high, cmp.relative_lift),
+                        'p_value', cmp.p_value));
+                END IF;
+            END CASE;
+        END LOOP;
+
+        RETURN @extschema@.rollout_measured(m) || pg_catalog.jsonb_build_object(
+            'window', pg_catalog.jsonb_build_object('from', r.phase_started_at, 'to', checkpoint_at),
+            'values', measured)
+            || CASE WHEN info IS NOT NULL THEN pg_catalog.jsonb_build_object('summary', info -> 'summary')
+                    ELSE '{}'::jsonb END;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_measure_checkpoint(@extschema@.rollouts, timestamptz) IS
+    'Measures a rollout''s current phase up to a checkpoint with its owner''s rights: counts, split and the measured value of each threshold metric, as jsonb';
+
+-- Evaluate: every threshold of the phase against the measured values
+-- (status pass, fail or no_data), the split checks, and the decision the
+-- checkpoint makes.  The metrics are what the decision row records.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_evaluate(
+    plan jsonb, phase_no integer, checkpoint_no integer, measured jsonb,
+    OUT metrics jsonb, OUT decision text)
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    SET extra_float_digits = 3
+    AS $$
+    DECLARE
+        phase jsonb := plan -> 'phases' -> phase_no;
+        min_requests bigint := (plan ->> 'min_requests')::bigint;
+        treatment_requests bigint := (measured -> 'requests' ->> 'treatment')::bigint;
+        control_requests bigint := (measured -> 'requests' ->> 'control')::bigint;
+        k text;
+        kind text;
+        lim jsonb;
+        mv jsonb;
+        lo double precision;
+        hi double precision;
+        value double precision;
+        low double precision;
+        high double precision;
+        status text;
+        entry jsonb;
+        failed boolean := false;
+        missing boolean := false;
+        held boolean;
+    BEGIN
+        metrics := @extschema@.rollout_split_metrics(plan, phase, measured) || pg_catalog.jsonb_build_object(
+            'window', measured -> 'window', 'requests', measured -> 'requests', 'errors', measured -> 'errors')
+            || CASE WHEN measured ? 'summary' THEN pg_catalog.jsonb_build_object('summary', measured -> 'summary')
+                    ELSE '{}'::jsonb END;
+
+        FOR k, lim IN SELECT * FROM pg_catalog.jsonb_each(phase -> 'thresholds') ORDER BY 1 LOOP
+            kind := @extschema@.rollout_metric_kind(k);
+            mv := measured -> 'values' -> k;
+            lo := (lim ->> 'min')::double precision;
+            hi := (lim ->> 'max')::double precision;
+            value := NULL;
+            low := NULL;
+            high := NULL;
+            status := NULL;
+            IF treatment_requests < min_requests
+               OR (kind = 'guardrail' AND control_requests < min_requests) THEN
+                status := 'no_data';
+            ELSE
+                value := (mv ->> 'value')::double precision;
+                low := (mv ->> 'low')::double precision;
+                high := (mv ->> 'high')::double precision;
+            END IF;
+
+            IF status IS NULL AND (value IS NULL OR value = 'NaN') THEN
+                status := 'no_data';
+            ELSIF status IS NULL AND low IS NOT NULL THEN
+                -- guardrails fail only when the whole interval is beyond the limit
+                status := CASE WHEN high < lo OR low > hi THEN 'fail' ELSE 'pass' END;
+            ELSIF status IS NULL THEN
+                status := CASE WHEN value > hi OR value < lo THEN 'fail' ELSE 'pass' END;
+            END IF;
+            failed := failed OR status = 'fail';
+            missing := missing OR status = 'no_data';
+
+            entry := pg_catalog.jsonb_build_object('value', value, 'status', status);
+            IF low IS NOT NULL OR high IS NOT NULL THEN
+                entry := entry || pg_catalog.jsonb_build_object('low', low, 'high', high,
+                                                                'p_value', mv -> 'p_value');
+            END IF;
+            IF kind = 'uptime' THEN
+                entry := entry || pg_catalog.jsonb_build_object('observed_minutes', mv -> 'observed_minutes',
+                                                                'down_minutes', mv -> 'down_minutes');
+            END IF;
+            IF kind = 'quantile' AND mv ? 'method' THEN
+                -- how it was measured; a sketch's estimate is judged, its bounds recorded
+                entry := entry || pg_catalog.jsonb_build_object('method', mv -> 'method')
+                         || CASE WHEN mv ? 'bounds' AND value IS NOT NULL
+                                 THEN pg_catalog.jsonb_build_object('bounds', mv -> 'bounds',
+                                                                    'relative_accuracy', mv -> 'relative_accuracy')
+                                 ELSE '{}'::jsonb END;
+            END IF;
+            metrics := metrics || pg_catalog.jsonb_build_object(k, entry || lim);
+        END LOOP;
+
+        -- a broken split: nothing measured can be trusted
+        held := (metrics -> 'split' ->> 'unrecognised_rows')::bigint > treatment_requests + control_requests
+                OR metrics -> 'srm' ->> 'status' = 'fail' OR metrics -> 'unit_crossover' ->> 'status' = 'fail';
+        decision := CASE
+            WHEN failed THEN 'rollback'
+            WHEN held THEN 'hold'
+            WHEN checkpoint_no < pg_catalog.jsonb_array_length(phase -> 'checkpoints') - 1 THEN 'continue'
+            WHEN missing THEN 'hold'
+            WHEN phase_no = pg_catalog.jsonb_array_length(plan -> 'phases') - 1 THEN 'complete'
+            ELSE 'advance' END;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_evaluate(jsonb, integer, integer, jsonb) IS
+    'Judges a checkpoint''s measured values (rollout_measure_checkpoint) against the phase''s thresholds and split checks: the metrics with their status, and the decision (rollback, hold, continue, advance or complete)';
+
+-- Decides the latest due checkpoint of a locked, running rollout.  Due
+-- checkpoints are decided one by one, in order, except those overdue by
+-- more than a minute with a later one also due: that one decides for them
+-- (a rollout started or resumed long ago, a server down for hours), and its
+-- metrics say how many it skipped.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_decide(r @extschema@.rollouts, as_of timestamptz, actor text)
+RETURNS @extschema@.rollouts
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        phase jsonb := r.plan -> 'phases' -> r.phase_no;
+        checkpoints integer := pg_catalog.jsonb_array_length(phase -> 'checkpoints');
+        skipped integer := 0;
+        at timestamptz;
+        metrics jsonb;
+        decision text;
+        reasons text[];
+    BEGIN
+        WHILE r.checkpoint_no < checkpoints - 1
+              AND r.phase_started_at + (phase -> 'checkpoints' ->> (r.checkpoint_no + 1))::interval <= as_of
+              AND r.phase_started_at + (phase -> 'checkpoints' ->> r.checkpoint_no)::interval
+                  < as_of - interval '1 minute' LOOP
+            r.checkpoint_no := r.checkpoint_no + 1;
+            skipped := skipped + 1;
+        END LOOP;
+        at := r.phase_started_at + (phase -> 'checkpoints' ->> r.checkpoint_no)::interval;
+
+        -- a copy of the database the rollout runs in does not decide for it
+        IF @extschema@.rollout_copied_from(r) IS NOT NULL THEN
+            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at,
+                ARRAY[@extschema@.rollout_copied_from(r)],
+                pg_catalog.jsonb_build_object('copied_from', pg_catalog.jsonb_build_object(
+                    'database_oid', r.database_oid, 'database_name', r.database_name,
+                    'system_identifier', r.system_identifier)),
+                'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
+        END IF;
+
+        -- the owner's rights are the measurement's: a dropped owner's
+        -- rollout waits for a person, whoever takes the name later
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE oid = r.owner_id) THEN
+            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at,
+                ARRAY[pg_catalog.format('owner role "%s" (OID %s) no longer exists', r.owner, r.owner_id::oid)],
+                '{}'::jsonb, 'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
+        END IF;
+
+        -- the buckets settled by now, up to the checkpoint, are stored first
+        PERFORM @extschema@.rollout_summarize_rollout(
+            r, LEAST(as_of - (@extschema@.rollout_plan_measurement(r.plan)).settle, at));
+        -- measure, evaluate, explain; rollout_apply enforces the transition
+        SELECT e.metrics, e.decision INTO metrics, decision
+          FROM @extschema@.rollout_evaluate(r.plan, r.phase_no, r.checkpoint_no,
+                                            @extschema@.rollout_measure_checkpoint(r, at)) AS e;
+        reasons := (@extschema@.rollout_explain(r.plan, metrics)).reasons;
+        IF skipped > 0 THEN
+            metrics := metrics || pg_catalog.jsonb_build_object('skipped_checkpoints', skipped);
+        END IF;
+        RETURN @extschema@.rollout_apply(
+            r, actor, decision, at, reasons, metrics, @extschema@.rollout_transition(r.state, decision),
+            CASE WHEN decision = 'advance' THEN r.phase_no + 1 ELSE r.phase_no END,
+            CASE WHEN decision = 'advance' THEN at ELSE r.phase_started_at END,
+            CASE decision WHEN 'advance' THEN 0 WHEN 'continue' THEN r.checkpoint_no + 1 ELSE r.checkpoint_no END);
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_decide(@extschema@.rollouts, timestamptz, text) IS
+    'Evaluates the latest due checkpoint of a locked running rollout (older overdue ones coalesced) and applies continue, advance, complete, hold or rollback';
+
+-- Decides every checkpoint of one rollout due up to as_of, unless another
+-- session is deciding it.  A failure is recorded on the rollout (with a
+-- retry time that backs off: 10 s, 20 s, ... up to 15 minutes) and does
+-- not escape: one broken rollout never stops the others.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_tick_one(rollout_id bigint, as_of timestamptz, actor text)
+RETURNS integer
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        r @extschema@.rollouts;
+        decisions integer := 0;
+        msg text;
+    BEGIN
+        SELECT * INTO r FROM @extschema@.rollouts x
+         WHERE x.id = rollout_id AND x.state = 'running'
+           AND (x.next_checkpoint_at <= as_of OR @extschema@.rollout_summary_due(x, as_of))
+         FOR UPDATE SKIP LOCKED;
+        IF NOT FOUND THEN
+            RETURN 0;
+        END IF;
+        LOOP
+            BEGIN
+                IF r.state = 'running' AND r.next_checkpoint_at <= as_of THEN
+                    r := @extschema@.rollout_decide(r, as_of, actor);
+                    decisions := decisions + 1;
+                ELSE
+                    -- then the buckets settled since, up to the next checkpoint
+                    PERFORM @extschema@.rollout_summarize_rollout(
+                        r, LEAST(as_of - (@extschema@.rollout_plan_measurement(r.plan)).settle, r.next_checkpoint_at));
+                    EXIT;
+                END IF;
+            EXCEPTION WHEN OTHERS THEN
+                -- the decisions before this one stand
+                GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+                UPDATE @extschema@.rollouts x
+                   SET last_error = msg, last_error_at = pg_catalog.now(), failures = x.failures + 1,
+                       retry_at = pg_catalog.now() + LEAST(interval '10 seconds' * 2 ^ LEAST(x.failures, 10),
+                                                           interval '15 minutes')
+                 WHERE x.id = rollout_id;
+                IF r.last_error IS DISTINCT FROM msg THEN
+                    RAISE WARNING 'rollout "%" could not be evaluated: %', r.name, msg;
+                END IF;
+                RETURN decisions;
+            END;
+        END LOOP;
+        UPDATE @extschema@.rollouts x SET last_error = NULL, last_error_at = NULL, failures = 0, retry_at = NULL
+         WHERE x.id = rollout_id AND (x.last_error IS NOT NULL OR x.failures > 0);
+        RETURN decisions;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_tick_one(bigint, timestamptz, text) IS
+    'Decides the checkpoints of one running rollout due up to as_of (skipped when locked elsewhere); records a failure with a backed-off retry time';
+

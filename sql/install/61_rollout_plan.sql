@@ -214,6 +214,80 @@ CREATE FUNCTION @extschema@.rollout_plan_source_fields(plan jsonb) RETURNS void
 COMMENT ON FUNCTION @extschema@.rollout_plan_source_fields(jsonb) IS
     'Checks the plan keys columns, timezone, arms, srm and unit_crossover, with an error naming the field';
 
+-- Checks the plan keys of how checkpoints are measured: measurement
+-- (incremental or full), bucket, settle and latency.
+CREATE FUNCTION @extschema@.rollout_plan_summary_fields(plan jsonb) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        iv interval;
+        num double precision;
+    BEGIN
+        IF plan ? 'measurement' AND (plan -> 'measurement') NOT IN ('"incremental"'::jsonb, '"full"'::jsonb) THEN
+            RAISE EXCEPTION 'invalid rollout plan: measurement must be "incremental" or "full"'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF plan ? 'bucket' THEN
+            iv := @extschema@.rollout_plan_interval(plan -> 'bucket', 'bucket'::text);
+            IF iv < interval '1 minute' OR iv > interval '1 day' OR pg_catalog.date_part('month', iv) <> 0
+               OR pg_catalog.mod(pg_catalog.date_part('epoch', iv)::numeric, 60::numeric) <> 0 THEN
+                RAISE EXCEPTION 'invalid rollout plan: bucket must be a whole number of minutes, from 1 minute to 1 day, got "%"',
+                                plan ->> 'bucket'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END IF;
+        IF plan ? 'settle' THEN
+            BEGIN
+                iv := (plan ->> 'settle')::interval;
+            EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN
+                iv := NULL;
+            END;
+            IF pg_catalog.jsonb_typeof(plan -> 'settle') <> 'string' OR iv IS NULL
+               OR iv < interval '0' OR iv > interval '1 day' THEN
+                RAISE EXCEPTION 'invalid rollout plan: settle must be an interval from 0 to 1 day, such as "1 minute"'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END IF;
+        IF plan ? 'latency' THEN
+            IF pg_catalog.jsonb_typeof(plan -> 'latency') <> 'object'
+               OR EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(plan -> 'latency') AS x
+                          WHERE x NOT IN ('method', 'relative_accuracy'))
+               OR (plan -> 'latency' ? 'method'
+                   AND (plan -> 'latency' -> 'method') NOT IN ('"sketch"'::jsonb, '"exact"'::jsonb, '"auto"'::jsonb)) THEN
+                RAISE EXCEPTION 'invalid rollout plan: latency must be {"method": "sketch", "exact" or "auto", "relative_accuracy": x}'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF plan -> 'latency' ? 'relative_accuracy' THEN
+                num := @extschema@.rollout_plan_number(plan -> 'latency' -> 'relative_accuracy',
+                                                       'latency.relative_accuracy'::text);
+                IF NOT (num >= 0.000001 AND num <= 0.1) THEN
+                    RAISE EXCEPTION 'invalid rollout plan: latency.relative_accuracy must be in [0.000001, 0.1], got %', num
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+            END IF;
+        END IF;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_plan_summary_fields(jsonb) IS
+    'Checks the plan keys measurement, bucket, settle and latency, with an error naming the field';
+
+-- How a plan's checkpoints are measured, defaults filled in.
+CREATE FUNCTION @extschema@.rollout_plan_measurement(
+    plan jsonb, OUT incremental boolean, OUT bucket interval, OUT settle interval,
+    OUT latency_method text, OUT relative_accuracy double precision)
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT COALESCE(plan ->> 'measurement', 'full') OPERATOR(pg_catalog.=) 'incremental',
+           COALESCE((plan ->> 'bucket')::interval, interval '1 minute'),
+           COALESCE((plan ->> 'settle')::interval, interval '1 minute'),
+           COALESCE(plan -> 'latency' ->> 'method', 'auto'),
+           COALESCE((plan -> 'latency' ->> 'relative_accuracy')::double precision, 0.005)
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_plan_measurement(jsonb) IS
+    'How a plan''s checkpoints are measured: incremental (stored bucket summaries) or full-window (the default), the bucket and settle intervals (1 minute each by default), the latency method (auto by default) and the sketch''s relative accuracy (0.005)';
+
 CREATE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
@@ -244,14 +318,14 @@ CREATE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
         FOR k IN SELECT pg_catalog.jsonb_object_keys(plan) LOOP
-            IF k NOT IN ('phases', 'min_requests', 'alpha', 'tuning', 'measure_timeout', 'trust_source',
-                         'columns', 'timezone', 'arms', 'srm', 'unit_crossover') THEN
+            IF k NOT IN ('phases', 'min_requests', 'alpha', 'tuning', 'measure_timeout', 'trust_source', 'columns',
+                         'timezone', 'arms', 'srm', 'unit_crossover', 'measurement', 'bucket', 'settle', 'latency') THEN
                 RAISE EXCEPTION 'invalid rollout plan: unknown key "%"', k
                     USING ERRCODE = 'invalid_parameter_value',
-                          HINT = 'Accepted keys are phases, min_requests, alpha, tuning, measure_timeout, trust_source, columns, timezone, arms, srm and unit_crossover.';
+                          HINT = 'Accepted keys are phases, min_requests, alpha, tuning, measure_timeout, trust_source, columns, timezone, arms, srm, unit_crossover, measurement, bucket, settle and latency.';
             END IF;
         END LOOP;
-        PERFORM @extschema@.rollout_plan_source_fields(plan);
+        PERFORM @extschema@.rollout_plan_source_fields(plan), @extschema@.rollout_plan_summary_fields(plan);
         IF pg_catalog.jsonb_typeof(plan -> 'phases') IS DISTINCT FROM 'array'
            OR pg_catalog.jsonb_array_length(plan -> 'phases') = 0 THEN
             RAISE EXCEPTION 'invalid rollout plan: phases must be a non-empty array'
@@ -399,7 +473,9 @@ CREATE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
                || pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
                       'measure_timeout', plan -> 'measure_timeout', 'trust_source', plan -> 'trust_source',
                       'columns', plan -> 'columns', 'timezone', plan -> 'timezone', 'arms', plan -> 'arms',
-                      'srm', plan -> 'srm', 'unit_crossover', plan -> 'unit_crossover'));
+                      'srm', plan -> 'srm', 'unit_crossover', plan -> 'unit_crossover',
+                      'measurement', plan -> 'measurement', 'bucket', plan -> 'bucket', 'settle', plan -> 'settle',
+                      'latency', plan -> 'latency'));
     END
     $$;
 COMMENT ON FUNCTION @extschema@.rollout_plan_validate(jsonb) IS

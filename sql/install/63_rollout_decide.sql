@@ -110,6 +110,11 @@ RETURNS jsonb
         compared text;
         cmp record;
         measured jsonb := '{}';
+        with_cohorts boolean;
+        incr record;
+        info jsonb;
+        value double precision;
+        accuracy double precision;
     BEGIN
         SELECT pg_catalog.array_agg(@extschema@.rollout_metric_quantile(t) ORDER BY t),
                pg_catalog.array_agg(t ORDER BY t)
@@ -117,11 +122,17 @@ RETURNS jsonb
           FROM pg_catalog.jsonb_object_keys(phase -> 'thresholds') AS t
          WHERE @extschema@.rollout_metric_kind(t) = 'quantile';
 
-        m := @extschema@.rollout_measure_as(
-            r.owner_id, r.source, r.phase_started_at, checkpoint_at, COALESCE(quantiles, '{}'),
-            EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(phase -> 'thresholds') AS t
-                    WHERE @extschema@.rollout_metric_kind(t) = 'guardrail'),
-            r.plan, @extschema@.rollout_measure_timeout(r.plan));
+        with_cohorts := EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(phase -> 'thresholds') AS t
+                                WHERE @extschema@.rollout_metric_kind(t) = 'guardrail');
+        IF (@extschema@.rollout_plan_measurement(r.plan)).incremental THEN
+            incr := @extschema@.rollout_measure_incremental(r, checkpoint_at, COALESCE(quantiles, '{}'), with_cohorts);
+            m := incr.m;
+            info := incr.info;
+        ELSE
+            m := @extschema@.rollout_measure_as(
+                r.owner_id, r.source, r.phase_started_at, checkpoint_at, COALESCE(quantiles, '{}'), with_cohorts,
+                r.plan, @extschema@.rollout_measure_timeout(r.plan));
+        END IF;
 
         FOR k IN SELECT pg_catalog.jsonb_object_keys(phase -> 'thresholds') LOOP
             CASE @extschema@.rollout_metric_kind(k)
@@ -133,8 +144,20 @@ RETURNS jsonb
                     'value', 1 - m.down_minutes::double precision / NULLIF(m.observed_minutes, 0),
                     'observed_minutes', m.observed_minutes, 'down_minutes', m.down_minutes));
             WHEN 'quantile' THEN
-                measured := measured || pg_catalog.jsonb_build_object(k, pg_catalog.jsonb_build_object(
-                    'value', m.latency[pg_catalog.array_position(names, k)]));
+                value := m.latency[pg_catalog.array_position(names, k)];
+                measured := measured || pg_catalog.jsonb_build_object(k, pg_catalog.jsonb_build_object('value', value));
+                IF info -> 'latency' ->> 'method' = 'sketch' THEN
+                    -- the true quantile lies within the sketch's relative accuracy of the estimate
+                    accuracy := (info -> 'latency' ->> 'relative_accuracy')::double precision;
+                    measured := measured || pg_catalog.jsonb_build_object(k, measured -> k || pg_catalog.jsonb_build_object(
+                        'method', 'sketch', 'relative_accuracy', accuracy,
+                        'bounds', pg_catalog.jsonb_build_array(
+                            CASE WHEN value >= 0 THEN value / (1 + accuracy) ELSE value / (1 - accuracy) END,
+                            CASE WHEN value >= 0 THEN value / (1 - accuracy) ELSE value / (1 + accuracy) END)));
+                ELSIF info IS NOT NULL THEN
+                    measured := measured || pg_catalog.jsonb_build_object(k, measured -> k
+                        || pg_catalog.jsonb_build_object('method', 'exact'));
+                END IF;
             WHEN 'guardrail' THEN
                 IF m.treatment_requests >= min_requests AND m.control_requests >= min_requests THEN
                     SELECT x.compared INTO compared FROM @extschema@.rollout_metrics() AS x WHERE x.name = k;
@@ -155,7 +178,9 @@ RETURNS jsonb
 
         RETURN @extschema@.rollout_measured(m) || pg_catalog.jsonb_build_object(
             'window', pg_catalog.jsonb_build_object('from', r.phase_started_at, 'to', checkpoint_at),
-            'values', measured);
+            'values', measured)
+            || CASE WHEN info IS NOT NULL THEN pg_catalog.jsonb_build_object('summary', info -> 'summary')
+                    ELSE '{}'::jsonb END;
     END
     $$;
 COMMENT ON FUNCTION @extschema@.rollout_measure_checkpoint(@extschema@.rollouts, timestamptz) IS
@@ -192,7 +217,9 @@ CREATE FUNCTION @extschema@.rollout_evaluate(
         held boolean;
     BEGIN
         metrics := @extschema@.rollout_split_metrics(plan, phase, measured) || pg_catalog.jsonb_build_object(
-            'window', measured -> 'window', 'requests', measured -> 'requests', 'errors', measured -> 'errors');
+            'window', measured -> 'window', 'requests', measured -> 'requests', 'errors', measured -> 'errors')
+            || CASE WHEN measured ? 'summary' THEN pg_catalog.jsonb_build_object('summary', measured -> 'summary')
+                    ELSE '{}'::jsonb END;
 
         FOR k, lim IN SELECT * FROM pg_catalog.jsonb_each(phase -> 'thresholds') ORDER BY 1 LOOP
             kind := @extschema@.rollout_metric_kind(k);
@@ -231,6 +258,14 @@ CREATE FUNCTION @extschema@.rollout_evaluate(
             IF kind = 'uptime' THEN
                 entry := entry || pg_catalog.jsonb_build_object('observed_minutes', mv -> 'observed_minutes',
                                                                 'down_minutes', mv -> 'down_minutes');
+            END IF;
+            IF kind = 'quantile' AND mv ? 'method' THEN
+                -- how it was measured; a sketch's estimate is judged, its bounds recorded
+                entry := entry || pg_catalog.jsonb_build_object('method', mv -> 'method')
+                         || CASE WHEN mv ? 'bounds' AND value IS NOT NULL
+                                 THEN pg_catalog.jsonb_build_object('bounds', mv -> 'bounds',
+                                                                    'relative_accuracy', mv -> 'relative_accuracy')
+                                 ELSE '{}'::jsonb END;
             END IF;
             metrics := metrics || pg_catalog.jsonb_build_object(k, entry || lim);
         END LOOP;
@@ -545,6 +580,9 @@ RETURNS @extschema@.rollouts
                 '{}'::jsonb, 'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
         END IF;
 
+        -- the buckets settled by now, up to the checkpoint, are stored first
+        PERFORM @extschema@.rollout_summarize_rollout(
+            r, LEAST(as_of - (@extschema@.rollout_plan_measurement(r.plan)).settle, at));
         -- measure, evaluate, explain; rollout_apply enforces the transition
         SELECT e.metrics, e.decision INTO metrics, decision
           FROM @extschema@.rollout_evaluate(r.plan, r.phase_no, r.checkpoint_no,
@@ -577,16 +615,24 @@ RETURNS integer
         decisions integer := 0;
         msg text;
     BEGIN
-        SELECT * INTO r FROM @extschema@.rollouts
-         WHERE id = rollout_id AND state = 'running' AND next_checkpoint_at <= as_of
+        SELECT * INTO r FROM @extschema@.rollouts x
+         WHERE x.id = rollout_id AND x.state = 'running'
+           AND (x.next_checkpoint_at <= as_of OR @extschema@.rollout_summary_due(x, as_of))
          FOR UPDATE SKIP LOCKED;
         IF NOT FOUND THEN
             RETURN 0;
         END IF;
-        WHILE r.state = 'running' AND r.next_checkpoint_at <= as_of LOOP
+        LOOP
             BEGIN
-                r := @extschema@.rollout_decide(r, as_of, actor);
-                decisions := decisions + 1;
+                IF r.state = 'running' AND r.next_checkpoint_at <= as_of THEN
+                    r := @extschema@.rollout_decide(r, as_of, actor);
+                    decisions := decisions + 1;
+                ELSE
+                    -- then the buckets settled since, up to the next checkpoint
+                    PERFORM @extschema@.rollout_summarize_rollout(
+                        r, LEAST(as_of - (@extschema@.rollout_plan_measurement(r.plan)).settle, r.next_checkpoint_at));
+                    EXIT;
+                END IF;
             EXCEPTION WHEN OTHERS THEN
                 -- the decisions before this one stand
                 GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
