@@ -5040,7 +5040,9 @@ REVOKE ALL ON @extschema@.rollout_buckets, @extschema@.rollout_units, @extschema
 
 -- One pass over the rows of [range_start, range_end), read with the
 -- caller's rights: per minute (counted from phase_start) and arm, then
--- rolled up per bucket; with units, per (arm, unit) from the same rows.
+-- rolled up per bucket; with units, per (arm, unit) from the same rows
+-- (grouped on the unit's own type, as the full-window measurement does,
+-- and stored as text).
 CREATE FUNCTION @extschema@.rollout_summarize(
     source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz,
     bucket interval, plan jsonb, relative_accuracy double precision, with_units boolean,
@@ -5075,13 +5077,13 @@ RETURNS @extschema@.rollout_summary
                           FROM minutes GROUP BY pg_catalog.date_bin($4, minute, $3), arm, arm_value) AS x),
                    %s$q$,
             CASE WHEN with_units THEN 'MATERIALIZED' ELSE '' END,
-            CASE WHEN with_units THEN 'unit_id::text' ELSE 'NULL::text' END,
+            CASE WHEN with_units THEN 'unit_id' ELSE 'NULL::text' END,
             rel,
             CASE WHEN with_cohorts AND NOT with_units
                  THEN '@extschema@.cohort_agg(completed, churned, revenue)' ELSE 'NULL::@extschema@.cohort' END,
             CASE WHEN with_units
                  THEN $u$(SELECT pg_catalog.array_agg(u)
-                          FROM (SELECT ROW(arm, unit_id, count(*), pg_catalog.bool_or(completed),
+                          FROM (SELECT ROW(arm, unit_id::text, count(*), pg_catalog.bool_or(completed),
                                            pg_catalog.bool_or(churned), sum(revenue))::@extschema@.rollout_unit_summary AS u
                                 FROM r WHERE arm IS NOT NULL AND unit_id IS NOT NULL
                                 GROUP BY arm, unit_id) AS y)$u$
