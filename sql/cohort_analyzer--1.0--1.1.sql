@@ -5641,6 +5641,86 @@ CREATE OR REPLACE FUNCTION @extschema@.rollout_evaluate(
 COMMENT ON FUNCTION @extschema@.rollout_evaluate(jsonb, integer, integer, jsonb) IS
     'Judges a checkpoint''s measured values (rollout_measure_checkpoint) against the phase''s thresholds and split checks: the metrics with their status, and the decision (rollback, hold, continue, advance or complete)';
 
+-- Applies a decision: updates the rollout, appends the decision row and
+-- notifies listeners of state changes.  r holds the state before; actor is
+-- 'worker' or the role that acted.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_apply(
+    r @extschema@.rollouts, actor text, decision text, checkpoint_at timestamptz,
+    reasons text[], metrics jsonb, new_state text, new_phase integer,
+    new_started_at timestamptz, new_checkpoint integer)
+RETURNS @extschema@.rollouts
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        phases jsonb := r.plan -> 'phases';
+        phase jsonb := phases -> new_phase;
+        result @extschema@.rollouts;
+        decision_id bigint;
+    BEGIN
+        IF @extschema@.rollout_transition(r.state, decision) IS NULL
+           OR @extschema@.rollout_transition(r.state, decision) IS DISTINCT FROM new_state THEN
+            RAISE EXCEPTION 'rollout "%": decision % does not lead from state % to %', r.name, decision, r.state, new_state
+                USING ERRCODE = 'internal_error',
+                      DETAIL = pg_catalog.format('The state machine (rollout_transition) allows %s.',
+                                                 COALESCE(@extschema@.rollout_transition(r.state, decision),
+                                                          'no ' || decision || ' in state ' || r.state));
+        END IF;
+        UPDATE @extschema@.rollouts SET
+            state = new_state,
+            phase_no = new_phase,
+            phase_run = r.phase_run + CASE WHEN decision IN ('start', 'advance', 'resume')
+                                           THEN 1 ELSE 0 END,
+            phase_started_at = new_started_at,
+            checkpoint_no = new_checkpoint,
+            next_checkpoint_at = CASE WHEN new_state = 'running'
+                                      THEN new_started_at + (phase -> 'checkpoints' ->> new_checkpoint)::interval END,
+            treatment_share = CASE WHEN new_state = 'rolled_back' THEN 0
+                                   WHEN new_state = 'pending' THEN 0
+                                   ELSE (phase ->> 'traffic')::double precision END,
+            -- where it runs: set when it starts, and when a copy adopts it
+            (database_oid, database_name, system_identifier) =
+                (SELECT CASE WHEN decision IN ('start', 'resume') THEN d.oid ELSE r.database_oid END,
+                        CASE WHEN decision IN ('start', 'resume') THEN d.datname ELSE r.database_name END,
+                        CASE WHEN decision IN ('start', 'resume')
+                             THEN (SELECT c.system_identifier FROM pg_catalog.pg_control_system() AS c)
+                             ELSE r.system_identifier END
+                 FROM pg_catalog.pg_database d
+                 WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())
+        WHERE id = r.id
+        RETURNING * INTO result;
+
+        -- a finished rollout's summaries have nothing left to serve
+        IF new_state IN ('completed', 'rolled_back') THEN
+            DELETE FROM @extschema@.rollout_buckets x WHERE x.rollout_id = r.id;
+            DELETE FROM @extschema@.rollout_units x WHERE x.rollout_id = r.id;
+            DELETE FROM @extschema@.rollout_summary_marks x WHERE x.rollout_id = r.id;
+        END IF;
+
+        INSERT INTO @extschema@.rollout_decisions
+            (rollout_id, rollout, owner, owner_id, phase, phase_run, checkpoint_no, checkpoint_at, decision,
+             actor, state, treatment_share, reasons, metrics)
+        VALUES (r.id, r.name, r.owner, r.owner_id, phases -> r.phase_no ->> 'name', r.phase_run,
+                CASE WHEN checkpoint_at IS NOT NULL THEN r.checkpoint_no END, checkpoint_at, decision,
+                actor, result.state, result.treatment_share,
+                COALESCE(reasons, '{}'), COALESCE(metrics, '{}'))
+        RETURNING id INTO decision_id;
+
+        -- a wake-up for routers, which read the state itself: anyone may
+        -- NOTIFY on this channel.  A copy holding what it copied tells
+        -- nobody: its routers listen to the original.
+        IF decision <> 'continue' AND NOT COALESCE(metrics ? 'copied_from', false) THEN
+            PERFORM pg_catalog.pg_notify('cohort_analyzer_rollout', pg_catalog.json_build_object(
+                'rollout', r.name, 'decision_id', decision_id, 'phase', phase ->> 'name',
+                'decision', decision, 'state', result.state,
+                'treatment_share', result.treatment_share)::text);
+        END IF;
+        RETURN result;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_apply(@extschema@.rollouts, text, text, timestamptz, text[], jsonb, text, integer, timestamptz, integer) IS
+    'Applies a decision to a locked rollout: new state, decision row, NOTIFY cohort_analyzer_rollout with the decision id';
+
 -- Decides the latest due checkpoint of a locked, running rollout.  Due
 -- checkpoints are decided one by one, in order, except those overdue by
 -- more than a minute with a later one also due: that one decides for them

@@ -510,6 +510,13 @@ RETURNS @extschema@.rollouts
         WHERE id = r.id
         RETURNING * INTO result;
 
+        -- a finished rollout's summaries have nothing left to serve
+        IF new_state IN ('completed', 'rolled_back') THEN
+            DELETE FROM @extschema@.rollout_buckets x WHERE x.rollout_id = r.id;
+            DELETE FROM @extschema@.rollout_units x WHERE x.rollout_id = r.id;
+            DELETE FROM @extschema@.rollout_summary_marks x WHERE x.rollout_id = r.id;
+        END IF;
+
         INSERT INTO @extschema@.rollout_decisions
             (rollout_id, rollout, owner, owner_id, phase, phase_run, checkpoint_no, checkpoint_at, decision,
              actor, state, treatment_share, reasons, metrics)

@@ -64,9 +64,8 @@ JOIN rollout_decisions i ON i.rollout = replace(f.rollout, 'full', 'incr') AND i
 WHERE f.rollout IN ('incr_full', 'incr_full_req') AND f.checkpoint_no IS NOT NULL
 ORDER BY f.rollout, f.id;
 
--- the per-unit table holds one row per unit and arm of the current phase
-SELECT count(*) AS units, count(DISTINCT unit_id) AS distinct_units, sum(requests) AS requests
-FROM rollout_units u JOIN rollouts r ON r.id = u.rollout_id AND r.name = 'incr_incr';
+-- finished rollouts keep no summaries
+SELECT count(*) AS buckets FROM rollout_buckets b JOIN rollouts r ON r.id = b.rollout_id AND r.name LIKE 'incr\_%';
 
 -- the sketch: the estimate judged, with bounds that hold the exact value
 SELECT rollout_create('incr_sketch', 'incr_requests', pg_temp.incr_plan('incremental')
@@ -74,6 +73,12 @@ SELECT rollout_create('incr_sketch', 'incr_requests', pg_temp.incr_plan('increme
 SELECT rollout_start('incr_sketch', :t0);
 SELECT rollout_tick_one(id, :t0::timestamptz + interval '15 minutes', 'worker') AS decisions
 FROM rollouts WHERE name = 'incr_sketch';
+-- the per-unit table: one row per unit and arm, the rows of the summarized
+-- 14 minutes (the checkpoint at 15 minutes was decided at 15 minutes, the
+-- last minute not yet settled)
+SELECT count(*) AS units, count(DISTINCT unit_id) AS distinct_units, sum(requests) AS requests,
+       (SELECT count(*) FROM incr_requests WHERE ts < :t0::timestamptz + interval '14 minutes') AS source_rows
+FROM rollout_units u JOIN rollouts r ON r.id = u.rollout_id AND r.name = 'incr_sketch';
 SELECT k, d.metrics -> k ->> 'method' AS method, (d.metrics -> k ->> 'relative_accuracy')::float8 AS alpha,
        abs((d.metrics -> k ->> 'value')::float8 - e.exact) <= 0.01 * e.exact AS within_alpha,
        (d.metrics -> k -> 'bounds' ->> 0)::float8 <= e.exact AND e.exact <= (d.metrics -> k -> 'bounds' ->> 1)::float8
