@@ -3598,7 +3598,7 @@ UPDATE @extschema@.rollouts
 
 -- ---------------------------------------------------------------------------
 -- Rollout background workers on demand: the launcher's registry
--- (66_rollout_workers.sql)
+-- (67_rollout_workers.sql)
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION @extschema@.rollout_workers(
     OUT datid oid, OUT datname name, OUT state text, OUT pid integer, OUT since timestamptz)
@@ -3617,3 +3617,2248 @@ REVOKE ALL ON FUNCTION @extschema@.rollout_worker_request() FROM PUBLIC;
 SELECT @extschema@.rollout_worker_request()
  WHERE EXISTS (SELECT FROM @extschema@.rollouts
                WHERE state OPERATOR(pg_catalog.=) 'running'::pg_catalog.text);
+-- One list of checkpoint metrics (rollout_metrics); a checkpoint is judged
+-- in three steps: rollout_measure_checkpoint, rollout_evaluate,
+-- rollout_explain.
+-- ---------------------------------------------------------------------------
+-- The one list of checkpoint metrics: what the plan's thresholds may name,
+-- how each is measured and judged, and the split checks a checkpoint adds.
+-- Validation, measurement, evaluation, explanation and the report read it.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_metrics(
+    OUT name text, OUT kind text, OUT unit text, OUT direction text,
+    OUT field text, OUT compared text, OUT measured text)
+RETURNS SETOF record
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE ROWS 8
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT * FROM (VALUES
+        ('error_rate', 'rate', 'share of requests', 'lower', 'is_error', NULL,
+         'treatment rows with is_error / treatment rows'),
+        ('uptime', 'uptime', 'share of minutes', 'higher', 'is_error', NULL,
+         '1 - down / observed minutes of the treatment, minutes counted from the phase start; down when at least half of its requests failed'),
+        ('latency_pNN', 'quantile', 'ms', 'lower', 'latency_ms', NULL,
+         'the 0.NN quantile of the treatment''s latency_ms (percentile_disc)'),
+        ('revenue_lift', 'guardrail', 'relative lift', 'higher', 'revenue', 'value',
+         'treatment / control - 1 of revenue per unit, with its sequential interval'),
+        ('completion_lift', 'guardrail', 'relative lift', 'higher', 'completed', 'completion',
+         'treatment / control - 1 of the completion rate, with its sequential interval'),
+        ('churn_lift', 'guardrail', 'relative lift', 'lower', 'churned', 'churn',
+         'treatment / control - 1 of the churn rate, with its sequential interval'),
+        ('srm', 'split', 'p-value', 'higher', 'arm', NULL,
+         'srm_test of the treatment''s observed share against the phase''s traffic'),
+        ('unit_crossover', 'split', 'share of units', 'lower', 'unit_id', NULL,
+         'units seen in both arms / units seen'))
+        AS m (name, kind, unit, direction, field, compared, measured)
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_metrics() IS
+    'The checkpoint metrics, in order: name (latency_pNN stands for every quantile), kind (rate, uptime, quantile, guardrail; split for the checks of the split, which take no thresholds), unit, the better direction, the source field it needs, the compare_cohorts_sequential metric of a guardrail, and how it is measured';
+
+-- The kind of a metric name (latency_p99 is a quantile), else NULL.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_metric_kind(metric text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+        SELECT m.kind FROM @extschema@.rollout_metrics() AS m
+        WHERE m.name OPERATOR(pg_catalog.=) metric
+           OR (m.kind OPERATOR(pg_catalog.=) 'quantile' AND @extschema@.rollout_metric_quantile(metric) IS NOT NULL)
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_metric_kind(text) IS
+    'The kind of a checkpoint metric name from rollout_metrics() (latency_p99 is a quantile); NULL for an unknown name';
+
+CREATE OR REPLACE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        phase jsonb;
+        i integer := 0;
+        j integer;
+        field text;
+        duration interval;
+        cp interval;
+        prev interval;
+        traffic double precision;
+        prev_traffic double precision := 0;
+        k text;
+        v jsonb;
+        limits text;
+        lo double precision;
+        hi double precision;
+        names text[] := '{}';
+        min_requests double precision;
+        alpha double precision;
+        phases jsonb := '[]';
+        measure_timeout interval;
+    BEGIN
+        IF plan IS NULL OR pg_catalog.jsonb_typeof(plan) <> 'object' THEN
+            RAISE EXCEPTION 'invalid rollout plan: the plan must be a JSON object'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        FOR k IN SELECT pg_catalog.jsonb_object_keys(plan) LOOP
+            IF k NOT IN ('phases', 'min_requests', 'alpha', 'tuning', 'measure_timeout', 'trust_source',
+                         'columns', 'timezone', 'arms', 'srm', 'unit_crossover') THEN
+                RAISE EXCEPTION 'invalid rollout plan: unknown key "%"', k
+                    USING ERRCODE = 'invalid_parameter_value',
+                          HINT = 'Accepted keys are phases, min_requests, alpha, tuning, measure_timeout, trust_source, columns, timezone, arms, srm and unit_crossover.';
+            END IF;
+        END LOOP;
+        PERFORM @extschema@.rollout_plan_source_fields(plan);
+        IF pg_catalog.jsonb_typeof(plan -> 'phases') IS DISTINCT FROM 'array'
+           OR pg_catalog.jsonb_array_length(plan -> 'phases') = 0 THEN
+            RAISE EXCEPTION 'invalid rollout plan: phases must be a non-empty array'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+
+        min_requests := 100;
+        IF plan ? 'min_requests' THEN
+            min_requests := @extschema@.rollout_plan_number(plan -> 'min_requests', 'min_requests'::text);
+        END IF;
+        IF min_requests < 1 OR min_requests <> pg_catalog.trunc(min_requests) OR min_requests > 1e15 THEN
+            RAISE EXCEPTION 'invalid rollout plan: min_requests must be a positive integer, got %', min_requests
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        alpha := 0.05;
+        IF plan ? 'alpha' THEN
+            alpha := @extschema@.rollout_plan_number(plan -> 'alpha', 'alpha'::text);
+            IF NOT (alpha > 0 AND alpha < 1) THEN
+                RAISE EXCEPTION 'invalid rollout plan: alpha must be in (0, 1), got %', alpha
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END IF;
+        IF plan ? 'tuning' AND NOT (@extschema@.rollout_plan_number(plan -> 'tuning', 'tuning'::text) > 0) THEN
+            RAISE EXCEPTION 'invalid rollout plan: tuning must be positive'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+
+        IF plan ? 'measure_timeout' THEN
+            measure_timeout := @extschema@.rollout_plan_interval(plan -> 'measure_timeout', 'measure_timeout'::text);
+            IF measure_timeout < interval '10 milliseconds' OR measure_timeout > interval '1 hour' THEN
+                RAISE EXCEPTION 'invalid rollout plan: measure_timeout must be between 10 milliseconds and 1 hour, got "%"',
+                                plan ->> 'measure_timeout'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END IF;
+        IF plan ? 'trust_source' AND pg_catalog.jsonb_typeof(plan -> 'trust_source') <> 'boolean' THEN
+            RAISE EXCEPTION 'invalid rollout plan: trust_source must be true or false'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+
+        FOR phase IN SELECT pg_catalog.jsonb_array_elements(plan -> 'phases') LOOP
+            field := pg_catalog.format('phases[%s]', i);
+            IF pg_catalog.jsonb_typeof(phase) <> 'object' THEN
+                RAISE EXCEPTION 'invalid rollout plan: % must be an object', field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            FOR k IN SELECT pg_catalog.jsonb_object_keys(phase) LOOP
+                IF k NOT IN ('name', 'traffic', 'duration', 'checkpoints', 'thresholds') THEN
+                    RAISE EXCEPTION 'invalid rollout plan: unknown key "%" in %', k, field
+                        USING ERRCODE = 'invalid_parameter_value',
+                              HINT = 'Accepted keys are name, traffic, duration, checkpoints and thresholds.';
+                END IF;
+            END LOOP;
+            IF pg_catalog.jsonb_typeof(phase -> 'name') IS DISTINCT FROM 'string'
+               OR phase ->> 'name' = '' THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.name must be a non-empty string', field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF (phase ->> 'name') = ANY (names) THEN
+                RAISE EXCEPTION 'invalid rollout plan: phase name "%" is used twice', phase ->> 'name'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            names := names || (phase ->> 'name');
+            field := pg_catalog.format('phases[%s] ("%s")', i, phase ->> 'name');
+
+            traffic := @extschema@.rollout_plan_number(phase -> 'traffic', field || '.traffic');
+            IF NOT (traffic > 0 AND traffic <= 1) THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.traffic must be in (0, 1], got %', field, traffic
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF traffic < prev_traffic THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.traffic % is below the previous phase''s %',
+                                field, traffic, prev_traffic
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            prev_traffic := traffic;
+
+            duration := @extschema@.rollout_plan_interval(phase -> 'duration', field || '.duration');
+            IF pg_catalog.jsonb_typeof(phase -> 'checkpoints') IS DISTINCT FROM 'array'
+               OR pg_catalog.jsonb_array_length(phase -> 'checkpoints') = 0 THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.checkpoints must be a non-empty array', field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF pg_catalog.jsonb_array_length(phase -> 'checkpoints') > 1000 THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.checkpoints has % checkpoints, more than 1000',
+                                field, pg_catalog.jsonb_array_length(phase -> 'checkpoints')
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            prev := NULL;
+            FOR j IN 0 .. pg_catalog.jsonb_array_length(phase -> 'checkpoints') - 1 LOOP
+                cp := @extschema@.rollout_plan_interval(phase -> 'checkpoints' -> j,
+                                                        pg_catalog.format('%s.checkpoints[%s]', field, j));
+                IF cp <= prev THEN
+                    RAISE EXCEPTION 'invalid rollout plan: %.checkpoints are not in increasing order ("%" after "%")',
+                                    field, phase -> 'checkpoints' ->> j, phase -> 'checkpoints' ->> (j - 1)
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+                IF cp > duration THEN
+                    RAISE EXCEPTION 'invalid rollout plan: %.checkpoints[%] "%" is after the phase duration "%"',
+                                    field, j, phase -> 'checkpoints' ->> j, phase ->> 'duration'
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+                prev := cp;
+            END LOOP;
+
+            IF pg_catalog.jsonb_typeof(phase -> 'thresholds') IS DISTINCT FROM 'object' THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.thresholds must be an object', field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            FOR k, v IN SELECT * FROM pg_catalog.jsonb_each(phase -> 'thresholds') LOOP
+                IF @extschema@.rollout_metric_kind(k) IS NULL OR @extschema@.rollout_metric_kind(k) = 'split' THEN
+                    -- the hint lists rollout_metrics(): "a, b, ... and z"
+                    SELECT pg_catalog.regexp_replace(pg_catalog.string_agg(
+                               m.name || CASE WHEN m.kind = 'quantile' THEN ' (e.g. latency_p99)' ELSE '' END,
+                               ', ' ORDER BY m.ord), ', ([^,]*)$', ' and \1')
+                      INTO limits
+                      FROM @extschema@.rollout_metrics() WITH ORDINALITY AS m (name, kind, unit, direction, field,
+                                                                               compared, measured, ord)
+                     WHERE m.kind <> 'split';
+                    RAISE EXCEPTION 'invalid rollout plan: unknown metric "%" in %.thresholds', k, field
+                        USING ERRCODE = 'invalid_parameter_value',
+                              HINT = pg_catalog.format('Metrics are %s.', limits);
+                END IF;
+                limits := pg_catalog.format('%s.thresholds.%s', field, k);
+                IF pg_catalog.jsonb_typeof(v) <> 'object' OR NOT (v ? 'min' OR v ? 'max')
+                   OR EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(v) AS x WHERE x NOT IN ('min', 'max')) THEN
+                    RAISE EXCEPTION 'invalid rollout plan: % must be an object with "min" and/or "max"', limits
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+                lo := CASE WHEN v ? 'min' THEN @extschema@.rollout_plan_number(v -> 'min', limits || '.min') END;
+                hi := CASE WHEN v ? 'max' THEN @extschema@.rollout_plan_number(v -> 'max', limits || '.max') END;
+                IF lo > hi THEN
+                    RAISE EXCEPTION 'invalid rollout plan: %.min % is above its max %', limits, lo, hi
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+            END LOOP;
+            phases := phases || pg_catalog.jsonb_build_array(phase);
+            i := i + 1;
+        END LOOP;
+
+        RETURN pg_catalog.jsonb_build_object('phases', phases, 'min_requests', min_requests::bigint,
+                                             'alpha', alpha)
+               || CASE WHEN plan ? 'tuning' THEN pg_catalog.jsonb_build_object('tuning', plan -> 'tuning')
+                       ELSE '{}'::jsonb END
+               || pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+                      'measure_timeout', plan -> 'measure_timeout', 'trust_source', plan -> 'trust_source',
+                      'columns', plan -> 'columns', 'timezone', plan -> 'timezone', 'arms', plan -> 'arms',
+                      'srm', plan -> 'srm', 'unit_crossover', plan -> 'unit_crossover'));
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_plan_validate(jsonb) IS
+    'Checks a rollout plan and returns it with defaults filled in (min_requests 100, alpha 0.05); raises an error saying what is wrong';
+
+CREATE OR REPLACE FUNCTION @extschema@.rollout_create_as(actor regrole, name text, source regclass, plan jsonb)
+RETURNS bigint
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        qualified text;
+        relkind "char";
+        relowner regrole;
+        checked jsonb;
+        guardrail text;
+        column_name text;
+        result bigint;
+    BEGIN
+        IF name IS NULL OR name = '' THEN
+            RAISE EXCEPTION 'rollout name must not be NULL or empty' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF source IS NULL THEN
+            RAISE EXCEPTION 'source must not be NULL' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), c.relkind, c.relowner
+          INTO qualified, relkind, relowner
+          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.oid = source AND c.relkind IN ('r', 'v', 'm', 'p', 'f');
+        IF qualified IS NULL THEN
+            RAISE EXCEPTION 'source % is not a table or view', source USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF NOT pg_catalog.has_table_privilege(actor::oid, source::oid, 'SELECT') THEN
+            RAISE EXCEPTION 'permission denied for source %', source
+                USING ERRCODE = 'insufficient_privilege',
+                      DETAIL = pg_catalog.format('Rollouts read their source with the rights of their owner, %s.', actor);
+        END IF;
+        checked := @extschema@.rollout_plan_validate(COALESCE(plan, @extschema@.rollout_default_plan(
+            @extschema@.rollout_source_column(source, '{}'::jsonb, 'revenue'::text) IS NOT NULL)));
+        -- a timestamp without time zone is read in the owner's time zone of now
+        IF NOT checked ? 'timezone'
+           AND @extschema@.rollout_column_type(source, @extschema@.rollout_source_column(source, checked, 'ts'::text))
+               = 'timestamp without time zone'::regtype THEN
+            checked := checked || pg_catalog.jsonb_build_object('timezone', pg_catalog.current_setting('TimeZone'));
+        END IF;
+        PERFORM @extschema@.rollout_source_query(qualified, checked);
+
+        -- the source's code (a view's body and the functions it calls, row
+        -- security policies) runs with the owner's rights at every checkpoint
+        IF relowner <> actor THEN
+            IF relkind = 'v' AND (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.oid = actor)
+               AND (checked -> 'trust_source') IS DISTINCT FROM 'true'::jsonb THEN
+                RAISE EXCEPTION 'source % is a view owned by role %, and rollout owner % is a superuser',
+                                source, relowner, actor
+                    USING ERRCODE = 'insufficient_privilege',
+                          DETAIL = 'The view''s code would run with superuser rights at every checkpoint.',
+                          HINT = 'Create the rollout as a role without superuser rights (SET ROLE), or set "trust_source": true in the plan after reviewing the view and every function it calls.';
+            END IF;
+            RAISE WARNING 'source % is owned by role %: its code runs with the rights of rollout owner % at every checkpoint',
+                          source, relowner, actor
+                USING DETAIL = 'A view''s body and the functions it calls, and row security policies, run as the rollout''s owner.';
+        END IF;
+
+        -- guardrails need their column
+        FOR guardrail, column_name IN SELECT m.name, m.field FROM @extschema@.rollout_metrics() AS m
+                                      WHERE m.kind = 'guardrail' LOOP
+            IF EXISTS (SELECT 1 FROM pg_catalog.jsonb_array_elements(checked -> 'phases') AS p
+                       WHERE (p -> 'thresholds') ? guardrail) THEN
+                IF @extschema@.rollout_source_column(source, checked, column_name) IS NULL THEN
+                    RAISE EXCEPTION 'metric % needs column "%" in source %', guardrail,
+                                    COALESCE(checked -> 'columns' ->> column_name, column_name), source
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+            END IF;
+        END LOOP;
+
+        BEGIN
+            INSERT INTO @extschema@.rollouts (name, source, owner, owner_id, plan, salt)
+            VALUES (rollout_create_as.name, qualified, actor::text, actor, checked,
+                    pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', ''))
+            RETURNING id INTO result;
+        EXCEPTION WHEN unique_violation THEN
+            RAISE EXCEPTION 'rollout "%" already exists', rollout_create_as.name
+                USING ERRCODE = 'invalid_parameter_value';
+        END;
+        RETURN result;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_create_as(regrole, text, regclass, jsonb) IS
+    'rollout_create on behalf of actor, who becomes the owner';
+
+-- The figures of a rollout_measurement that the evaluation reads, as
+-- jsonb: request counts, errors and the split.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_measured(m @extschema@.rollout_measurement) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT pg_catalog.jsonb_build_object(
+        'requests', pg_catalog.jsonb_build_object('treatment', m.treatment_requests, 'control', m.control_requests),
+        'errors', m.treatment_errors,
+        'split', pg_catalog.jsonb_build_object(
+            'unrecognised_rows', m.unrecognised_rows, 'unrecognised_arms', m.unrecognised_arms,
+            'control_units', m.control_units, 'treatment_units', m.treatment_units,
+            'crossover_units', m.crossover_units))
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_measured(@extschema@.rollout_measurement) IS
+    'The request counts, errors and split figures of a measurement, as rollout_evaluate reads them';
+
+-- The split checks of a measured window as metrics: the split itself, the
+-- sample ratio of the treatment against the phase's share (srm), and units
+-- seen in both arms (unit_crossover).  rollout_explain words the holds.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_split_metrics(plan jsonb, phase jsonb, measured jsonb) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    SET extra_float_digits = 3
+    AS $$
+    DECLARE
+        s jsonb := measured -> 'split';
+        treatment_requests bigint := (measured -> 'requests' ->> 'treatment')::bigint;
+        control_requests bigint := (measured -> 'requests' ->> 'control')::bigint;
+        control_units bigint := (s ->> 'control_units')::bigint;
+        treatment_units bigint := (s ->> 'treatment_units')::bigint;
+        crossover_units bigint := (s ->> 'crossover_units')::bigint;
+        planned double precision := (phase ->> 'traffic')::double precision;
+        by_units boolean := COALESCE(control_units + treatment_units, 0) > 0;
+        c bigint := CASE WHEN by_units THEN control_units ELSE control_requests END;
+        t bigint := CASE WHEN by_units THEN treatment_units ELSE treatment_requests END;
+        counted text := CASE WHEN by_units THEN 'units' ELSE 'requests' END;
+        p_max double precision := CASE WHEN plan -> 'srm' = '"off"'::jsonb THEN NULL
+                                       ELSE COALESCE((plan -> 'srm' ->> 'p_value')::double precision, 0.001) END;
+        x_max double precision := CASE WHEN plan -> 'unit_crossover' = '"off"'::jsonb THEN NULL
+                                       ELSE COALESCE((plan -> 'unit_crossover' ->> 'max')::double precision, 0.01) END;
+        all_units bigint := control_units + treatment_units + crossover_units;
+        p double precision;
+        x_share double precision;
+        metrics jsonb;
+    BEGIN
+        metrics := pg_catalog.jsonb_build_object('split', pg_catalog.jsonb_build_object(
+            'counted', counted, 'control', c, 'treatment', t,
+            'unrecognised_rows', s -> 'unrecognised_rows', 'unrecognised_arms', s -> 'unrecognised_arms'));
+
+        -- most rows in neither arm: nothing else can be judged
+        IF (s ->> 'unrecognised_rows')::bigint > treatment_requests + control_requests THEN
+            RETURN metrics;
+        END IF;
+
+        IF p_max IS NOT NULL AND planned < 1 AND c + t >= (plan ->> 'min_requests')::bigint THEN
+            p := @extschema@.srm_test(c, t, planned);
+            metrics := metrics || pg_catalog.jsonb_build_object('srm', pg_catalog.jsonb_build_object(
+                'observed_share', t::double precision / (c + t), 'planned_share', planned,
+                'p_value', p, 'min_p_value', p_max, 'counted', counted,
+                'status', CASE WHEN p < p_max THEN 'fail' ELSE 'pass' END));
+        END IF;
+
+        IF all_units > 0 THEN
+            x_share := crossover_units::double precision / all_units;
+            metrics := metrics || pg_catalog.jsonb_build_object('unit_crossover', pg_catalog.jsonb_build_object(
+                'units', crossover_units, 'of_units', all_units, 'share', x_share, 'max', x_max,
+                'status', CASE WHEN x_share > x_max THEN 'fail' ELSE 'pass' END));
+        END IF;
+        RETURN metrics;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_split_metrics(jsonb, jsonb, jsonb) IS
+    'The split checks of a measured window (split, srm, unit_crossover) as checkpoint metrics, each with its status';
+
+-- Measure, evaluate, explain: the three steps of judging a checkpoint.
+--
+-- Measure: the checkpoint's figures, read from the source with the owner's
+-- rights (rollout_measure_as): counts, the split, and per threshold metric
+-- its measured value (for guardrails with the sequential interval).
+CREATE OR REPLACE FUNCTION @extschema@.rollout_measure_checkpoint(r @extschema@.rollouts, checkpoint_at timestamptz)
+RETURNS jsonb
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    SET extra_float_digits = 3
+    AS $$
+    DECLARE
+        phase jsonb := r.plan -> 'phases' -> r.phase_no;
+        min_requests bigint := (r.plan ->> 'min_requests')::bigint;
+        alpha double precision := (r.plan ->> 'alpha')::double precision;
+        tuning double precision := (r.plan ->> 'tuning')::double precision;
+        quantiles double precision[];
+        names text[];
+        m @extschema@.rollout_measurement;
+        k text;
+        compared text;
+        cmp record;
+        measured jsonb := '{}';
+    BEGIN
+        SELECT pg_catalog.array_agg(@extschema@.rollout_metric_quantile(t) ORDER BY t),
+               pg_catalog.array_agg(t ORDER BY t)
+          INTO quantiles, names
+          FROM pg_catalog.jsonb_object_keys(phase -> 'thresholds') AS t
+         WHERE @extschema@.rollout_metric_kind(t) = 'quantile';
+
+        m := @extschema@.rollout_measure_as(
+            r.owner_id, r.source, r.phase_started_at, checkpoint_at, COALESCE(quantiles, '{}'),
+            EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(phase -> 'thresholds') AS t
+                    WHERE @extschema@.rollout_metric_kind(t) = 'guardrail'),
+            r.plan, @extschema@.rollout_measure_timeout(r.plan));
+
+        FOR k IN SELECT pg_catalog.jsonb_object_keys(phase -> 'thresholds') LOOP
+            CASE @extschema@.rollout_metric_kind(k)
+            WHEN 'rate' THEN
+                measured := measured || pg_catalog.jsonb_build_object(k, pg_catalog.jsonb_build_object(
+                    'value', m.treatment_errors::double precision / NULLIF(m.treatment_requests, 0)));
+            WHEN 'uptime' THEN
+                measured := measured || pg_catalog.jsonb_build_object(k, pg_catalog.jsonb_build_object(
+                    'value', 1 - m.down_minutes::double precision / NULLIF(m.observed_minutes, 0),
+                    'observed_minutes', m.observed_minutes, 'down_minutes', m.down_minutes));
+            WHEN 'quantile' THEN
+                measured := measured || pg_catalog.jsonb_build_object(k, pg_catalog.jsonb_build_object(
+                    'value', m.latency[pg_catalog.array_position(names, k)]));
+            WHEN 'guardrail' THEN
+                IF m.treatment_requests >= min_requests AND m.control_requests >= min_requests THEN
+                    SELECT x.compared INTO compared FROM @extschema@.rollout_metrics() AS x WHERE x.name = k;
+                    -- every argument given: no overload with fewer can compete;
+                    -- without a tuning in the plan, the comparison's default (5000)
+                    cmp := @extschema@.compare_cohorts_sequential(m.control_cohort, m.treatment_cohort,
+                                                                  compared, alpha, COALESCE(tuning, 5000));
+                    -- without variance in either arm there is no interval:
+                    -- the lift is known exactly
+                    measured := measured || pg_catalog.jsonb_build_object(k, pg_catalog.jsonb_build_object(
+                        'value', cmp.relative_lift,
+                        'low', COALESCE(cmp.relative_lift_low, cmp.relative_lift),
+                        'high', COALESCE(cmp.relative_lift_high, cmp.relative_lift),
+                        'p_value', cmp.p_value));
+                END IF;
+            END CASE;
+        END LOOP;
+
+        RETURN @extschema@.rollout_measured(m) || pg_catalog.jsonb_build_object(
+            'window', pg_catalog.jsonb_build_object('from', r.phase_started_at, 'to', checkpoint_at),
+            'values', measured);
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_measure_checkpoint(@extschema@.rollouts, timestamptz) IS
+    'Measures a rollout''s current phase up to a checkpoint with its owner''s rights: counts, split and the measured value of each threshold metric, as jsonb';
+
+-- Evaluate: every threshold of the phase against the measured values
+-- (status pass, fail or no_data), the split checks, and the decision the
+-- checkpoint makes.  The metrics are what the decision row records.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_evaluate(
+    plan jsonb, phase_no integer, checkpoint_no integer, measured jsonb,
+    OUT metrics jsonb, OUT decision text)
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    SET extra_float_digits = 3
+    AS $$
+    DECLARE
+        phase jsonb := plan -> 'phases' -> phase_no;
+        min_requests bigint := (plan ->> 'min_requests')::bigint;
+        treatment_requests bigint := (measured -> 'requests' ->> 'treatment')::bigint;
+        control_requests bigint := (measured -> 'requests' ->> 'control')::bigint;
+        k text;
+        kind text;
+        lim jsonb;
+        mv jsonb;
+        lo double precision;
+        hi double precision;
+        value double precision;
+        low double precision;
+        high double precision;
+        status text;
+        entry jsonb;
+        failed boolean := false;
+        missing boolean := false;
+        held boolean;
+    BEGIN
+        metrics := @extschema@.rollout_split_metrics(plan, phase, measured) || pg_catalog.jsonb_build_object(
+            'window', measured -> 'window', 'requests', measured -> 'requests', 'errors', measured -> 'errors');
+
+        FOR k, lim IN SELECT * FROM pg_catalog.jsonb_each(phase -> 'thresholds') ORDER BY 1 LOOP
+            kind := @extschema@.rollout_metric_kind(k);
+            mv := measured -> 'values' -> k;
+            lo := (lim ->> 'min')::double precision;
+            hi := (lim ->> 'max')::double precision;
+            value := NULL;
+            low := NULL;
+            high := NULL;
+            status := NULL;
+            IF treatment_requests < min_requests
+               OR (kind = 'guardrail' AND control_requests < min_requests) THEN
+                status := 'no_data';
+            ELSE
+                value := (mv ->> 'value')::double precision;
+                low := (mv ->> 'low')::double precision;
+                high := (mv ->> 'high')::double precision;
+            END IF;
+
+            IF status IS NULL AND (value IS NULL OR value = 'NaN') THEN
+                status := 'no_data';
+            ELSIF status IS NULL AND low IS NOT NULL THEN
+                -- guardrails fail only when the whole interval is beyond the limit
+                status := CASE WHEN high < lo OR low > hi THEN 'fail' ELSE 'pass' END;
+            ELSIF status IS NULL THEN
+                status := CASE WHEN value > hi OR value < lo THEN 'fail' ELSE 'pass' END;
+            END IF;
+            failed := failed OR status = 'fail';
+            missing := missing OR status = 'no_data';
+
+            entry := pg_catalog.jsonb_build_object('value', value, 'status', status);
+            IF low IS NOT NULL OR high IS NOT NULL THEN
+                entry := entry || pg_catalog.jsonb_build_object('low', low, 'high', high,
+                                                                'p_value', mv -> 'p_value');
+            END IF;
+            IF kind = 'uptime' THEN
+                entry := entry || pg_catalog.jsonb_build_object('observed_minutes', mv -> 'observed_minutes',
+                                                                'down_minutes', mv -> 'down_minutes');
+            END IF;
+            metrics := metrics || pg_catalog.jsonb_build_object(k, entry || lim);
+        END LOOP;
+
+        -- a broken split: nothing measured can be trusted
+        held := (metrics -> 'split' ->> 'unrecognised_rows')::bigint > treatment_requests + control_requests
+                OR metrics -> 'srm' ->> 'status' = 'fail' OR metrics -> 'unit_crossover' ->> 'status' = 'fail';
+        decision := CASE
+            WHEN failed THEN 'rollback'
+            WHEN held THEN 'hold'
+            WHEN checkpoint_no < pg_catalog.jsonb_array_length(phase -> 'checkpoints') - 1 THEN 'continue'
+            WHEN missing THEN 'hold'
+            WHEN phase_no = pg_catalog.jsonb_array_length(plan -> 'phases') - 1 THEN 'complete'
+            ELSE 'advance' END;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_evaluate(jsonb, integer, integer, jsonb) IS
+    'Judges a checkpoint''s measured values (rollout_measure_checkpoint) against the phase''s thresholds and split checks: the metrics with their status, and the decision (rollback, hold, continue, advance or complete)';
+
+-- Explain: the reasons of a checkpoint's decision, from its metrics: each
+-- failed threshold with value and limit, each split check that holds the
+-- rollout, each metric without data.  reasons is what the decision row
+-- records: failed then missing, else held then missing.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_explain(
+    plan jsonb, metrics jsonb,
+    OUT reasons text[], OUT failed text[], OUT held text[], OUT missing text[])
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    SET extra_float_digits = 3
+    AS $$
+    DECLARE
+        min_requests bigint := (plan ->> 'min_requests')::bigint;
+        treatment_requests bigint := (metrics -> 'requests' ->> 'treatment')::bigint;
+        control_requests bigint := (metrics -> 'requests' ->> 'control')::bigint;
+        s jsonb := metrics -> 'split';
+        k text;
+        kind text;
+        e jsonb;
+        value double precision;
+        lo double precision;
+        hi double precision;
+        listed text;
+    BEGIN
+        failed := '{}';
+        held := '{}';
+        missing := '{}';
+        FOR k, e IN SELECT * FROM pg_catalog.jsonb_each(metrics) ORDER BY 1 LOOP
+            kind := @extschema@.rollout_metric_kind(k);
+            CONTINUE WHEN kind IS NULL OR kind = 'split';
+            value := (e ->> 'value')::double precision;
+            lo := (e ->> 'min')::double precision;
+            hi := (e ->> 'max')::double precision;
+            IF e ->> 'status' = 'no_data' THEN
+                missing := missing || CASE
+                    WHEN treatment_requests < min_requests
+                        THEN pg_catalog.format('%s no data (%s treatment requests < %s)', k, treatment_requests, min_requests)
+                    WHEN kind = 'guardrail' AND control_requests < min_requests
+                        THEN pg_catalog.format('%s no data (%s control requests < %s)', k, control_requests, min_requests)
+                    ELSE pg_catalog.format('%s no data', k) END;
+            ELSIF e ->> 'status' = 'fail' AND e ? 'low' THEN
+                failed := failed || pg_catalog.format('%s %s [%s, %s] %s %s', k, @extschema@.rollout_fmt(value),
+                    @extschema@.rollout_fmt((e ->> 'low')::double precision),
+                    @extschema@.rollout_fmt((e ->> 'high')::double precision),
+                    CASE WHEN (e ->> 'high')::double precision < lo THEN '<' ELSE '>' END,
+                    @extschema@.rollout_fmt(CASE WHEN (e ->> 'high')::double precision < lo THEN lo ELSE hi END));
+            ELSIF e ->> 'status' = 'fail' THEN
+                failed := failed || pg_catalog.format('%s %s %s %s', k, @extschema@.rollout_fmt(value),
+                    CASE WHEN value > hi THEN '>' ELSE '<' END,
+                    @extschema@.rollout_fmt(CASE WHEN value > hi THEN hi ELSE lo END));
+            END IF;
+        END LOOP;
+
+        IF (s ->> 'unrecognised_rows')::bigint > treatment_requests + control_requests THEN
+            -- the source's arm values are not the plan's: say which they are
+            SELECT pg_catalog.string_agg(pg_catalog.format('%s (%s rows)',
+                       COALESCE(pg_catalog.quote_literal(a ->> 'value'), 'NULL'),
+                       pg_catalog.to_char((a ->> 'rows')::bigint, 'FM999,999,999,999,999')), ', ')
+              INTO listed FROM pg_catalog.jsonb_array_elements(s -> 'unrecognised_arms') AS a;
+            held := held || pg_catalog.format(
+                'arm values not recognised: %s; %s of %s rows are in neither %L nor %L (map them with "arms" in the plan)',
+                listed, pg_catalog.to_char((s ->> 'unrecognised_rows')::bigint, 'FM999,999,999,999,999'),
+                pg_catalog.to_char((s ->> 'unrecognised_rows')::bigint + treatment_requests + control_requests,
+                                   'FM999,999,999,999,999'),
+                COALESCE(plan -> 'arms' ->> 'control', 'control'), COALESCE(plan -> 'arms' ->> 'treatment', 'treatment'));
+        END IF;
+        e := metrics -> 'srm';
+        IF e ->> 'status' = 'fail' THEN
+            held := held || pg_catalog.format(
+                'srm: observed treatment share %s of %s %s, planned %s (p = %s < %s)',
+                @extschema@.rollout_fmt((e ->> 'observed_share')::double precision),
+                pg_catalog.to_char((s ->> 'control')::bigint + (s ->> 'treatment')::bigint, 'FM999,999,999,999,999'),
+                e ->> 'counted', @extschema@.rollout_fmt((e ->> 'planned_share')::double precision),
+                pg_catalog.btrim(pg_catalog.to_char((e ->> 'p_value')::double precision, '9.99EEEE')),
+                (e ->> 'min_p_value')::double precision);
+        END IF;
+        e := metrics -> 'unit_crossover';
+        IF e ->> 'status' = 'fail' THEN
+            held := held || pg_catalog.format(
+                'unit_crossover: %s of %s units were in both arms (%s > %s)',
+                pg_catalog.to_char((e ->> 'units')::bigint, 'FM999,999,999,999,999'),
+                pg_catalog.to_char((e ->> 'of_units')::bigint, 'FM999,999,999,999,999'),
+                @extschema@.rollout_fmt((e ->> 'share')::double precision),
+                @extschema@.rollout_fmt((e ->> 'max')::double precision));
+        END IF;
+        reasons := CASE WHEN pg_catalog.cardinality(failed) > 0 THEN failed ELSE held END || missing;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_explain(jsonb, jsonb) IS
+    'The reasons of a checkpoint''s decision from its metrics (rollout_evaluate): failed thresholds with value and limit, split checks that hold the rollout, metrics without data';
+
+-- Checks the split of a measured window: the reasons to hold the rollout
+-- and the figures as metrics (rollout_split_metrics, rollout_explain).
+CREATE OR REPLACE FUNCTION @extschema@.rollout_evaluate_split(
+    plan jsonb, phase jsonb, m @extschema@.rollout_measurement,
+    OUT held text[], OUT metrics jsonb)
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    SET extra_float_digits = 3
+    AS $$
+    BEGIN
+        metrics := @extschema@.rollout_split_metrics(plan, phase, @extschema@.rollout_measured(m));
+        held := (@extschema@.rollout_explain(plan, metrics || pg_catalog.jsonb_build_object(
+                     'requests', @extschema@.rollout_measured(m) -> 'requests'))).held;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_evaluate_split(jsonb, jsonb, @extschema@.rollout_measurement) IS
+    'Checks the split of a measured window (unrecognised arm values, sample ratio, units in both arms) and returns the reasons to hold the rollout and the figures';
+
+-- The three steps at once, as one call.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_judge(
+    r @extschema@.rollouts, checkpoint_at timestamptz,
+    OUT failed text[], OUT missing text[], OUT metrics jsonb, OUT held text[])
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    SET extra_float_digits = 3
+    AS $$
+    DECLARE
+        x record;
+    BEGIN
+        metrics := (@extschema@.rollout_evaluate(r.plan, r.phase_no, r.checkpoint_no,
+                                                 @extschema@.rollout_measure_checkpoint(r, checkpoint_at))).metrics;
+        x := @extschema@.rollout_explain(r.plan, metrics);
+        failed := x.failed;
+        missing := x.missing;
+        held := x.held;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_judge(@extschema@.rollouts, timestamptz) IS
+    'Measures a rollout''s current phase up to a checkpoint, with its owner''s rights, judges every threshold and checks the split (rollout_measure_checkpoint, rollout_evaluate, rollout_explain)';
+
+-- Applies a decision: updates the rollout, appends the decision row and
+-- notifies listeners of state changes.  r holds the state before; actor is
+-- 'worker' or the role that acted.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_apply(
+    r @extschema@.rollouts, actor text, decision text, checkpoint_at timestamptz,
+    reasons text[], metrics jsonb, new_state text, new_phase integer,
+    new_started_at timestamptz, new_checkpoint integer)
+RETURNS @extschema@.rollouts
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        phases jsonb := r.plan -> 'phases';
+        phase jsonb := phases -> new_phase;
+        result @extschema@.rollouts;
+        decision_id bigint;
+    BEGIN
+        IF @extschema@.rollout_transition(r.state, decision) IS NULL
+           OR @extschema@.rollout_transition(r.state, decision) IS DISTINCT FROM new_state THEN
+            RAISE EXCEPTION 'rollout "%": decision % does not lead from state % to %', r.name, decision, r.state, new_state
+                USING ERRCODE = 'internal_error',
+                      DETAIL = pg_catalog.format('The state machine (rollout_transition) allows %s.',
+                                                 COALESCE(@extschema@.rollout_transition(r.state, decision),
+                                                          'no ' || decision || ' in state ' || r.state));
+        END IF;
+        UPDATE @extschema@.rollouts SET
+            state = new_state,
+            phase_no = new_phase,
+            phase_run = r.phase_run + CASE WHEN decision IN ('start', 'advance', 'resume')
+                                           THEN 1 ELSE 0 END,
+            phase_started_at = new_started_at,
+            checkpoint_no = new_checkpoint,
+            next_checkpoint_at = CASE WHEN new_state = 'running'
+                                      THEN new_started_at + (phase -> 'checkpoints' ->> new_checkpoint)::interval END,
+            treatment_share = CASE WHEN new_state = 'rolled_back' THEN 0
+                                   WHEN new_state = 'pending' THEN 0
+                                   ELSE (phase ->> 'traffic')::double precision END,
+            -- where it runs: set when it starts, and when a copy adopts it
+            (database_oid, database_name, system_identifier) =
+                (SELECT CASE WHEN decision IN ('start', 'resume') THEN d.oid ELSE r.database_oid END,
+                        CASE WHEN decision IN ('start', 'resume') THEN d.datname ELSE r.database_name END,
+                        CASE WHEN decision IN ('start', 'resume')
+                             THEN (SELECT c.system_identifier FROM pg_catalog.pg_control_system() AS c)
+                             ELSE r.system_identifier END
+                 FROM pg_catalog.pg_database d
+                 WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())
+        WHERE id = r.id
+        RETURNING * INTO result;
+
+        INSERT INTO @extschema@.rollout_decisions
+            (rollout_id, rollout, owner, owner_id, phase, phase_run, checkpoint_no, checkpoint_at, decision,
+             actor, state, treatment_share, reasons, metrics)
+        VALUES (r.id, r.name, r.owner, r.owner_id, phases -> r.phase_no ->> 'name', r.phase_run,
+                CASE WHEN checkpoint_at IS NOT NULL THEN r.checkpoint_no END, checkpoint_at, decision,
+                actor, result.state, result.treatment_share,
+                COALESCE(reasons, '{}'), COALESCE(metrics, '{}'))
+        RETURNING id INTO decision_id;
+
+        -- a wake-up for routers, which read the state itself: anyone may
+        -- NOTIFY on this channel.  A copy holding what it copied tells
+        -- nobody: its routers listen to the original.
+        IF decision <> 'continue' AND NOT COALESCE(metrics ? 'copied_from', false) THEN
+            PERFORM pg_catalog.pg_notify('cohort_analyzer_rollout', pg_catalog.json_build_object(
+                'rollout', r.name, 'decision_id', decision_id, 'phase', phase ->> 'name',
+                'decision', decision, 'state', result.state,
+                'treatment_share', result.treatment_share)::text);
+        END IF;
+        RETURN result;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_apply(@extschema@.rollouts, text, text, timestamptz, text[], jsonb, text, integer, timestamptz, integer) IS
+    'Applies a decision to a locked rollout: new state, decision row, NOTIFY cohort_analyzer_rollout with the decision id';
+
+-- Decides the latest due checkpoint of a locked, running rollout.  Due
+-- checkpoints are decided one by one, in order, except those overdue by
+-- more than a minute with a later one also due: that one decides for them
+-- (a rollout started or resumed long ago, a server down for hours), and its
+-- metrics say how many it skipped.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_decide(r @extschema@.rollouts, as_of timestamptz, actor text)
+RETURNS @extschema@.rollouts
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        phase jsonb := r.plan -> 'phases' -> r.phase_no;
+        checkpoints integer := pg_catalog.jsonb_array_length(phase -> 'checkpoints');
+        skipped integer := 0;
+        at timestamptz;
+        metrics jsonb;
+        decision text;
+        reasons text[];
+    BEGIN
+        WHILE r.checkpoint_no < checkpoints - 1
+              AND r.phase_started_at + (phase -> 'checkpoints' ->> (r.checkpoint_no + 1))::interval <= as_of
+              AND r.phase_started_at + (phase -> 'checkpoints' ->> r.checkpoint_no)::interval
+                  < as_of - interval '1 minute' LOOP
+            r.checkpoint_no := r.checkpoint_no + 1;
+            skipped := skipped + 1;
+        END LOOP;
+        at := r.phase_started_at + (phase -> 'checkpoints' ->> r.checkpoint_no)::interval;
+
+        -- a copy of the database the rollout runs in does not decide for it
+        IF @extschema@.rollout_copied_from(r) IS NOT NULL THEN
+            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at,
+                ARRAY[@extschema@.rollout_copied_from(r)],
+                pg_catalog.jsonb_build_object('copied_from', pg_catalog.jsonb_build_object(
+                    'database_oid', r.database_oid, 'database_name', r.database_name,
+                    'system_identifier', r.system_identifier)),
+                'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
+        END IF;
+
+        -- the owner's rights are the measurement's: a dropped owner's
+        -- rollout waits for a person, whoever takes the name later
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE oid = r.owner_id) THEN
+            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at,
+                ARRAY[pg_catalog.format('owner role "%s" (OID %s) no longer exists', r.owner, r.owner_id::oid)],
+                '{}'::jsonb, 'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
+        END IF;
+
+        -- measure, evaluate, explain; rollout_apply enforces the transition
+        SELECT e.metrics, e.decision INTO metrics, decision
+          FROM @extschema@.rollout_evaluate(r.plan, r.phase_no, r.checkpoint_no,
+                                            @extschema@.rollout_measure_checkpoint(r, at)) AS e;
+        reasons := (@extschema@.rollout_explain(r.plan, metrics)).reasons;
+        IF skipped > 0 THEN
+            metrics := metrics || pg_catalog.jsonb_build_object('skipped_checkpoints', skipped);
+        END IF;
+        RETURN @extschema@.rollout_apply(
+            r, actor, decision, at, reasons, metrics, @extschema@.rollout_transition(r.state, decision),
+            CASE WHEN decision = 'advance' THEN r.phase_no + 1 ELSE r.phase_no END,
+            CASE WHEN decision = 'advance' THEN at ELSE r.phase_started_at END,
+            CASE decision WHEN 'advance' THEN 0 WHEN 'continue' THEN r.checkpoint_no + 1 ELSE r.checkpoint_no END);
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_decide(@extschema@.rollouts, timestamptz, text) IS
+    'Evaluates the latest due checkpoint of a locked running rollout (older overdue ones coalesced) and applies continue, advance, complete, hold or rollback';
+
+CREATE OR REPLACE FUNCTION @extschema@.rollout_report(name text) RETURNS text
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        ro record;
+        d record;
+        g record;
+        metric_names text[];
+        html text;
+        svg text := '';
+        rows_html text := '';
+        t_start timestamptz;
+        t_end timestamptz;
+        span double precision;
+        w constant integer := 900;
+        l constant integer := 60;
+        r constant integer := 20;
+        h constant integer := 190;
+        top constant integer := 40;
+        base constant integer := 150;
+        prev_x double precision;
+        prev_y double precision;
+        prev_phase text;
+        phase_now text;
+        band_names text[] := '{}';
+        band_from timestamptz[] := '{}';
+        band_w double precision;
+        x double precision;
+        y double precision;
+        i integer := 0;
+        guard text := '';
+        g_lo double precision;
+        g_hi double precision;
+        g_n integer;
+    BEGIN
+        IF rollout_report.name IS NULL THEN
+            RAISE EXCEPTION 'rollout name must not be NULL' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        SELECT x.name, x.source, x.owner, x.plan, x.state, x.phase_no, x.phase_started_at,
+               x.next_checkpoint_at, x.treatment_share, x.created_at, x.last_error, x.last_error_at
+          INTO ro
+          FROM @extschema@.rollouts AS x WHERE x.name = rollout_report.name;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'rollout "%" does not exist', rollout_report.name
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+
+        SELECT pg_catalog.array_agg(k ORDER BY k) INTO metric_names
+          FROM (SELECT DISTINCT e.key AS k
+                  FROM @extschema@.rollout_report_decisions(ro.name) AS dd, pg_catalog.jsonb_each(dd.metrics) AS e
+                 WHERE @extschema@.rollout_metric_kind(e.key) IS NOT NULL
+                   AND pg_catalog.jsonb_typeof(e.value) = 'object' AND e.value ? 'status') AS s;
+        metric_names := coalesce(metric_names, '{}');
+
+        -- timeline: the treatment share over time, phases as bands, decisions as dots.
+        -- Phases last hours or weeks: each gets the same width, with time running
+        -- linearly within it.  Times are clamped to the span of the checkpoints (a
+        -- replay may decide checkpoints at other times than the manual decisions
+        -- around them).
+        SELECT coalesce(pg_catalog.min(at) FILTER (WHERE checkpoint_no IS NOT NULL), pg_catalog.min(at)),
+               coalesce(pg_catalog.max(at) FILTER (WHERE checkpoint_no IS NOT NULL), pg_catalog.max(at))
+          INTO t_start, t_end FROM @extschema@.rollout_report_decisions(ro.name);
+        IF t_start IS NOT NULL THEN
+            t_end := greatest(t_end, coalesce(ro.next_checkpoint_at, t_end));
+            prev_phase := NULL;
+            FOR d IN SELECT * FROM @extschema@.rollout_report_decisions(ro.name) ORDER BY n LOOP
+                phase_now := @extschema@.rollout_report_phase_after(ro.plan, d.phase, d.decision);
+                IF prev_phase IS DISTINCT FROM phase_now THEN
+                    band_names := band_names || phase_now;
+                    band_from := band_from || least(greatest(d.at, t_start), t_end);
+                    prev_phase := phase_now;
+                END IF;
+            END LOOP;
+            band_w := (w - r - l)::double precision / pg_catalog.cardinality(band_names);
+            FOR i IN 1 .. pg_catalog.cardinality(band_names) LOOP
+                svg := svg || @extschema@.rollout_report_band(l + (i - 1) * band_w, l + i * band_w, top, base, i, band_names[i])
+                    || pg_catalog.format('<text x="%s" y="%s" class="small">%s</text>',
+                                         @extschema@.picture_num(l + (i - 1) * band_w + 2), base + 14,
+                                         pg_catalog.to_char(band_from[i] AT TIME ZONE 'UTC', 'MM-DD HH24:MI'));
+            END LOOP;
+            svg := svg || pg_catalog.format(
+                '<line class="axis" x1="%s" x2="%s" y1="%s" y2="%s"/>'
+                '<text x="%s" y="%s" class="small" text-anchor="end">100%%</text>'
+                '<text x="%s" y="%s" class="small" text-anchor="end">10%%</text>'
+                '<text x="%s" y="%s" class="small" text-anchor="end">0%%</text>'
+                '<text x="%s" y="%s" class="small" text-anchor="end">%s</text>'
+                '<text x="%s" y="%s" class="small">times in UTC; each phase drawn at the same width</text>',
+                l, w - r, base, base, l - 4, top + 4, l - 4, @extschema@.picture_num(base - (base - top) * pg_catalog.sqrt(0.1) + 4),
+                l - 4, base + 4, w - r, base + 14, pg_catalog.to_char(t_end AT TIME ZONE 'UTC', 'MM-DD HH24:MI'),
+                l, base + 30);
+            prev_x := l; prev_y := base; prev_phase := NULL; i := 0;
+            FOR d IN SELECT * FROM @extschema@.rollout_report_decisions(ro.name) ORDER BY n LOOP
+                phase_now := @extschema@.rollout_report_phase_after(ro.plan, d.phase, d.decision);
+                IF prev_phase IS DISTINCT FROM phase_now THEN
+                    i := i + 1;
+                    prev_phase := phase_now;
+                END IF;
+                span := pg_catalog.date_part('epoch', coalesce(band_from[i + 1], t_end) - band_from[i]);
+                x := l + (i - 1) * band_w
+                     + band_w * CASE WHEN span > 0
+                                     THEN least(greatest(pg_catalog.date_part('epoch', d.at - band_from[i]) / span, 0), 1)
+                                     ELSE 0 END;
+                -- a square-root scale, so that a 1% canary is visible next to 100%
+                y := base - (base - top) * pg_catalog.sqrt(greatest(d.treatment_share, 0));
+                svg := svg || pg_catalog.format('<path d="M %s %s H %s V %s" fill="none" stroke="#333" stroke-width="1.5"/>',
+                                                @extschema@.picture_num(prev_x), @extschema@.picture_num(prev_y),
+                                                @extschema@.picture_num(x), @extschema@.picture_num(y));
+                IF y <> prev_y THEN
+                    svg := svg || pg_catalog.format('<text x="%s" y="%s" class="small">%s%%</text>',
+                                                    @extschema@.picture_num(x + 4), @extschema@.picture_num(y - 4),
+                                                    @extschema@.picture_num(100 * d.treatment_share, 0));
+                END IF;
+                svg := svg || pg_catalog.format(
+                    '<circle cx="%s" cy="%s" r="4" class="d-%s"><title>%s %s: %s, %s%% (%s)</title></circle>',
+                    @extschema@.picture_num(x), @extschema@.picture_num(y), @extschema@.markup_escape(d.decision),
+                    pg_catalog.to_char(d.at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), @extschema@.markup_escape(d.phase),
+                    @extschema@.markup_escape(d.decision), @extschema@.picture_num(100 * d.treatment_share, 1),
+                    @extschema@.markup_escape(pg_catalog.array_to_string(d.reasons, '; ')));
+                prev_x := x; prev_y := y;
+            END LOOP;
+            svg := svg || pg_catalog.format('<path d="M %s %s H %s" fill="none" stroke="#333" stroke-width="1.5" stroke-dasharray="4 3"/>',
+                                            @extschema@.picture_num(prev_x), @extschema@.picture_num(prev_y), w - r);
+            svg := pg_catalog.format('<svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" viewBox="0 0 %s %s" '
+                                     'role="img" aria-label="treatment share over time">%s</svg>', w, h, w, h, svg);
+        ELSE
+            svg := '<p>No decisions yet.</p>';
+        END IF;
+
+        -- every checkpoint: each metric against its limit, the decision and its reasons
+        FOR d IN SELECT * FROM @extschema@.rollout_report_decisions(ro.name) ORDER BY n LOOP
+            rows_html := rows_html || pg_catalog.format(
+                '<tr><td>%s</td><td>%s</td><td>%s</td><td class="d-%s">%s</td><td>%s%%</td>%s<td>%s</td></tr>',
+                pg_catalog.to_char(d.at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), @extschema@.markup_escape(d.phase),
+                coalesce(d.checkpoint_no::text, '&#8211;'), @extschema@.markup_escape(d.decision),
+                @extschema@.markup_escape(d.decision), @extschema@.picture_num(100 * d.treatment_share, 1),
+                (SELECT coalesce(pg_catalog.string_agg(@extschema@.rollout_report_metric(d.metrics -> mn), '' ORDER BY o), '')
+                   FROM pg_catalog.unnest(metric_names) WITH ORDINALITY AS u(mn, o)),
+                @extschema@.markup_escape(pg_catalog.array_to_string(d.reasons, '; ')));
+        END LOOP;
+
+        -- guardrails: the metrics measured with an interval, against their limit
+        FOR d IN SELECT DISTINCT e.key AS metric
+                   FROM @extschema@.rollout_report_decisions(ro.name) AS dd, pg_catalog.jsonb_each(dd.metrics) AS e
+                  WHERE pg_catalog.jsonb_typeof(e.value) = 'object' AND pg_catalog.jsonb_typeof(e.value -> 'low') = 'number'
+                  ORDER BY 1 LOOP
+            SELECT least(pg_catalog.min((dd.metrics -> d.metric ->> 'low')::float8),
+                         pg_catalog.min((dd.metrics -> d.metric ->> 'min')::float8), 0),
+                   greatest(pg_catalog.max((dd.metrics -> d.metric ->> 'high')::float8),
+                            pg_catalog.max((dd.metrics -> d.metric ->> 'max')::float8), 0),
+                   pg_catalog.count(*)
+              INTO g_lo, g_hi, g_n
+              FROM @extschema@.rollout_report_decisions(ro.name) AS dd
+             WHERE pg_catalog.jsonb_typeof(dd.metrics -> d.metric -> 'low') = 'number';
+            g_lo := g_lo - 0.05 * (g_hi - g_lo + 1e-9);
+            g_hi := g_hi + 0.05 * (g_hi - g_lo + 1e-9);
+            guard := guard || pg_catalog.format('<h3>%s</h3><svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" '
+                                                'viewBox="0 0 %s %s" role="img" aria-label="%s intervals">',
+                                                @extschema@.markup_escape(d.metric), w, 30 + 18 * g_n, w, 30 + 18 * g_n,
+                                                @extschema@.markup_escape(d.metric));
+            guard := guard || pg_catalog.format(
+                '<line class="axis" x1="%1$s" x2="%1$s" y1="4" y2="%2$s"/><text x="%1$s" y="%3$s" class="small" text-anchor="middle">0</text>',
+                @extschema@.picture_num(200 + (w - r - 200) * (0 - g_lo) / (g_hi - g_lo)), 12 + 18 * g_n, 26 + 18 * g_n);
+            i := 0;
+            FOR g IN SELECT dd.at, dd.phase, (dd.metrics -> d.metric ->> 'low')::float8 AS lo,
+                             (dd.metrics -> d.metric ->> 'high')::float8 AS hi,
+                             (dd.metrics -> d.metric ->> 'value')::float8 AS v,
+                             coalesce((dd.metrics -> d.metric ->> 'min')::float8, (dd.metrics -> d.metric ->> 'max')::float8) AS lim,
+                             dd.metrics -> d.metric ->> 'status' AS status
+                        FROM @extschema@.rollout_report_decisions(ro.name) AS dd
+                       WHERE pg_catalog.jsonb_typeof(dd.metrics -> d.metric -> 'low') = 'number' ORDER BY dd.n LOOP
+                i := i + 1;
+                guard := guard || pg_catalog.format(
+                    '<text x="4" y="%s" class="small">%s %s</text>'
+                    '<line x1="%s" x2="%s" y1="%s" y2="%s" class="s-%s" stroke-width="3"/>%s%s',
+                    i * 18 + 2, pg_catalog.to_char(g.at AT TIME ZONE 'UTC', 'MM-DD HH24:MI'), @extschema@.markup_escape(g.phase),
+                    @extschema@.picture_num(200 + (w - r - 200) * (g.lo - g_lo) / (g_hi - g_lo)),
+                    @extschema@.picture_num(200 + (w - r - 200) * (g.hi - g_lo) / (g_hi - g_lo)),
+                    i * 18 - 2, i * 18 - 2, @extschema@.markup_escape(coalesce(g.status, 'none')),
+                    CASE WHEN g.v IS NULL THEN '' ELSE pg_catalog.format('<circle cx="%s" cy="%s" r="3" fill="#222"/>',
+                        @extschema@.picture_num(200 + (w - r - 200) * (g.v - g_lo) / (g_hi - g_lo)), i * 18 - 2) END,
+                    CASE WHEN g.lim IS NULL THEN '' ELSE pg_catalog.format(
+                        '<line x1="%1$s" x2="%1$s" y1="%2$s" y2="%3$s" stroke="#d62728" stroke-width="2"/>',
+                        @extschema@.picture_num(200 + (w - r - 200) * (g.lim - g_lo) / (g_hi - g_lo)), i * 18 - 9, i * 18 + 5) END);
+            END LOOP;
+            guard := guard || pg_catalog.format(
+                '<text x="200" y="%s" class="small">%s</text><text x="%s" y="%s" class="small" text-anchor="end">%s</text></svg>'
+                '<p class="note">Bars: the interval at each checkpoint (dot: the estimate); red ticks: the limit.</p>',
+                26 + 18 * g_n, pg_catalog.round(g_lo::numeric, 3), w - r, 26 + 18 * g_n, pg_catalog.round(g_hi::numeric, 3));
+        END LOOP;
+        IF guard = '' THEN
+            guard := '<p>No metric of this rollout is measured with an interval.</p>';
+        END IF;
+
+        html := pg_catalog.format(
+            '<!DOCTYPE html>' || E'\n' ||
+            '<html lang="en"><head><meta charset="utf-8"/><title>Rollout %1$s</title><style>'
+            'body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;font-size:13px;color:#222;margin:24px;max-width:1100px}'
+            'h1{font-size:20px}h2{font-size:16px;margin-top:28px}h3{font-size:13px;margin:12px 0 2px}'
+            'table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}'
+            'th{background:#f4f4f4}.pass{background:#e6f4ea}.fail{background:#fce8e6;font-weight:bold}'
+            '.no_data{color:#888}.ci{font-size:11px;color:#555}.note{font-size:11px;color:#555}'
+            '.state{display:inline-block;padding:2px 8px;border-radius:4px;background:#eee;font-weight:bold}'
+            '.axis{stroke:#888;stroke-width:1}.small{font-size:10px;fill:#555}'
+            'circle.d-advance,circle.d-complete,circle.d-start,circle.d-resume{fill:#1f77b4}'
+            'circle.d-continue{fill:#2ca02c}circle.d-rollback{fill:#d62728}circle.d-hold{fill:#ff7f0e}'
+            'td.d-rollback{color:#d62728;font-weight:bold}td.d-hold{color:#b35c00;font-weight:bold}'
+            'line.s-pass{stroke:#2ca02c}line.s-fail{stroke:#d62728}line.s-no_data,line.s-none{stroke:#aaa}'
+            '</style></head><body>'
+            '<h1>Rollout %1$s</h1>'
+            '<p>State <span class="state">%2$s</span> in phase <b>%3$s</b>, treatment share <b>%4$s%%</b>%5$s.</p>'
+            '<p>Source %6$s, owner %7$s, created %8$s.%9$s</p>'
+            '<h2>Timeline: treatment share (square-root scale) and decisions</h2>%10$s'
+            '<h2>Plan</h2><table><tr><th>phase</th><th>traffic</th><th>duration</th><th>checkpoints</th><th>thresholds</th></tr>%11$s</table>'
+            '<h2>Checkpoints: every metric against its limit</h2>'
+            '<table><tr><th>checkpoint (UTC)</th><th>phase</th><th>#</th><th>decision</th><th>share</th>%12$s<th>reasons</th></tr>%13$s</table>'
+            '<h2>Guardrail intervals</h2>%14$s'
+            '<p class="note">Generated by cohort_analyzer rollout_report at %15$s.</p>'
+            '</body></html>' || E'\n',
+            @extschema@.markup_escape(ro.name), @extschema@.markup_escape(ro.state),
+            @extschema@.markup_escape(coalesce(ro.plan -> 'phases' -> ro.phase_no ->> 'name', '')),
+            @extschema@.picture_num(100 * ro.treatment_share, 1),
+            CASE WHEN ro.next_checkpoint_at IS NULL THEN ''
+                 ELSE ', next checkpoint ' || pg_catalog.to_char(ro.next_checkpoint_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"') END,
+            @extschema@.markup_escape(ro.source), @extschema@.markup_escape(ro.owner::text),
+            pg_catalog.to_char(ro.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'),
+            CASE WHEN ro.last_error IS NULL THEN ''
+                 ELSE ' <b>Last evaluation failed:</b> ' || @extschema@.markup_escape(ro.last_error) END,
+            svg,
+            (SELECT coalesce(pg_catalog.string_agg(pg_catalog.format(
+                        '<tr><td>%s</td><td>%s%%</td><td>%s</td><td>%s</td><td>%s</td></tr>',
+                        @extschema@.markup_escape(p ->> 'name'),
+                        @extschema@.markup_escape(pg_catalog.round(100 * (p ->> 'traffic')::numeric, 1)::text),
+                        @extschema@.markup_escape(p ->> 'duration'),
+                        @extschema@.markup_escape((SELECT pg_catalog.string_agg(c, ', ') FROM pg_catalog.jsonb_array_elements_text(p -> 'checkpoints') AS c)),
+                        @extschema@.markup_escape((SELECT pg_catalog.string_agg(k || CASE WHEN v ? 'max' THEN ' <= ' || (v ->> 'max')
+                                                                                           ELSE ' >= ' || (v ->> 'min') END, ', ' ORDER BY k)
+                                                   FROM pg_catalog.jsonb_each(p -> 'thresholds') AS th(k, v)))), '' ORDER BY o), '')
+               FROM pg_catalog.jsonb_array_elements(ro.plan -> 'phases') WITH ORDINALITY AS ph(p, o)),
+            (SELECT coalesce(pg_catalog.string_agg('<th>' || @extschema@.markup_escape(mn) || '</th>', '' ORDER BY o), '')
+               FROM pg_catalog.unnest(metric_names) WITH ORDINALITY AS u(mn, o)),
+            rows_html, guard,
+            pg_catalog.to_char(pg_catalog.now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'));
+        RETURN html;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_report(text) IS
+    'Self-contained HTML page of a rollout: timeline of phases and traffic, every checkpoint''s metrics against their limits, decisions with reasons, guardrail intervals and the current state';
+
+REVOKE ALL ON FUNCTION @extschema@.rollout_measure_checkpoint(@extschema@.rollouts, timestamptz) FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Incremental checkpoints: bucket and unit summaries of running rollouts,
+-- plan fields measurement, bucket, settle and latency.
+-- ---------------------------------------------------------------------------
+-- Checks the plan keys of how checkpoints are measured: measurement
+-- (incremental or full), bucket, settle and latency.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_plan_summary_fields(plan jsonb) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        iv interval;
+        num double precision;
+    BEGIN
+        IF plan ? 'measurement' AND (plan -> 'measurement') NOT IN ('"incremental"'::jsonb, '"full"'::jsonb) THEN
+            RAISE EXCEPTION 'invalid rollout plan: measurement must be "incremental" or "full"'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF plan ? 'bucket' THEN
+            iv := @extschema@.rollout_plan_interval(plan -> 'bucket', 'bucket'::text);
+            IF iv < interval '1 minute' OR iv > interval '1 day' OR pg_catalog.date_part('month', iv) <> 0
+               OR pg_catalog.mod(pg_catalog.date_part('epoch', iv)::numeric, 60::numeric) <> 0 THEN
+                RAISE EXCEPTION 'invalid rollout plan: bucket must be a whole number of minutes, from 1 minute to 1 day, got "%"',
+                                plan ->> 'bucket'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END IF;
+        IF plan ? 'settle' THEN
+            BEGIN
+                iv := (plan ->> 'settle')::interval;
+            EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN
+                iv := NULL;
+            END;
+            IF pg_catalog.jsonb_typeof(plan -> 'settle') <> 'string' OR iv IS NULL
+               OR iv < interval '0' OR iv > interval '1 day' THEN
+                RAISE EXCEPTION 'invalid rollout plan: settle must be an interval from 0 to 1 day, such as "1 minute"'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END IF;
+        IF plan ? 'latency' THEN
+            IF pg_catalog.jsonb_typeof(plan -> 'latency') <> 'object'
+               OR EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(plan -> 'latency') AS x
+                          WHERE x NOT IN ('method', 'relative_accuracy'))
+               OR (plan -> 'latency' ? 'method'
+                   AND (plan -> 'latency' -> 'method') NOT IN ('"sketch"'::jsonb, '"exact"'::jsonb, '"auto"'::jsonb)) THEN
+                RAISE EXCEPTION 'invalid rollout plan: latency must be {"method": "sketch", "exact" or "auto", "relative_accuracy": x}'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF plan -> 'latency' ? 'relative_accuracy' THEN
+                num := @extschema@.rollout_plan_number(plan -> 'latency' -> 'relative_accuracy',
+                                                       'latency.relative_accuracy'::text);
+                IF NOT (num >= 0.000001 AND num <= 0.1) THEN
+                    RAISE EXCEPTION 'invalid rollout plan: latency.relative_accuracy must be in [0.000001, 0.1], got %', num
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+            END IF;
+        END IF;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_plan_summary_fields(jsonb) IS
+    'Checks the plan keys measurement, bucket, settle and latency, with an error naming the field';
+
+-- How a plan's checkpoints are measured, defaults filled in.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_plan_measurement(
+    plan jsonb, OUT incremental boolean, OUT bucket interval, OUT settle interval,
+    OUT latency_method text, OUT relative_accuracy double precision)
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT COALESCE(plan ->> 'measurement', 'full') OPERATOR(pg_catalog.=) 'incremental',
+           COALESCE((plan ->> 'bucket')::interval, interval '1 minute'),
+           COALESCE((plan ->> 'settle')::interval, interval '1 minute'),
+           COALESCE(plan -> 'latency' ->> 'method', 'auto'),
+           COALESCE((plan -> 'latency' ->> 'relative_accuracy')::double precision, 0.005)
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_plan_measurement(jsonb) IS
+    'How a plan''s checkpoints are measured: incremental (stored bucket summaries) or full-window (the default), the bucket and settle intervals (1 minute each by default), the latency method (auto by default) and the sketch''s relative accuracy (0.005)';
+
+CREATE OR REPLACE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        phase jsonb;
+        i integer := 0;
+        j integer;
+        field text;
+        duration interval;
+        cp interval;
+        prev interval;
+        traffic double precision;
+        prev_traffic double precision := 0;
+        k text;
+        v jsonb;
+        limits text;
+        lo double precision;
+        hi double precision;
+        names text[] := '{}';
+        min_requests double precision;
+        alpha double precision;
+        phases jsonb := '[]';
+        measure_timeout interval;
+    BEGIN
+        IF plan IS NULL OR pg_catalog.jsonb_typeof(plan) <> 'object' THEN
+            RAISE EXCEPTION 'invalid rollout plan: the plan must be a JSON object'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        FOR k IN SELECT pg_catalog.jsonb_object_keys(plan) LOOP
+            IF k NOT IN ('phases', 'min_requests', 'alpha', 'tuning', 'measure_timeout', 'trust_source', 'columns',
+                         'timezone', 'arms', 'srm', 'unit_crossover', 'measurement', 'bucket', 'settle', 'latency') THEN
+                RAISE EXCEPTION 'invalid rollout plan: unknown key "%"', k
+                    USING ERRCODE = 'invalid_parameter_value',
+                          HINT = 'Accepted keys are phases, min_requests, alpha, tuning, measure_timeout, trust_source, columns, timezone, arms, srm, unit_crossover, measurement, bucket, settle and latency.';
+            END IF;
+        END LOOP;
+        PERFORM @extschema@.rollout_plan_source_fields(plan), @extschema@.rollout_plan_summary_fields(plan);
+        IF pg_catalog.jsonb_typeof(plan -> 'phases') IS DISTINCT FROM 'array'
+           OR pg_catalog.jsonb_array_length(plan -> 'phases') = 0 THEN
+            RAISE EXCEPTION 'invalid rollout plan: phases must be a non-empty array'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+
+        min_requests := 100;
+        IF plan ? 'min_requests' THEN
+            min_requests := @extschema@.rollout_plan_number(plan -> 'min_requests', 'min_requests'::text);
+        END IF;
+        IF min_requests < 1 OR min_requests <> pg_catalog.trunc(min_requests) OR min_requests > 1e15 THEN
+            RAISE EXCEPTION 'invalid rollout plan: min_requests must be a positive integer, got %', min_requests
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        alpha := 0.05;
+        IF plan ? 'alpha' THEN
+            alpha := @extschema@.rollout_plan_number(plan -> 'alpha', 'alpha'::text);
+            IF NOT (alpha > 0 AND alpha < 1) THEN
+                RAISE EXCEPTION 'invalid rollout plan: alpha must be in (0, 1), got %', alpha
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END IF;
+        IF plan ? 'tuning' AND NOT (@extschema@.rollout_plan_number(plan -> 'tuning', 'tuning'::text) > 0) THEN
+            RAISE EXCEPTION 'invalid rollout plan: tuning must be positive'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+
+        IF plan ? 'measure_timeout' THEN
+            measure_timeout := @extschema@.rollout_plan_interval(plan -> 'measure_timeout', 'measure_timeout'::text);
+            IF measure_timeout < interval '10 milliseconds' OR measure_timeout > interval '1 hour' THEN
+                RAISE EXCEPTION 'invalid rollout plan: measure_timeout must be between 10 milliseconds and 1 hour, got "%"',
+                                plan ->> 'measure_timeout'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END IF;
+        IF plan ? 'trust_source' AND pg_catalog.jsonb_typeof(plan -> 'trust_source') <> 'boolean' THEN
+            RAISE EXCEPTION 'invalid rollout plan: trust_source must be true or false'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+
+        FOR phase IN SELECT pg_catalog.jsonb_array_elements(plan -> 'phases') LOOP
+            field := pg_catalog.format('phases[%s]', i);
+            IF pg_catalog.jsonb_typeof(phase) <> 'object' THEN
+                RAISE EXCEPTION 'invalid rollout plan: % must be an object', field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            FOR k IN SELECT pg_catalog.jsonb_object_keys(phase) LOOP
+                IF k NOT IN ('name', 'traffic', 'duration', 'checkpoints', 'thresholds') THEN
+                    RAISE EXCEPTION 'invalid rollout plan: unknown key "%" in %', k, field
+                        USING ERRCODE = 'invalid_parameter_value',
+                              HINT = 'Accepted keys are name, traffic, duration, checkpoints and thresholds.';
+                END IF;
+            END LOOP;
+            IF pg_catalog.jsonb_typeof(phase -> 'name') IS DISTINCT FROM 'string'
+               OR phase ->> 'name' = '' THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.name must be a non-empty string', field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF (phase ->> 'name') = ANY (names) THEN
+                RAISE EXCEPTION 'invalid rollout plan: phase name "%" is used twice', phase ->> 'name'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            names := names || (phase ->> 'name');
+            field := pg_catalog.format('phases[%s] ("%s")', i, phase ->> 'name');
+
+            traffic := @extschema@.rollout_plan_number(phase -> 'traffic', field || '.traffic');
+            IF NOT (traffic > 0 AND traffic <= 1) THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.traffic must be in (0, 1], got %', field, traffic
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF traffic < prev_traffic THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.traffic % is below the previous phase''s %',
+                                field, traffic, prev_traffic
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            prev_traffic := traffic;
+
+            duration := @extschema@.rollout_plan_interval(phase -> 'duration', field || '.duration');
+            IF pg_catalog.jsonb_typeof(phase -> 'checkpoints') IS DISTINCT FROM 'array'
+               OR pg_catalog.jsonb_array_length(phase -> 'checkpoints') = 0 THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.checkpoints must be a non-empty array', field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF pg_catalog.jsonb_array_length(phase -> 'checkpoints') > 1000 THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.checkpoints has % checkpoints, more than 1000',
+                                field, pg_catalog.jsonb_array_length(phase -> 'checkpoints')
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            prev := NULL;
+            FOR j IN 0 .. pg_catalog.jsonb_array_length(phase -> 'checkpoints') - 1 LOOP
+                cp := @extschema@.rollout_plan_interval(phase -> 'checkpoints' -> j,
+                                                        pg_catalog.format('%s.checkpoints[%s]', field, j));
+                IF cp <= prev THEN
+                    RAISE EXCEPTION 'invalid rollout plan: %.checkpoints are not in increasing order ("%" after "%")',
+                                    field, phase -> 'checkpoints' ->> j, phase -> 'checkpoints' ->> (j - 1)
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+                IF cp > duration THEN
+                    RAISE EXCEPTION 'invalid rollout plan: %.checkpoints[%] "%" is after the phase duration "%"',
+                                    field, j, phase -> 'checkpoints' ->> j, phase ->> 'duration'
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+                prev := cp;
+            END LOOP;
+
+            IF pg_catalog.jsonb_typeof(phase -> 'thresholds') IS DISTINCT FROM 'object' THEN
+                RAISE EXCEPTION 'invalid rollout plan: %.thresholds must be an object', field
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            FOR k, v IN SELECT * FROM pg_catalog.jsonb_each(phase -> 'thresholds') LOOP
+                IF @extschema@.rollout_metric_kind(k) IS NULL OR @extschema@.rollout_metric_kind(k) = 'split' THEN
+                    -- the hint lists rollout_metrics(): "a, b, ... and z"
+                    SELECT pg_catalog.regexp_replace(pg_catalog.string_agg(
+                               m.name || CASE WHEN m.kind = 'quantile' THEN ' (e.g. latency_p99)' ELSE '' END,
+                               ', ' ORDER BY m.ord), ', ([^,]*)$', ' and \1')
+                      INTO limits
+                      FROM @extschema@.rollout_metrics() WITH ORDINALITY AS m (name, kind, unit, direction, field,
+                                                                               compared, measured, ord)
+                     WHERE m.kind <> 'split';
+                    RAISE EXCEPTION 'invalid rollout plan: unknown metric "%" in %.thresholds', k, field
+                        USING ERRCODE = 'invalid_parameter_value',
+                              HINT = pg_catalog.format('Metrics are %s.', limits);
+                END IF;
+                limits := pg_catalog.format('%s.thresholds.%s', field, k);
+                IF pg_catalog.jsonb_typeof(v) <> 'object' OR NOT (v ? 'min' OR v ? 'max')
+                   OR EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(v) AS x WHERE x NOT IN ('min', 'max')) THEN
+                    RAISE EXCEPTION 'invalid rollout plan: % must be an object with "min" and/or "max"', limits
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+                lo := CASE WHEN v ? 'min' THEN @extschema@.rollout_plan_number(v -> 'min', limits || '.min') END;
+                hi := CASE WHEN v ? 'max' THEN @extschema@.rollout_plan_number(v -> 'max', limits || '.max') END;
+                IF lo > hi THEN
+                    RAISE EXCEPTION 'invalid rollout plan: %.min % is above its max %', limits, lo, hi
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+            END LOOP;
+            phases := phases || pg_catalog.jsonb_build_array(phase);
+            i := i + 1;
+        END LOOP;
+
+        RETURN pg_catalog.jsonb_build_object('phases', phases, 'min_requests', min_requests::bigint,
+                                             'alpha', alpha)
+               || CASE WHEN plan ? 'tuning' THEN pg_catalog.jsonb_build_object('tuning', plan -> 'tuning')
+                       ELSE '{}'::jsonb END
+               || pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+                      'measure_timeout', plan -> 'measure_timeout', 'trust_source', plan -> 'trust_source',
+                      'columns', plan -> 'columns', 'timezone', plan -> 'timezone', 'arms', plan -> 'arms',
+                      'srm', plan -> 'srm', 'unit_crossover', plan -> 'unit_crossover',
+                      'measurement', plan -> 'measurement', 'bucket', plan -> 'bucket', 'settle', plan -> 'settle',
+                      'latency', plan -> 'latency'));
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_plan_validate(jsonb) IS
+    'Checks a rollout plan and returns it with defaults filled in (min_requests 100, alpha 0.05); raises an error saying what is wrong';
+
+--
+-- Each tick summarizes only the buckets closed since the last one (one pass
+-- over the new rows, read as the owner under the protections of a
+-- measurement, rollout_summarize_as) and stores them; a checkpoint merges
+-- the stored buckets with a direct pass over the still-open tail of its
+-- window.  The writes happen here, after the read-only read returned.
+
+CREATE TYPE @extschema@.rollout_bucket_summary AS (
+    bucket_start timestamptz,
+    arm text,
+    arm_value text,
+    requests bigint,
+    errors bigint,
+    observed_minutes bigint,
+    down_minutes bigint,
+    latency @extschema@.quantile_sketch,
+    latency_below bigint,
+    latency_above bigint,
+    cohort @extschema@.cohort
+);
+COMMENT ON TYPE @extschema@.rollout_bucket_summary IS
+    'One bucket of one arm (arm NULL: rows of an unrecognised arm value arm_value): requests, errors, treatment minutes observed and down, latency sketch of the finite latencies with the -Infinity (below) and Infinity (above) counts, request-level cohort';
+
+CREATE TYPE @extschema@.rollout_unit_summary AS (
+    arm text,
+    unit_id text,
+    requests bigint,
+    completed boolean,
+    churned boolean,
+    revenue double precision
+);
+COMMENT ON TYPE @extschema@.rollout_unit_summary IS
+    'The requests of one unit in one arm: count, completed and churned or-ed, revenue summed';
+
+CREATE TYPE @extschema@.rollout_summary AS (
+    buckets @extschema@.rollout_bucket_summary[],
+    units @extschema@.rollout_unit_summary[]
+);
+COMMENT ON TYPE @extschema@.rollout_summary IS
+    'What one pass over a range of a rollout source returns: its bucket summaries and its units';
+
+CREATE TABLE @extschema@.rollout_buckets (
+    rollout_id bigint NOT NULL,
+    phase_run integer NOT NULL,
+    bucket_start timestamptz NOT NULL,
+    arm text,
+    arm_value text,
+    requests bigint NOT NULL,
+    errors bigint NOT NULL,
+    observed_minutes bigint NOT NULL,
+    down_minutes bigint NOT NULL,
+    latency @extschema@.quantile_sketch,
+    latency_below bigint NOT NULL,
+    latency_above bigint NOT NULL,
+    cohort @extschema@.cohort
+);
+CREATE INDEX rollout_buckets_idx ON @extschema@.rollout_buckets (rollout_id, phase_run, bucket_start);
+COMMENT ON TABLE @extschema@.rollout_buckets IS
+    'Summaries of the closed buckets of time of running rollouts'' current phases, per arm (written only by the rollout functions)';
+
+CREATE TABLE @extschema@.rollout_units (
+    rollout_id bigint NOT NULL,
+    phase_run integer NOT NULL,
+    arm text NOT NULL,
+    unit_id text NOT NULL,
+    requests bigint NOT NULL,
+    completed boolean,
+    churned boolean,
+    revenue double precision,
+    PRIMARY KEY (rollout_id, phase_run, arm, unit_id)
+);
+COMMENT ON TABLE @extschema@.rollout_units IS
+    'Per unit and arm of running rollouts'' current phases, over the summarized buckets: requests, completed and churned or-ed, revenue summed (written only by the rollout functions)';
+
+CREATE TABLE @extschema@.rollout_summary_marks (
+    rollout_id bigint PRIMARY KEY,
+    phase_run integer NOT NULL,
+    summarized_until timestamptz NOT NULL,
+    late_rows bigint
+);
+COMMENT ON TABLE @extschema@.rollout_summary_marks IS
+    'How far each rollout''s current phase is summarized (buckets before summarized_until), and the late rows found at its last check';
+
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollout_buckets', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollout_units', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollout_summary_marks', '');
+REVOKE ALL ON @extschema@.rollout_buckets, @extschema@.rollout_units, @extschema@.rollout_summary_marks FROM PUBLIC;
+
+-- One pass over the rows of [range_start, range_end), read with the
+-- caller's rights: per minute (counted from phase_start) and arm, then
+-- rolled up per bucket; with units, per (arm, unit) from the same rows
+-- (grouped on the unit's own type, as the full-window measurement does,
+-- and stored as text).
+CREATE FUNCTION @extschema@.rollout_summarize(
+    source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz,
+    bucket interval, plan jsonb, relative_accuracy double precision, with_units boolean,
+    with_cohorts boolean)
+RETURNS @extschema@.rollout_summary
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        rel text := @extschema@.rollout_source_query(source, plan);
+        result @extschema@.rollout_summary;
+    BEGIN
+        EXECUTE pg_catalog.format($q$
+            WITH r AS %s (
+                SELECT pg_catalog.date_bin('1 minute', ts, $3) AS minute, arm, arm_value, is_error, latency_ms,
+                       completed, churned, revenue, %s AS unit_id
+                FROM %s WHERE ts >= $1 AND ts < $2),
+            minutes AS (
+                SELECT minute, arm, arm_value, count(*) AS n, count(*) FILTER (WHERE is_error) AS e,
+                       @extschema@.quantile_sketch_agg(latency_ms, $5)
+                           FILTER (WHERE arm = 'treatment' AND latency_ms > '-Infinity' AND latency_ms < 'Infinity') AS sketch,
+                       count(*) FILTER (WHERE arm = 'treatment' AND latency_ms = '-Infinity') AS below,
+                       count(*) FILTER (WHERE arm = 'treatment' AND latency_ms = 'Infinity') AS above,
+                       %s AS cohort
+                FROM r GROUP BY minute, arm, arm_value)
+            SELECT (SELECT pg_catalog.array_agg(b)
+                    FROM (SELECT ROW(pg_catalog.date_bin($4, minute, $3), arm, arm_value, sum(n)::bigint, sum(e)::bigint,
+                                     count(*) FILTER (WHERE arm = 'treatment'),
+                                     count(*) FILTER (WHERE arm = 'treatment' AND 2 * e >= n),
+                                     @extschema@.rollup(sketch), sum(below)::bigint, sum(above)::bigint,
+                                     @extschema@.rollup(cohort))::@extschema@.rollout_bucket_summary AS b
+                          FROM minutes GROUP BY pg_catalog.date_bin($4, minute, $3), arm, arm_value) AS x),
+                   %s$q$,
+            CASE WHEN with_units THEN 'MATERIALIZED' ELSE '' END,
+            CASE WHEN with_units THEN 'unit_id' ELSE 'NULL::text' END,
+            rel,
+            CASE WHEN with_cohorts AND NOT with_units
+                 THEN '@extschema@.cohort_agg(completed, churned, revenue)' ELSE 'NULL::@extschema@.cohort' END,
+            CASE WHEN with_units
+                 THEN $u$(SELECT pg_catalog.array_agg(u)
+                          FROM (SELECT ROW(arm, unit_id::text, count(*), pg_catalog.bool_or(completed),
+                                           pg_catalog.bool_or(churned), sum(revenue))::@extschema@.rollout_unit_summary AS u
+                                FROM r WHERE arm IS NOT NULL AND unit_id IS NOT NULL
+                                GROUP BY arm, unit_id) AS y)$u$
+                 ELSE 'NULL::@extschema@.rollout_unit_summary[]' END)
+            INTO result.buckets, result.units
+            USING range_start, range_end, phase_start, bucket, relative_accuracy;
+        RETURN result;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_summarize(text, timestamptz, timestamptz, timestamptz, interval, jsonb, double precision, boolean, boolean) IS
+    'One pass over [range_start, range_end) of a rollout source with the caller''s privileges: its bucket summaries (minutes counted from phase_start) and, with units, its units';
+
+CREATE FUNCTION @extschema@.rollout_summarize_as(
+    owner regrole, source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz,
+    bucket interval, plan jsonb, relative_accuracy double precision, with_units boolean,
+    with_cohorts boolean, measure_timeout interval)
+RETURNS @extschema@.rollout_summary
+    AS 'MODULE_PATHNAME', 'rollout_read_as_role' LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION @extschema@.rollout_summarize_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, double precision, boolean, boolean, interval) IS
+    'rollout_summarize run with the rights of the given owner, read-only, unable to change rollouts, within measure_timeout (not executable by ordinary roles)';
+
+-- The exact latency quantiles of the treatment over a window.
+CREATE FUNCTION @extschema@.rollout_latency(
+    source text, window_start timestamptz, window_end timestamptz, quantiles double precision[], plan jsonb)
+RETURNS double precision[]
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        result double precision[];
+    BEGIN
+        EXECUTE pg_catalog.format(
+            'SELECT percentile_disc($3) WITHIN GROUP (ORDER BY latency_ms)
+             FROM %s WHERE ts >= $1 AND ts < $2 AND arm = ''treatment'' AND latency_ms <> ''NaN''',
+            @extschema@.rollout_source_query(source, plan))
+            INTO result
+            USING window_start, window_end, quantiles;
+        RETURN result;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_latency(text, timestamptz, timestamptz, double precision[], jsonb) IS
+    'The treatment''s latency quantiles over [window_start, window_end), exactly as percentile_disc, read with the caller''s privileges';
+
+CREATE FUNCTION @extschema@.rollout_latency_as(
+    owner regrole, source text, window_start timestamptz, window_end timestamptz, quantiles double precision[],
+    plan jsonb, measure_timeout interval)
+RETURNS double precision[]
+    AS 'MODULE_PATHNAME', 'rollout_read_as_role' LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION @extschema@.rollout_latency_as(regrole, text, timestamptz, timestamptz, double precision[], jsonb, interval) IS
+    'rollout_latency run with the rights of the given owner, read-only, within measure_timeout (not executable by ordinary roles)';
+
+-- Rows per bucket of a range, for the check of late rows.
+CREATE FUNCTION @extschema@.rollout_count(
+    source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz, bucket interval, plan jsonb)
+RETURNS jsonb
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        result jsonb;
+    BEGIN
+        EXECUTE pg_catalog.format(
+            'SELECT pg_catalog.jsonb_object_agg(b, n) FROM (
+                 SELECT pg_catalog.date_bin($4, ts, $3) AS b, count(*) AS n
+                 FROM %s WHERE ts >= $1 AND ts < $2 GROUP BY 1) AS x',
+            @extschema@.rollout_source_query(source, plan))
+            INTO result
+            USING range_start, range_end, phase_start, bucket;
+        RETURN COALESCE(result, '{}'::jsonb);
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_count(text, timestamptz, timestamptz, timestamptz, interval, jsonb) IS
+    'Rows of a rollout source per bucket of [range_start, range_end) (buckets counted from phase_start), read with the caller''s privileges';
+
+CREATE FUNCTION @extschema@.rollout_count_as(
+    owner regrole, source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz,
+    bucket interval, plan jsonb, measure_timeout interval)
+RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'rollout_read_as_role' LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION @extschema@.rollout_count_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, interval) IS
+    'rollout_count run with the rights of the given owner, read-only, within measure_timeout (not executable by ordinary roles)';
+
+-- The end of the last bucket closed by up_to: bucket boundaries count from
+-- the phase start.
+CREATE FUNCTION @extschema@.rollout_bucket_floor(phase_start timestamptz, bucket interval, up_to timestamptz)
+RETURNS timestamptz
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT CASE WHEN up_to OPERATOR(pg_catalog.<=) phase_start THEN phase_start
+                ELSE pg_catalog.date_bin(bucket, up_to, phase_start) END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_bucket_floor(timestamptz, interval, timestamptz) IS
+    'The start of the bucket up_to falls in (buckets counted from phase_start), i.e. the end of the last bucket closed by up_to';
+
+-- Summarizes the buckets of a locked rollout's current phase that closed
+-- by up_to: one read as the owner, then the writes, all in the caller's
+-- transaction (a tick killed half-way leaves nothing half-written).
+-- Returns the number of buckets stored.
+CREATE FUNCTION @extschema@.rollout_summarize_rollout(r @extschema@.rollouts, up_to timestamptz)
+RETURNS integer
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        cfg record := @extschema@.rollout_plan_measurement(r.plan);
+        phase jsonb := r.plan -> 'phases' -> r.phase_no;
+        mark @extschema@.rollout_summary_marks;
+        range_start timestamptz;
+        range_end timestamptz;
+        s @extschema@.rollout_summary;
+        stored integer;
+    BEGIN
+        IF NOT cfg.incremental OR r.state <> 'running' OR r.phase_started_at IS NULL THEN
+            RETURN 0;
+        END IF;
+        SELECT * INTO mark FROM @extschema@.rollout_summary_marks WHERE rollout_id = r.id;
+        IF NOT FOUND OR mark.phase_run <> r.phase_run THEN
+            -- a new phase run: what was summarized belongs to the old window
+            DELETE FROM @extschema@.rollout_buckets WHERE rollout_id = r.id;
+            DELETE FROM @extschema@.rollout_units WHERE rollout_id = r.id;
+            INSERT INTO @extschema@.rollout_summary_marks (rollout_id, phase_run, summarized_until)
+            VALUES (r.id, r.phase_run, r.phase_started_at)
+            ON CONFLICT (rollout_id) DO UPDATE
+                SET phase_run = excluded.phase_run, summarized_until = excluded.summarized_until, late_rows = NULL;
+            range_start := r.phase_started_at;
+        ELSE
+            range_start := mark.summarized_until;
+        END IF;
+        range_end := @extschema@.rollout_bucket_floor(r.phase_started_at, cfg.bucket, up_to);
+        IF range_end <= range_start THEN
+            RETURN 0;
+        END IF;
+
+        s := @extschema@.rollout_summarize_as(
+            r.owner_id, r.source, range_start, range_end, r.phase_started_at, cfg.bucket, r.plan,
+            cfg.relative_accuracy,
+            @extschema@.rollout_source_column(pg_catalog.to_regclass(r.source), r.plan, 'unit_id'::text) IS NOT NULL,
+            EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(phase -> 'thresholds') AS t
+                    WHERE @extschema@.rollout_metric_kind(t) = 'guardrail'),
+            @extschema@.rollout_measure_timeout(r.plan));
+
+        INSERT INTO @extschema@.rollout_buckets
+        SELECT r.id, r.phase_run, b.* FROM pg_catalog.unnest(s.buckets) AS b;
+        GET DIAGNOSTICS stored = ROW_COUNT;
+        INSERT INTO @extschema@.rollout_units AS x
+        SELECT r.id, r.phase_run, u.* FROM pg_catalog.unnest(s.units) AS u
+        ON CONFLICT (rollout_id, phase_run, arm, unit_id) DO UPDATE SET
+            requests = x.requests + excluded.requests,
+            completed = CASE WHEN x.completed IS NULL THEN excluded.completed
+                             WHEN excluded.completed IS NULL THEN x.completed
+                             ELSE x.completed OR excluded.completed END,
+            churned = CASE WHEN x.churned IS NULL THEN excluded.churned
+                           WHEN excluded.churned IS NULL THEN x.churned
+                           ELSE x.churned OR excluded.churned END,
+            revenue = CASE WHEN x.revenue IS NULL THEN excluded.revenue
+                           WHEN excluded.revenue IS NULL THEN x.revenue
+                           ELSE x.revenue + excluded.revenue END;
+        UPDATE @extschema@.rollout_summary_marks SET summarized_until = range_end WHERE rollout_id = r.id;
+        RETURN stored;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_summarize_rollout(@extschema@.rollouts, timestamptz) IS
+    'Summarizes the buckets of a locked rollout''s current phase closed by up_to that are not yet stored (one read as the owner, then the writes); returns the buckets stored';
+
+-- Whether a running incremental rollout has a bucket to summarize at as_of.
+CREATE FUNCTION @extschema@.rollout_summary_due(r @extschema@.rollouts, as_of timestamptz) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT r.state OPERATOR(pg_catalog.=) 'running' AND (@extschema@.rollout_plan_measurement(r.plan)).incremental
+       AND @extschema@.rollout_bucket_floor(r.phase_started_at, (@extschema@.rollout_plan_measurement(r.plan)).bucket,
+               LEAST(as_of OPERATOR(pg_catalog.-) (@extschema@.rollout_plan_measurement(r.plan)).settle,
+                     r.next_checkpoint_at))
+           OPERATOR(pg_catalog.>) COALESCE((SELECT m.summarized_until FROM @extschema@.rollout_summary_marks m
+                                            WHERE m.rollout_id OPERATOR(pg_catalog.=) r.id
+                                              AND m.phase_run OPERATOR(pg_catalog.=) r.phase_run),
+                                           r.phase_started_at)
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_summary_due(@extschema@.rollouts, timestamptz) IS
+    'True when a running incremental rollout has a bucket closed (and settled) by as_of, before its next checkpoint, that is not summarized yet';
+
+-- The rollouts the worker looks at in a round: a checkpoint due, or a
+-- bucket to summarize; none waiting for a retry.
+CREATE FUNCTION @extschema@.rollout_worklist(as_of timestamptz) RETURNS SETOF bigint
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT r.id FROM @extschema@.rollouts r
+    WHERE r.state OPERATOR(pg_catalog.=) 'running'
+      AND (r.retry_at IS NULL OR r.retry_at OPERATOR(pg_catalog.<=) as_of)
+      AND (r.next_checkpoint_at OPERATOR(pg_catalog.<=) as_of OR @extschema@.rollout_summary_due(r, as_of))
+    ORDER BY r.next_checkpoint_at, r.id
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_worklist(timestamptz) IS
+    'Running rollouts with a checkpoint due or a bucket to summarize at as_of, and no retry pending: the worker''s round';
+
+-- The raw measurements of a checkpoint's window from the stored buckets
+-- and units plus one pass over the tail not yet summarized, as
+-- rollout_measure gives them; latency exact (a pass over the window) or
+-- from the merged sketches; at the phase's last checkpoint, the late rows.
+-- info says how it was measured.
+CREATE FUNCTION @extschema@.rollout_measure_incremental(
+    r @extschema@.rollouts, checkpoint_at timestamptz, quantiles double precision[], with_cohorts boolean,
+    OUT m @extschema@.rollout_measurement, OUT info jsonb)
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    SET extra_float_digits = 3
+    AS $$
+    DECLARE
+        cfg record := @extschema@.rollout_plan_measurement(r.plan);
+        timeout interval := @extschema@.rollout_measure_timeout(r.plan);
+        with_units boolean := @extschema@.rollout_source_column(pg_catalog.to_regclass(r.source), r.plan,
+                                                                'unit_id'::text) IS NOT NULL;
+        last_checkpoint boolean := r.checkpoint_no
+            = pg_catalog.jsonb_array_length(r.plan -> 'phases' -> r.phase_no -> 'checkpoints') - 1;
+        until timestamptz;
+        tail @extschema@.rollout_summary;
+        sketch @extschema@.quantile_sketch;
+        below bigint;
+        above bigint;
+        finite bigint;
+        total bigint;
+        stored integer;
+        method text;
+        k bigint;
+        q double precision;
+        counts jsonb;
+        late bigint;
+    BEGIN
+        SELECT x.summarized_until INTO until FROM @extschema@.rollout_summary_marks x
+         WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run;
+        until := LEAST(COALESCE(until, r.phase_started_at), checkpoint_at);
+        IF checkpoint_at > until THEN
+            tail := @extschema@.rollout_summarize_as(
+                r.owner_id, r.source, until, checkpoint_at, r.phase_started_at, cfg.bucket, r.plan,
+                cfg.relative_accuracy, with_units, with_cohorts, timeout);
+        END IF;
+
+        -- the buckets: counts, minutes, latency sketch, request-level cohorts
+        SELECT COALESCE(sum(b.requests) FILTER (WHERE b.arm = 'treatment'), 0)::bigint,
+               COALESCE(sum(b.errors) FILTER (WHERE b.arm = 'treatment'), 0)::bigint,
+               COALESCE(sum(b.requests) FILTER (WHERE b.arm = 'control'), 0)::bigint,
+               COALESCE(sum(b.observed_minutes) FILTER (WHERE b.arm = 'treatment'), 0)::bigint,
+               COALESCE(sum(b.down_minutes) FILTER (WHERE b.arm = 'treatment'), 0)::bigint,
+               @extschema@.rollup(b.latency) FILTER (WHERE b.arm = 'treatment'),
+               COALESCE(sum(b.latency_below) FILTER (WHERE b.arm = 'treatment'), 0)::bigint,
+               COALESCE(sum(b.latency_above) FILTER (WHERE b.arm = 'treatment'), 0)::bigint,
+               @extschema@.rollup(b.cohort) FILTER (WHERE b.arm = 'control'),
+               @extschema@.rollup(b.cohort) FILTER (WHERE b.arm = 'treatment'),
+               count(*) FILTER (WHERE b.stored)
+          INTO m.treatment_requests, m.treatment_errors, m.control_requests, m.observed_minutes, m.down_minutes,
+               sketch, below, above, m.control_cohort, m.treatment_cohort, stored
+          FROM (SELECT x.arm, x.requests, x.errors, x.observed_minutes, x.down_minutes, x.latency,
+                       x.latency_below, x.latency_above, x.cohort, true AS stored
+                  FROM @extschema@.rollout_buckets x
+                 WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run AND x.bucket_start < until
+                UNION ALL
+                SELECT t.arm, t.requests, t.errors, t.observed_minutes, t.down_minutes, t.latency,
+                       t.latency_below, t.latency_above, t.cohort, false
+                  FROM pg_catalog.unnest(tail.buckets) AS t) AS b;
+
+        -- rows whose arm is neither arm (the five most frequent values)
+        SELECT COALESCE(pg_catalog.sum(v.n), 0)::bigint,
+               pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('value', v.v, 'rows', v.n) ORDER BY v.n DESC, v.v)
+                   FILTER (WHERE v.rank <= 5)
+          INTO m.unrecognised_rows, m.unrecognised_arms
+          FROM (SELECT b.arm_value AS v, pg_catalog.sum(b.requests)::bigint AS n,
+                       pg_catalog.row_number() OVER (ORDER BY pg_catalog.sum(b.requests) DESC, b.arm_value) AS rank
+                  FROM (SELECT x.arm_value, x.requests FROM @extschema@.rollout_buckets x
+                         WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run AND x.bucket_start < until
+                           AND x.arm IS NULL
+                        UNION ALL
+                        SELECT t.arm_value, t.requests FROM pg_catalog.unnest(tail.buckets) AS t
+                         WHERE t.arm IS NULL) AS b
+                 GROUP BY b.arm_value) AS v;
+
+        -- units: the stored ones merged with the tail's
+        IF with_units THEN
+            WITH u AS (
+                SELECT x.arm, x.unit_id, x.completed, x.churned, x.revenue FROM @extschema@.rollout_units x
+                 WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run
+                UNION ALL
+                SELECT t.arm, t.unit_id, t.completed, t.churned, t.revenue FROM pg_catalog.unnest(tail.units) AS t),
+            per AS (
+                SELECT u.arm, u.unit_id, pg_catalog.bool_or(u.completed) AS completed,
+                       pg_catalog.bool_or(u.churned) AS churned, pg_catalog.sum(u.revenue) AS revenue
+                  FROM u GROUP BY u.arm, u.unit_id)
+            SELECT (SELECT @extschema@.cohort_agg(p.completed, p.churned, p.revenue) FILTER (WHERE p.arm = 'control')
+                      FROM per p WHERE with_cohorts),
+                   (SELECT @extschema@.cohort_agg(p.completed, p.churned, p.revenue) FILTER (WHERE p.arm = 'treatment')
+                      FROM per p WHERE with_cohorts),
+                   count(*) FILTER (WHERE c.c AND NOT c.t), count(*) FILTER (WHERE c.t AND NOT c.c),
+                   count(*) FILTER (WHERE c.c AND c.t)
+              INTO m.control_cohort, m.treatment_cohort, m.control_units, m.treatment_units, m.crossover_units
+              FROM (SELECT pg_catalog.bool_or(p.arm = 'control') AS c, pg_catalog.bool_or(p.arm = 'treatment') AS t
+                      FROM per p GROUP BY p.unit_id) AS c;
+        END IF;
+
+        -- latency: exact while the window is small enough (auto), else the
+        -- merged sketch, with -Infinity and Infinity counted apart
+        method := CASE WHEN cfg.latency_method <> 'auto' THEN cfg.latency_method
+                       WHEN m.treatment_requests <= 200000 THEN 'exact' ELSE 'sketch' END;
+        IF pg_catalog.cardinality(quantiles) > 0 THEN
+            IF method = 'exact' THEN
+                m.latency := @extschema@.rollout_latency_as(r.owner_id, r.source, r.phase_started_at, checkpoint_at,
+                                                            quantiles, r.plan, timeout);
+            ELSE
+                finite := COALESCE(@extschema@.value_count(sketch), 0);
+                total := finite + below + above;
+                m.latency := '{}';
+                FOREACH q IN ARRAY quantiles LOOP
+                    -- the rank percentile_disc takes
+                    k := GREATEST(1, pg_catalog.ceil(q * total)::bigint);
+                    m.latency := m.latency || CASE
+                        WHEN total = 0 THEN NULL::double precision
+                        WHEN k <= below THEN '-Infinity'::double precision
+                        WHEN k > below + finite THEN 'Infinity'::double precision
+                        ELSE @extschema@.quantile(sketch, ((k - below) - 0.5) / finite) END;
+                END LOOP;
+            END IF;
+        END IF;
+
+        -- late rows: rows of summarized buckets that were not there when
+        -- their bucket was summarized, counted at the phase's last checkpoint
+        IF last_checkpoint AND until > r.phase_started_at THEN
+            counts := @extschema@.rollout_count_as(r.owner_id, r.source, r.phase_started_at, until,
+                                                   r.phase_started_at, cfg.bucket, r.plan, timeout);
+            SELECT COALESCE(pg_catalog.sum(GREATEST(c.value::bigint - COALESCE(s.n, 0), 0)), 0)::bigint INTO late
+              FROM pg_catalog.jsonb_each_text(counts) AS c
+              LEFT JOIN (SELECT x.bucket_start, pg_catalog.sum(x.requests) AS n FROM @extschema@.rollout_buckets x
+                          WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run GROUP BY x.bucket_start) AS s
+                ON s.bucket_start = c.key::timestamptz;
+            UPDATE @extschema@.rollout_summary_marks x SET late_rows = late
+             WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run;
+        END IF;
+
+        info := pg_catalog.jsonb_build_object(
+            'latency', pg_catalog.jsonb_build_object('method', method, 'relative_accuracy', cfg.relative_accuracy),
+            'summary', pg_catalog.jsonb_build_object(
+                'method', 'incremental', 'bucket', COALESCE(r.plan ->> 'bucket', '1 minute'),
+                'settle', COALESCE(r.plan ->> 'settle', '1 minute'),
+                'summarized_until', until, 'stored_buckets', stored, 'late_rows', late,
+                'late_rows_checked', last_checkpoint AND until > r.phase_started_at));
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_measure_incremental(@extschema@.rollouts, timestamptz, double precision[], boolean) IS
+    'The measurements of a checkpoint''s window from the stored summaries and a pass over the tail not yet summarized (reads as the owner); info says how: latency method, buckets used, late rows at the phase''s last checkpoint';
+
+-- Internal: they read as a rollout's owner, or write the summaries.
+REVOKE ALL ON FUNCTION
+    @extschema@.rollout_summarize_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, double precision, boolean, boolean, interval),
+    @extschema@.rollout_latency_as(regrole, text, timestamptz, timestamptz, double precision[], jsonb, interval),
+    @extschema@.rollout_count_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, interval),
+    @extschema@.rollout_summarize_rollout(@extschema@.rollouts, timestamptz),
+    @extschema@.rollout_summary_due(@extschema@.rollouts, timestamptz),
+    @extschema@.rollout_worklist(timestamptz),
+    @extschema@.rollout_measure_incremental(@extschema@.rollouts, timestamptz, double precision[], boolean)
+FROM PUBLIC;
+-- Measure, evaluate, explain: the three steps of judging a checkpoint.
+--
+-- Measure: the checkpoint's figures, read from the source with the owner's
+-- rights (rollout_measure_as): counts, the split, and per threshold metric
+-- its measured value (for guardrails with the sequential interval).
+CREATE OR REPLACE FUNCTION @extschema@.rollout_measure_checkpoint(r @extschema@.rollouts, checkpoint_at timestamptz)
+RETURNS jsonb
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    SET extra_float_digits = 3
+    AS $$
+    DECLARE
+        phase jsonb := r.plan -> 'phases' -> r.phase_no;
+        min_requests bigint := (r.plan ->> 'min_requests')::bigint;
+        alpha double precision := (r.plan ->> 'alpha')::double precision;
+        tuning double precision := (r.plan ->> 'tuning')::double precision;
+        quantiles double precision[];
+        names text[];
+        m @extschema@.rollout_measurement;
+        k text;
+        compared text;
+        cmp record;
+        measured jsonb := '{}';
+        with_cohorts boolean;
+        incr record;
+        info jsonb;
+        value double precision;
+        accuracy double precision;
+    BEGIN
+        SELECT pg_catalog.array_agg(@extschema@.rollout_metric_quantile(t) ORDER BY t),
+               pg_catalog.array_agg(t ORDER BY t)
+          INTO quantiles, names
+          FROM pg_catalog.jsonb_object_keys(phase -> 'thresholds') AS t
+         WHERE @extschema@.rollout_metric_kind(t) = 'quantile';
+
+        with_cohorts := EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(phase -> 'thresholds') AS t
+                                WHERE @extschema@.rollout_metric_kind(t) = 'guardrail');
+        IF (@extschema@.rollout_plan_measurement(r.plan)).incremental THEN
+            incr := @extschema@.rollout_measure_incremental(r, checkpoint_at, COALESCE(quantiles, '{}'), with_cohorts);
+            m := incr.m;
+            info := incr.info;
+        ELSE
+            m := @extschema@.rollout_measure_as(
+                r.owner_id, r.source, r.phase_started_at, checkpoint_at, COALESCE(quantiles, '{}'), with_cohorts,
+                r.plan, @extschema@.rollout_measure_timeout(r.plan));
+        END IF;
+
+        FOR k IN SELECT pg_catalog.jsonb_object_keys(phase -> 'thresholds') LOOP
+            CASE @extschema@.rollout_metric_kind(k)
+            WHEN 'rate' THEN
+                measured := measured || pg_catalog.jsonb_build_object(k, pg_catalog.jsonb_build_object(
+                    'value', m.treatment_errors::double precision / NULLIF(m.treatment_requests, 0)));
+            WHEN 'uptime' THEN
+                measured := measured || pg_catalog.jsonb_build_object(k, pg_catalog.jsonb_build_object(
+                    'value', 1 - m.down_minutes::double precision / NULLIF(m.observed_minutes, 0),
+                    'observed_minutes', m.observed_minutes, 'down_minutes', m.down_minutes));
+            WHEN 'quantile' THEN
+                value := m.latency[pg_catalog.array_position(names, k)];
+                measured := measured || pg_catalog.jsonb_build_object(k, pg_catalog.jsonb_build_object('value', value));
+                IF info -> 'latency' ->> 'method' = 'sketch' THEN
+                    -- the true quantile lies within the sketch's relative accuracy of the estimate
+                    accuracy := (info -> 'latency' ->> 'relative_accuracy')::double precision;
+                    measured := measured || pg_catalog.jsonb_build_object(k, measured -> k || pg_catalog.jsonb_build_object(
+                        'method', 'sketch', 'relative_accuracy', accuracy,
+                        'bounds', pg_catalog.jsonb_build_array(
+                            CASE WHEN value >= 0 THEN value / (1 + accuracy) ELSE value / (1 - accuracy) END,
+                            CASE WHEN value >= 0 THEN value / (1 - accuracy) ELSE value / (1 + accuracy) END)));
+                ELSIF info IS NOT NULL THEN
+                    measured := measured || pg_catalog.jsonb_build_object(k, measured -> k
+                        || pg_catalog.jsonb_build_object('method', 'exact'));
+                END IF;
+            WHEN 'guardrail' THEN
+                IF m.treatment_requests >= min_requests AND m.control_requests >= min_requests THEN
+                    SELECT x.compared INTO compared FROM @extschema@.rollout_metrics() AS x WHERE x.name = k;
+                    -- every argument given: no overload with fewer can compete;
+                    -- without a tuning in the plan, the comparison's default (5000)
+                    cmp := @extschema@.compare_cohorts_sequential(m.control_cohort, m.treatment_cohort,
+                                                                  compared, alpha, COALESCE(tuning, 5000));
+                    -- without variance in either arm there is no interval:
+                    -- the lift is known exactly
+                    measured := measured || pg_catalog.jsonb_build_object(k, pg_catalog.jsonb_build_object(
+                        'value', cmp.relative_lift,
+                        'low', COALESCE(cmp.relative_lift_low, cmp.relative_lift),
+                        'high', COALESCE(cmp.relative_lift_high, cmp.relative_lift),
+                        'p_value', cmp.p_value));
+                END IF;
+            END CASE;
+        END LOOP;
+
+        RETURN @extschema@.rollout_measured(m) || pg_catalog.jsonb_build_object(
+            'window', pg_catalog.jsonb_build_object('from', r.phase_started_at, 'to', checkpoint_at),
+            'values', measured)
+            || CASE WHEN info IS NOT NULL THEN pg_catalog.jsonb_build_object('summary', info -> 'summary')
+                    ELSE '{}'::jsonb END;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_measure_checkpoint(@extschema@.rollouts, timestamptz) IS
+    'Measures a rollout''s current phase up to a checkpoint with its owner''s rights: counts, split and the measured value of each threshold metric, as jsonb';
+
+-- Evaluate: every threshold of the phase against the measured values
+-- (status pass, fail or no_data), the split checks, and the decision the
+-- checkpoint makes.  The metrics are what the decision row records.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_evaluate(
+    plan jsonb, phase_no integer, checkpoint_no integer, measured jsonb,
+    OUT metrics jsonb, OUT decision text)
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    SET extra_float_digits = 3
+    AS $$
+    DECLARE
+        phase jsonb := plan -> 'phases' -> phase_no;
+        min_requests bigint := (plan ->> 'min_requests')::bigint;
+        treatment_requests bigint := (measured -> 'requests' ->> 'treatment')::bigint;
+        control_requests bigint := (measured -> 'requests' ->> 'control')::bigint;
+        k text;
+        kind text;
+        lim jsonb;
+        mv jsonb;
+        lo double precision;
+        hi double precision;
+        value double precision;
+        low double precision;
+        high double precision;
+        status text;
+        entry jsonb;
+        failed boolean := false;
+        missing boolean := false;
+        held boolean;
+    BEGIN
+        metrics := @extschema@.rollout_split_metrics(plan, phase, measured) || pg_catalog.jsonb_build_object(
+            'window', measured -> 'window', 'requests', measured -> 'requests', 'errors', measured -> 'errors')
+            || CASE WHEN measured ? 'summary' THEN pg_catalog.jsonb_build_object('summary', measured -> 'summary')
+                    ELSE '{}'::jsonb END;
+
+        FOR k, lim IN SELECT * FROM pg_catalog.jsonb_each(phase -> 'thresholds') ORDER BY 1 LOOP
+            kind := @extschema@.rollout_metric_kind(k);
+            mv := measured -> 'values' -> k;
+            lo := (lim ->> 'min')::double precision;
+            hi := (lim ->> 'max')::double precision;
+            value := NULL;
+            low := NULL;
+            high := NULL;
+            status := NULL;
+            IF treatment_requests < min_requests
+               OR (kind = 'guardrail' AND control_requests < min_requests) THEN
+                status := 'no_data';
+            ELSE
+                value := (mv ->> 'value')::double precision;
+                low := (mv ->> 'low')::double precision;
+                high := (mv ->> 'high')::double precision;
+            END IF;
+
+            IF status IS NULL AND (value IS NULL OR value = 'NaN') THEN
+                status := 'no_data';
+            ELSIF status IS NULL AND low IS NOT NULL THEN
+                -- guardrails fail only when the whole interval is beyond the limit
+                status := CASE WHEN high < lo OR low > hi THEN 'fail' ELSE 'pass' END;
+            ELSIF status IS NULL THEN
+                status := CASE WHEN value > hi OR value < lo THEN 'fail' ELSE 'pass' END;
+            END IF;
+            failed := failed OR status = 'fail';
+            missing := missing OR status = 'no_data';
+
+            entry := pg_catalog.jsonb_build_object('value', value, 'status', status);
+            IF low IS NOT NULL OR high IS NOT NULL THEN
+                entry := entry || pg_catalog.jsonb_build_object('low', low, 'high', high,
+                                                                'p_value', mv -> 'p_value');
+            END IF;
+            IF kind = 'uptime' THEN
+                entry := entry || pg_catalog.jsonb_build_object('observed_minutes', mv -> 'observed_minutes',
+                                                                'down_minutes', mv -> 'down_minutes');
+            END IF;
+            IF kind = 'quantile' AND mv ? 'method' THEN
+                -- how it was measured; a sketch's estimate is judged, its bounds recorded
+                entry := entry || pg_catalog.jsonb_build_object('method', mv -> 'method')
+                         || CASE WHEN mv ? 'bounds' AND value IS NOT NULL
+                                 THEN pg_catalog.jsonb_build_object('bounds', mv -> 'bounds',
+                                                                    'relative_accuracy', mv -> 'relative_accuracy')
+                                 ELSE '{}'::jsonb END;
+            END IF;
+            metrics := metrics || pg_catalog.jsonb_build_object(k, entry || lim);
+        END LOOP;
+
+        -- a broken split: nothing measured can be trusted
+        held := (metrics -> 'split' ->> 'unrecognised_rows')::bigint > treatment_requests + control_requests
+                OR metrics -> 'srm' ->> 'status' = 'fail' OR metrics -> 'unit_crossover' ->> 'status' = 'fail';
+        decision := CASE
+            WHEN failed THEN 'rollback'
+            WHEN held THEN 'hold'
+            WHEN checkpoint_no < pg_catalog.jsonb_array_length(phase -> 'checkpoints') - 1 THEN 'continue'
+            WHEN missing THEN 'hold'
+            WHEN phase_no = pg_catalog.jsonb_array_length(plan -> 'phases') - 1 THEN 'complete'
+            ELSE 'advance' END;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_evaluate(jsonb, integer, integer, jsonb) IS
+    'Judges a checkpoint''s measured values (rollout_measure_checkpoint) against the phase''s thresholds and split checks: the metrics with their status, and the decision (rollback, hold, continue, advance or complete)';
+
+-- Applies a decision: updates the rollout, appends the decision row and
+-- notifies listeners of state changes.  r holds the state before; actor is
+-- 'worker' or the role that acted.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_apply(
+    r @extschema@.rollouts, actor text, decision text, checkpoint_at timestamptz,
+    reasons text[], metrics jsonb, new_state text, new_phase integer,
+    new_started_at timestamptz, new_checkpoint integer)
+RETURNS @extschema@.rollouts
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        phases jsonb := r.plan -> 'phases';
+        phase jsonb := phases -> new_phase;
+        result @extschema@.rollouts;
+        decision_id bigint;
+    BEGIN
+        IF @extschema@.rollout_transition(r.state, decision) IS NULL
+           OR @extschema@.rollout_transition(r.state, decision) IS DISTINCT FROM new_state THEN
+            RAISE EXCEPTION 'rollout "%": decision % does not lead from state % to %', r.name, decision, r.state, new_state
+                USING ERRCODE = 'internal_error',
+                      DETAIL = pg_catalog.format('The state machine (rollout_transition) allows %s.',
+                                                 COALESCE(@extschema@.rollout_transition(r.state, decision),
+                                                          'no ' || decision || ' in state ' || r.state));
+        END IF;
+        UPDATE @extschema@.rollouts SET
+            state = new_state,
+            phase_no = new_phase,
+            phase_run = r.phase_run + CASE WHEN decision IN ('start', 'advance', 'resume')
+                                           THEN 1 ELSE 0 END,
+            phase_started_at = new_started_at,
+            checkpoint_no = new_checkpoint,
+            next_checkpoint_at = CASE WHEN new_state = 'running'
+                                      THEN new_started_at + (phase -> 'checkpoints' ->> new_checkpoint)::interval END,
+            treatment_share = CASE WHEN new_state = 'rolled_back' THEN 0
+                                   WHEN new_state = 'pending' THEN 0
+                                   ELSE (phase ->> 'traffic')::double precision END,
+            -- where it runs: set when it starts, and when a copy adopts it
+            (database_oid, database_name, system_identifier) =
+                (SELECT CASE WHEN decision IN ('start', 'resume') THEN d.oid ELSE r.database_oid END,
+                        CASE WHEN decision IN ('start', 'resume') THEN d.datname ELSE r.database_name END,
+                        CASE WHEN decision IN ('start', 'resume')
+                             THEN (SELECT c.system_identifier FROM pg_catalog.pg_control_system() AS c)
+                             ELSE r.system_identifier END
+                 FROM pg_catalog.pg_database d
+                 WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())
+        WHERE id = r.id
+        RETURNING * INTO result;
+
+        -- a finished rollout's summaries have nothing left to serve
+        IF new_state IN ('completed', 'rolled_back') THEN
+            DELETE FROM @extschema@.rollout_buckets x WHERE x.rollout_id = r.id;
+            DELETE FROM @extschema@.rollout_units x WHERE x.rollout_id = r.id;
+            DELETE FROM @extschema@.rollout_summary_marks x WHERE x.rollout_id = r.id;
+        END IF;
+
+        INSERT INTO @extschema@.rollout_decisions
+            (rollout_id, rollout, owner, owner_id, phase, phase_run, checkpoint_no, checkpoint_at, decision,
+             actor, state, treatment_share, reasons, metrics)
+        VALUES (r.id, r.name, r.owner, r.owner_id, phases -> r.phase_no ->> 'name', r.phase_run,
+                CASE WHEN checkpoint_at IS NOT NULL THEN r.checkpoint_no END, checkpoint_at, decision,
+                actor, result.state, result.treatment_share,
+                COALESCE(reasons, '{}'), COALESCE(metrics, '{}'))
+        RETURNING id INTO decision_id;
+
+        -- a wake-up for routers, which read the state itself: anyone may
+        -- NOTIFY on this channel.  A copy holding what it copied tells
+        -- nobody: its routers listen to the original.
+        IF decision <> 'continue' AND NOT COALESCE(metrics ? 'copied_from', false) THEN
+            PERFORM pg_catalog.pg_notify('cohort_analyzer_rollout', pg_catalog.json_build_object(
+                'rollout', r.name, 'decision_id', decision_id, 'phase', phase ->> 'name',
+                'decision', decision, 'state', result.state,
+                'treatment_share', result.treatment_share)::text);
+        END IF;
+        RETURN result;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_apply(@extschema@.rollouts, text, text, timestamptz, text[], jsonb, text, integer, timestamptz, integer) IS
+    'Applies a decision to a locked rollout: new state, decision row, NOTIFY cohort_analyzer_rollout with the decision id';
+
+-- Decides the latest due checkpoint of a locked, running rollout.  Due
+-- checkpoints are decided one by one, in order, except those overdue by
+-- more than a minute with a later one also due: that one decides for them
+-- (a rollout started or resumed long ago, a server down for hours), and its
+-- metrics say how many it skipped.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_decide(r @extschema@.rollouts, as_of timestamptz, actor text)
+RETURNS @extschema@.rollouts
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        phase jsonb := r.plan -> 'phases' -> r.phase_no;
+        checkpoints integer := pg_catalog.jsonb_array_length(phase -> 'checkpoints');
+        skipped integer := 0;
+        at timestamptz;
+        metrics jsonb;
+        decision text;
+        reasons text[];
+    BEGIN
+        WHILE r.checkpoint_no < checkpoints - 1
+              AND r.phase_started_at + (phase -> 'checkpoints' ->> (r.checkpoint_no + 1))::interval <= as_of
+              AND r.phase_started_at + (phase -> 'checkpoints' ->> r.checkpoint_no)::interval
+                  < as_of - interval '1 minute' LOOP
+            r.checkpoint_no := r.checkpoint_no + 1;
+            skipped := skipped + 1;
+        END LOOP;
+        at := r.phase_started_at + (phase -> 'checkpoints' ->> r.checkpoint_no)::interval;
+
+        -- a copy of the database the rollout runs in does not decide for it
+        IF @extschema@.rollout_copied_from(r) IS NOT NULL THEN
+            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at,
+                ARRAY[@extschema@.rollout_copied_from(r)],
+                pg_catalog.jsonb_build_object('copied_from', pg_catalog.jsonb_build_object(
+                    'database_oid', r.database_oid, 'database_name', r.database_name,
+                    'system_identifier', r.system_identifier)),
+                'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
+        END IF;
+
+        -- the owner's rights are the measurement's: a dropped owner's
+        -- rollout waits for a person, whoever takes the name later
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE oid = r.owner_id) THEN
+            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at,
+                ARRAY[pg_catalog.format('owner role "%s" (OID %s) no longer exists', r.owner, r.owner_id::oid)],
+                '{}'::jsonb, 'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
+        END IF;
+
+        -- the buckets settled by now, up to the checkpoint, are stored first
+        PERFORM @extschema@.rollout_summarize_rollout(
+            r, LEAST(as_of - (@extschema@.rollout_plan_measurement(r.plan)).settle, at));
+        -- measure, evaluate, explain; rollout_apply enforces the transition
+        SELECT e.metrics, e.decision INTO metrics, decision
+          FROM @extschema@.rollout_evaluate(r.plan, r.phase_no, r.checkpoint_no,
+                                            @extschema@.rollout_measure_checkpoint(r, at)) AS e;
+        reasons := (@extschema@.rollout_explain(r.plan, metrics)).reasons;
+        IF skipped > 0 THEN
+            metrics := metrics || pg_catalog.jsonb_build_object('skipped_checkpoints', skipped);
+        END IF;
+        RETURN @extschema@.rollout_apply(
+            r, actor, decision, at, reasons, metrics, @extschema@.rollout_transition(r.state, decision),
+            CASE WHEN decision = 'advance' THEN r.phase_no + 1 ELSE r.phase_no END,
+            CASE WHEN decision = 'advance' THEN at ELSE r.phase_started_at END,
+            CASE decision WHEN 'advance' THEN 0 WHEN 'continue' THEN r.checkpoint_no + 1 ELSE r.checkpoint_no END);
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_decide(@extschema@.rollouts, timestamptz, text) IS
+    'Evaluates the latest due checkpoint of a locked running rollout (older overdue ones coalesced) and applies continue, advance, complete, hold or rollback';
+
+-- Decides every checkpoint of one rollout due up to as_of, unless another
+-- session is deciding it.  A failure is recorded on the rollout (with a
+-- retry time that backs off: 10 s, 20 s, ... up to 15 minutes) and does
+-- not escape: one broken rollout never stops the others.
+CREATE OR REPLACE FUNCTION @extschema@.rollout_tick_one(rollout_id bigint, as_of timestamptz, actor text)
+RETURNS integer
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        r @extschema@.rollouts;
+        decisions integer := 0;
+        msg text;
+    BEGIN
+        SELECT * INTO r FROM @extschema@.rollouts x
+         WHERE x.id = rollout_id AND x.state = 'running'
+           AND (x.next_checkpoint_at <= as_of OR @extschema@.rollout_summary_due(x, as_of))
+         FOR UPDATE SKIP LOCKED;
+        IF NOT FOUND THEN
+            RETURN 0;
+        END IF;
+        LOOP
+            BEGIN
+                IF r.state = 'running' AND r.next_checkpoint_at <= as_of THEN
+                    r := @extschema@.rollout_decide(r, as_of, actor);
+                    decisions := decisions + 1;
+                ELSE
+                    -- then the buckets settled since, up to the next checkpoint
+                    PERFORM @extschema@.rollout_summarize_rollout(
+                        r, LEAST(as_of - (@extschema@.rollout_plan_measurement(r.plan)).settle, r.next_checkpoint_at));
+                    EXIT;
+                END IF;
+            EXCEPTION WHEN OTHERS THEN
+                -- the decisions before this one stand
+                GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+                UPDATE @extschema@.rollouts x
+                   SET last_error = msg, last_error_at = pg_catalog.now(), failures = x.failures + 1,
+                       retry_at = pg_catalog.now() + LEAST(interval '10 seconds' * 2 ^ LEAST(x.failures, 10),
+                                                           interval '15 minutes')
+                 WHERE x.id = rollout_id;
+                IF r.last_error IS DISTINCT FROM msg THEN
+                    RAISE WARNING 'rollout "%" could not be evaluated: %', r.name, msg;
+                END IF;
+                RETURN decisions;
+            END;
+        END LOOP;
+        UPDATE @extschema@.rollouts x SET last_error = NULL, last_error_at = NULL, failures = 0, retry_at = NULL
+         WHERE x.id = rollout_id AND (x.last_error IS NOT NULL OR x.failures > 0);
+        RETURN decisions;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_tick_one(bigint, timestamptz, text) IS
+    'Decides the checkpoints of one running rollout due up to as_of (skipped when locked elsewhere); records a failure with a backed-off retry time';
+

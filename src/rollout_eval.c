@@ -36,7 +36,10 @@ static volatile sig_atomic_t measure_timed_out = false;
 
 PG_FUNCTION_INFO_V1(rollout_measure_as);
 PG_FUNCTION_INFO_V1(rollout_measure_as_role);
+PG_FUNCTION_INFO_V1(rollout_read_as_role);
 PG_FUNCTION_INFO_V1(rollout_actor);
+
+static Datum read_as_role(FunctionCallInfo fcinfo, const char *inner);
 
 /* Runs in the signal handler: cancel the query, as statement_timeout does. */
 static void
@@ -49,8 +52,7 @@ measure_timeout_handler(void)
 }
 
 /*
- * Runs rollout_measure(the arguments from first on) of fn's schema as
- * roleid.  The owner's code (view bodies, functions they call, row security
+ * Runs inner(the arguments from first on) of fn's schema as roleid.  The owner's code (view bodies, functions they call, row security
  * policies) runs there, so: a security-restricted operation (no SET ROLE,
  * no temporary objects), a read-only transaction state (no writes, no DDL),
  * the measuring flag (no rollout function), a fixed search_path, and a
@@ -58,8 +60,8 @@ measure_timeout_handler(void)
  * also on error.
  */
 static Datum
-measure_as(FunctionCallInfo fcinfo, Oid roleid, int first, int nargs,
-		   int timeout_ms)
+measure_as(FunctionCallInfo fcinfo, const char *inner, Oid roleid, int first,
+		   int nargs, int timeout_ms)
 {
 	Oid			fn_schema = get_func_namespace(fcinfo->flinfo->fn_oid);
 	Oid		   *argtypes = palloc(sizeof(Oid) * Max(nargs, 1));
@@ -81,8 +83,9 @@ measure_as(FunctionCallInfo fcinfo, Oid roleid, int first, int nargs,
 				 errmsg("a rollout source cannot be measured while another is being measured")));
 
 	initStringInfo(&sql);
-	appendStringInfo(&sql, "SELECT %s.rollout_measure(",
-					 quote_identifier(get_namespace_name(fn_schema)));
+	appendStringInfo(&sql, "SELECT %s.%s(",
+					 quote_identifier(get_namespace_name(fn_schema)),
+					 quote_identifier(inner));
 	for (i = 0; i < nargs; i++)
 	{
 		/* the declared types: the call binds to exactly one function */
@@ -120,7 +123,7 @@ measure_as(FunctionCallInfo fcinfo, Oid roleid, int first, int nargs,
 		if (SPI_execute_with_args(sql.data, nargs, argtypes, values, nulls,
 								  true, 1) != SPI_OK_SELECT ||
 			SPI_processed != 1)
-			elog(ERROR, "rollout_measure returned no row");
+			elog(ERROR, "%s returned no row", inner);
 		result = SPI_getbinval(SPI_tuptable->vals[0],
 							   SPI_tuptable->tupdesc, 1,
 							   (bool *) &isnull);
@@ -175,6 +178,32 @@ measure_as(FunctionCallInfo fcinfo, Oid roleid, int first, int nargs,
 Datum
 rollout_measure_as_role(PG_FUNCTION_ARGS)
 {
+	return read_as_role(fcinfo, "rollout_measure");
+}
+
+/*
+ * NAME_as(owner regrole, arguments..., measure_timeout interval): runs NAME
+ * (the SQL function's own name without "_as", in its schema) with the
+ * arguments as the owner, under the protections of a measurement.  The
+ * reads behind incremental summaries (rollout_summarize_as, ...) go
+ * through here; what they return is written by the caller, afterwards.
+ */
+Datum
+rollout_read_as_role(PG_FUNCTION_ARGS)
+{
+	char	   *name = get_func_name(fcinfo->flinfo->fn_oid);
+	size_t		len = name ? strlen(name) : 0;
+
+	if (len <= 3 || strcmp(name + len - 3, "_as") != 0)
+		elog(ERROR, "rollout_read_as_role bound to unexpected function \"%s\"",
+			 name ? name : "?");
+	name[len - 3] = '\0';
+	return read_as_role(fcinfo, name);
+}
+
+static Datum
+read_as_role(FunctionCallInfo fcinfo, const char *inner)
+{
 	Oid			roleid = PG_GETARG_OID(0);
 	Interval   *timeout = PG_GETARG_INTERVAL_P(PG_NARGS() - 1);
 	double		ms;
@@ -191,7 +220,7 @@ rollout_measure_as_role(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("measure_timeout must be between 1 ms and %d ms", INT_MAX)));
-	return measure_as(fcinfo, roleid, 1, PG_NARGS() - 2, (int) ms);
+	return measure_as(fcinfo, inner, roleid, 1, PG_NARGS() - 2, (int) ms);
 }
 
 /*
@@ -210,7 +239,7 @@ rollout_measure_as(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("owner role \"%s\" of the rollout does not exist",
 						NameStr(*owner))));
-	return measure_as(fcinfo, roleid, 1, PG_NARGS() - 1,
+	return measure_as(fcinfo, "rollout_measure", roleid, 1, PG_NARGS() - 1,
 					  CA_DEFAULT_MEASURE_TIMEOUT_MS);
 }
 

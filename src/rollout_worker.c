@@ -862,10 +862,8 @@ find_due(void *arg)
 		return;
 	}
 	count_running(st);
-	run_worker_query(psprintf("SELECT id FROM %s.rollouts"
-							  " WHERE state = 'running' AND next_checkpoint_at <= pg_catalog.now()"
-							  "   AND (retry_at IS NULL OR retry_at <= pg_catalog.now())"
-							  " ORDER BY next_checkpoint_at, id",
+	/* a checkpoint due, or a bucket of time to summarize */
+	run_worker_query(psprintf("SELECT %s.rollout_worklist(pg_catalog.now())",
 							  quote_identifier(schema)), 0, NULL, NULL);
 	for (i = 0; i < SPI_processed; i++)
 	{

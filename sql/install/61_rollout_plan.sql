@@ -45,6 +45,50 @@ CREATE FUNCTION @extschema@.rollout_metric_quantile(metric text) RETURNS double 
 COMMENT ON FUNCTION @extschema@.rollout_metric_quantile(text) IS
     'The quantile a latency_pNN metric names (latency_p99 = 0.99, latency_p999 = 0.999); NULL for other names';
 
+-- The one list of checkpoint metrics: what the plan's thresholds may name,
+-- how each is measured and judged, and the split checks a checkpoint adds.
+-- Validation, measurement, evaluation, explanation and the report read it.
+CREATE FUNCTION @extschema@.rollout_metrics(
+    OUT name text, OUT kind text, OUT unit text, OUT direction text,
+    OUT field text, OUT compared text, OUT measured text)
+RETURNS SETOF record
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE ROWS 8
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT * FROM (VALUES
+        ('error_rate', 'rate', 'share of requests', 'lower', 'is_error', NULL,
+         'treatment rows with is_error / treatment rows'),
+        ('uptime', 'uptime', 'share of minutes', 'higher', 'is_error', NULL,
+         '1 - down / observed minutes of the treatment, minutes counted from the phase start; down when at least half of its requests failed'),
+        ('latency_pNN', 'quantile', 'ms', 'lower', 'latency_ms', NULL,
+         'the 0.NN quantile of the treatment''s latency_ms (percentile_disc)'),
+        ('revenue_lift', 'guardrail', 'relative lift', 'higher', 'revenue', 'value',
+         'treatment / control - 1 of revenue per unit, with its sequential interval'),
+        ('completion_lift', 'guardrail', 'relative lift', 'higher', 'completed', 'completion',
+         'treatment / control - 1 of the completion rate, with its sequential interval'),
+        ('churn_lift', 'guardrail', 'relative lift', 'lower', 'churned', 'churn',
+         'treatment / control - 1 of the churn rate, with its sequential interval'),
+        ('srm', 'split', 'p-value', 'higher', 'arm', NULL,
+         'srm_test of the treatment''s observed share against the phase''s traffic'),
+        ('unit_crossover', 'split', 'share of units', 'lower', 'unit_id', NULL,
+         'units seen in both arms / units seen'))
+        AS m (name, kind, unit, direction, field, compared, measured)
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_metrics() IS
+    'The checkpoint metrics, in order: name (latency_pNN stands for every quantile), kind (rate, uptime, quantile, guardrail; split for the checks of the split, which take no thresholds), unit, the better direction, the source field it needs, the compare_cohorts_sequential metric of a guardrail, and how it is measured';
+
+-- The kind of a metric name (latency_p99 is a quantile), else NULL.
+CREATE FUNCTION @extschema@.rollout_metric_kind(metric text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+        SELECT m.kind FROM @extschema@.rollout_metrics() AS m
+        WHERE m.name OPERATOR(pg_catalog.=) metric
+           OR (m.kind OPERATOR(pg_catalog.=) 'quantile' AND @extschema@.rollout_metric_quantile(metric) IS NOT NULL)
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_metric_kind(text) IS
+    'The kind of a checkpoint metric name from rollout_metrics() (latency_p99 is a quantile); NULL for an unknown name';
+
 -- Parses an interval field of a plan, with an error naming the field.
 CREATE FUNCTION @extschema@.rollout_plan_interval(value jsonb, field text) RETURNS interval
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
@@ -170,6 +214,80 @@ CREATE FUNCTION @extschema@.rollout_plan_source_fields(plan jsonb) RETURNS void
 COMMENT ON FUNCTION @extschema@.rollout_plan_source_fields(jsonb) IS
     'Checks the plan keys columns, timezone, arms, srm and unit_crossover, with an error naming the field';
 
+-- Checks the plan keys of how checkpoints are measured: measurement
+-- (incremental or full), bucket, settle and latency.
+CREATE FUNCTION @extschema@.rollout_plan_summary_fields(plan jsonb) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        iv interval;
+        num double precision;
+    BEGIN
+        IF plan ? 'measurement' AND (plan -> 'measurement') NOT IN ('"incremental"'::jsonb, '"full"'::jsonb) THEN
+            RAISE EXCEPTION 'invalid rollout plan: measurement must be "incremental" or "full"'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF plan ? 'bucket' THEN
+            iv := @extschema@.rollout_plan_interval(plan -> 'bucket', 'bucket'::text);
+            IF iv < interval '1 minute' OR iv > interval '1 day' OR pg_catalog.date_part('month', iv) <> 0
+               OR pg_catalog.mod(pg_catalog.date_part('epoch', iv)::numeric, 60::numeric) <> 0 THEN
+                RAISE EXCEPTION 'invalid rollout plan: bucket must be a whole number of minutes, from 1 minute to 1 day, got "%"',
+                                plan ->> 'bucket'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END IF;
+        IF plan ? 'settle' THEN
+            BEGIN
+                iv := (plan ->> 'settle')::interval;
+            EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR interval_field_overflow THEN
+                iv := NULL;
+            END;
+            IF pg_catalog.jsonb_typeof(plan -> 'settle') <> 'string' OR iv IS NULL
+               OR iv < interval '0' OR iv > interval '1 day' THEN
+                RAISE EXCEPTION 'invalid rollout plan: settle must be an interval from 0 to 1 day, such as "1 minute"'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+        END IF;
+        IF plan ? 'latency' THEN
+            IF pg_catalog.jsonb_typeof(plan -> 'latency') <> 'object'
+               OR EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(plan -> 'latency') AS x
+                          WHERE x NOT IN ('method', 'relative_accuracy'))
+               OR (plan -> 'latency' ? 'method'
+                   AND (plan -> 'latency' -> 'method') NOT IN ('"sketch"'::jsonb, '"exact"'::jsonb, '"auto"'::jsonb)) THEN
+                RAISE EXCEPTION 'invalid rollout plan: latency must be {"method": "sketch", "exact" or "auto", "relative_accuracy": x}'
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            IF plan -> 'latency' ? 'relative_accuracy' THEN
+                num := @extschema@.rollout_plan_number(plan -> 'latency' -> 'relative_accuracy',
+                                                       'latency.relative_accuracy'::text);
+                IF NOT (num >= 0.000001 AND num <= 0.1) THEN
+                    RAISE EXCEPTION 'invalid rollout plan: latency.relative_accuracy must be in [0.000001, 0.1], got %', num
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+            END IF;
+        END IF;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_plan_summary_fields(jsonb) IS
+    'Checks the plan keys measurement, bucket, settle and latency, with an error naming the field';
+
+-- How a plan's checkpoints are measured, defaults filled in.
+CREATE FUNCTION @extschema@.rollout_plan_measurement(
+    plan jsonb, OUT incremental boolean, OUT bucket interval, OUT settle interval,
+    OUT latency_method text, OUT relative_accuracy double precision)
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT COALESCE(plan ->> 'measurement', 'full') OPERATOR(pg_catalog.=) 'incremental',
+           COALESCE((plan ->> 'bucket')::interval, interval '1 minute'),
+           COALESCE((plan ->> 'settle')::interval, interval '1 minute'),
+           COALESCE(plan -> 'latency' ->> 'method', 'auto'),
+           COALESCE((plan -> 'latency' ->> 'relative_accuracy')::double precision, 0.005)
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_plan_measurement(jsonb) IS
+    'How a plan''s checkpoints are measured: incremental (stored bucket summaries) or full-window (the default), the bucket and settle intervals (1 minute each by default), the latency method (auto by default) and the sketch''s relative accuracy (0.005)';
+
 CREATE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
@@ -200,14 +318,14 @@ CREATE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
         FOR k IN SELECT pg_catalog.jsonb_object_keys(plan) LOOP
-            IF k NOT IN ('phases', 'min_requests', 'alpha', 'tuning', 'measure_timeout', 'trust_source',
-                         'columns', 'timezone', 'arms', 'srm', 'unit_crossover') THEN
+            IF k NOT IN ('phases', 'min_requests', 'alpha', 'tuning', 'measure_timeout', 'trust_source', 'columns',
+                         'timezone', 'arms', 'srm', 'unit_crossover', 'measurement', 'bucket', 'settle', 'latency') THEN
                 RAISE EXCEPTION 'invalid rollout plan: unknown key "%"', k
                     USING ERRCODE = 'invalid_parameter_value',
-                          HINT = 'Accepted keys are phases, min_requests, alpha, tuning, measure_timeout, trust_source, columns, timezone, arms, srm and unit_crossover.';
+                          HINT = 'Accepted keys are phases, min_requests, alpha, tuning, measure_timeout, trust_source, columns, timezone, arms, srm, unit_crossover, measurement, bucket, settle and latency.';
             END IF;
         END LOOP;
-        PERFORM @extschema@.rollout_plan_source_fields(plan);
+        PERFORM @extschema@.rollout_plan_source_fields(plan), @extschema@.rollout_plan_summary_fields(plan);
         IF pg_catalog.jsonb_typeof(plan -> 'phases') IS DISTINCT FROM 'array'
            OR pg_catalog.jsonb_array_length(plan -> 'phases') = 0 THEN
             RAISE EXCEPTION 'invalid rollout plan: phases must be a non-empty array'
@@ -318,11 +436,18 @@ CREATE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
                     USING ERRCODE = 'invalid_parameter_value';
             END IF;
             FOR k, v IN SELECT * FROM pg_catalog.jsonb_each(phase -> 'thresholds') LOOP
-                IF k NOT IN ('error_rate', 'uptime', 'revenue_lift', 'completion_lift', 'churn_lift')
-                   AND @extschema@.rollout_metric_quantile(k) IS NULL THEN
+                IF @extschema@.rollout_metric_kind(k) IS NULL OR @extschema@.rollout_metric_kind(k) = 'split' THEN
+                    -- the hint lists rollout_metrics(): "a, b, ... and z"
+                    SELECT pg_catalog.regexp_replace(pg_catalog.string_agg(
+                               m.name || CASE WHEN m.kind = 'quantile' THEN ' (e.g. latency_p99)' ELSE '' END,
+                               ', ' ORDER BY m.ord), ', ([^,]*)$', ' and \1')
+                      INTO limits
+                      FROM @extschema@.rollout_metrics() WITH ORDINALITY AS m (name, kind, unit, direction, field,
+                                                                               compared, measured, ord)
+                     WHERE m.kind <> 'split';
                     RAISE EXCEPTION 'invalid rollout plan: unknown metric "%" in %.thresholds', k, field
                         USING ERRCODE = 'invalid_parameter_value',
-                              HINT = 'Metrics are error_rate, uptime, latency_pNN (e.g. latency_p99), revenue_lift, completion_lift and churn_lift.';
+                              HINT = pg_catalog.format('Metrics are %s.', limits);
                 END IF;
                 limits := pg_catalog.format('%s.thresholds.%s', field, k);
                 IF pg_catalog.jsonb_typeof(v) <> 'object' OR NOT (v ? 'min' OR v ? 'max')
@@ -348,7 +473,9 @@ CREATE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
                || pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
                       'measure_timeout', plan -> 'measure_timeout', 'trust_source', plan -> 'trust_source',
                       'columns', plan -> 'columns', 'timezone', plan -> 'timezone', 'arms', plan -> 'arms',
-                      'srm', plan -> 'srm', 'unit_crossover', plan -> 'unit_crossover'));
+                      'srm', plan -> 'srm', 'unit_crossover', plan -> 'unit_crossover',
+                      'measurement', plan -> 'measurement', 'bucket', plan -> 'bucket', 'settle', plan -> 'settle',
+                      'latency', plan -> 'latency'));
     END
     $$;
 COMMENT ON FUNCTION @extschema@.rollout_plan_validate(jsonb) IS

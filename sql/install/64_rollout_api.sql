@@ -65,8 +65,8 @@ RETURNS bigint
         END IF;
 
         -- guardrails need their column
-        FOR guardrail, column_name IN VALUES ('revenue_lift', 'revenue'), ('completion_lift', 'completed'),
-                                             ('churn_lift', 'churned') LOOP
+        FOR guardrail, column_name IN SELECT m.name, m.field FROM @extschema@.rollout_metrics() AS m
+                                      WHERE m.kind = 'guardrail' LOOP
             IF EXISTS (SELECT 1 FROM pg_catalog.jsonb_array_elements(checked -> 'phases') AS p
                        WHERE (p -> 'thresholds') ? guardrail) THEN
                 IF @extschema@.rollout_source_column(source, checked, column_name) IS NULL THEN
@@ -368,6 +368,7 @@ REVOKE ALL ON FUNCTION
     @extschema@.rollout_purge_decisions_as(regrole, timestamptz),
     @extschema@.rollout_lock(text, regrole),
     @extschema@.rollout_judge(@extschema@.rollouts, timestamptz),
+    @extschema@.rollout_measure_checkpoint(@extschema@.rollouts, timestamptz),
     @extschema@.rollout_decide(@extschema@.rollouts, timestamptz, text),
     @extschema@.rollout_tick_one(bigint, timestamptz, text),
     @extschema@.rollout_apply(@extschema@.rollouts, text, text, timestamptz, text[], jsonb, text, integer, timestamptz, integer)

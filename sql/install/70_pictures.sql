@@ -543,7 +543,8 @@ CREATE FUNCTION @extschema@.rollout_report(name text) RETURNS text
         SELECT pg_catalog.array_agg(k ORDER BY k) INTO metric_names
           FROM (SELECT DISTINCT e.key AS k
                   FROM @extschema@.rollout_report_decisions(ro.name) AS dd, pg_catalog.jsonb_each(dd.metrics) AS e
-                 WHERE pg_catalog.jsonb_typeof(e.value) = 'object' AND e.value ? 'status') AS s;
+                 WHERE @extschema@.rollout_metric_kind(e.key) IS NOT NULL
+                   AND pg_catalog.jsonb_typeof(e.value) = 'object' AND e.value ? 'status') AS s;
         metric_names := coalesce(metric_names, '{}');
 
         -- timeline: the treatment share over time, phases as bands, decisions as dots.

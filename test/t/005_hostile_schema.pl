@@ -435,6 +435,28 @@ SELECT e.* FROM @S@.rollout_evaluate_split(@S@.rollout_default_plan(true),
            (@S@.rollout_default_plan(true) OPERATOR(pg_catalog.->) 'phases'::text) OPERATOR(pg_catalog.->) 0,
            @S@.rollout_measure('analyst_data.requests'::text, '2026-03-02 09:00+00'::timestamptz,
                                '2026-03-02 09:20+00'::timestamptz, '{0.99}'::float8[], true, '{}'::jsonb)) AS e;
+SELECT m.* FROM @S@.rollout_metrics() AS m;
+SELECT @S@.rollout_plan_summary_fields('{"measurement": "incremental", "bucket": "5 minutes", "settle": "0 minutes",
+                                        "latency": {"method": "sketch", "relative_accuracy": 0.01}}'::jsonb);
+SELECT p.* FROM @S@.rollout_plan_measurement('{"measurement": "incremental"}'::jsonb) AS p;
+SELECT @S@.rollout_bucket_floor('2026-03-02 09:00+00'::timestamptz, '1 minute'::interval, '2026-03-02 09:05:30+00'::timestamptz);
+SELECT s.* FROM @S@.rollout_summarize('analyst_data.requests'::text, '2026-03-02 09:00+00'::timestamptz,
+                                      '2026-03-02 09:20+00'::timestamptz, '2026-03-02 09:00+00'::timestamptz,
+                                      '1 minute'::interval, '{}'::jsonb, 0.01::float8, true, true) AS s;
+SELECT @S@.rollout_latency('analyst_data.requests'::text, '2026-03-02 09:00+00'::timestamptz,
+                           '2026-03-02 09:20+00'::timestamptz, '{0.5,0.99}'::float8[], '{}'::jsonb),
+       @S@.rollout_count('analyst_data.requests'::text, '2026-03-02 09:00+00'::timestamptz,
+                         '2026-03-02 09:20+00'::timestamptz, '2026-03-02 09:00+00'::timestamptz,
+                         '5 minutes'::interval, '{}'::jsonb);
+SELECT @S@.rollout_metric_kind('latency_p99'::text), @S@.rollout_metric_kind('srm'::text);
+SELECT @S@.rollout_split_metrics(@S@.rollout_default_plan(true),
+           (@S@.rollout_default_plan(true) OPERATOR(pg_catalog.->) 'phases'::text) OPERATOR(pg_catalog.->) 0,
+           @S@.rollout_measured(@S@.rollout_measure('analyst_data.requests'::text, '2026-03-02 09:00+00'::timestamptz,
+                                                    '2026-03-02 09:20+00'::timestamptz, '{}'::float8[], false, '{}'::jsonb)));
+SELECT e.decision, (@S@.rollout_explain(@S@.rollout_plan_validate(@S@.rollout_default_plan(true)), e.metrics)).reasons
+FROM @S@.rollout_evaluate(@S@.rollout_plan_validate(@S@.rollout_default_plan(true)), 0, 0,
+         '{"requests": {"treatment": 500, "control": 49500}, "errors": 1, "split": {"unrecognised_rows": 0},
+           "values": {"error_rate": {"value": 0.002}}}'::jsonb) AS e;
 SELECT @S@.rollout_fmt(0.123456::float8), @S@.rollout_may_change('analyst'::regrole),
        @S@.rollout_role_may_change('analyst'::regrole, 'analyst'::regrole), @S@.rollout_purging(),
        @S@.rollout_reason('a reason'::text), @S@.rollout_measure_timeout('{}'::jsonb);
@@ -442,7 +464,7 @@ SELECT @S@.rollout_create('live'::text, 'analyst_data.requests'::regclass, '{"ph
   "checkpoints": ["5 minutes", "10 minutes", "20 minutes"], "thresholds": {"error_rate": {"max": 0.05},
   "latency_p99": {"max": 100}}}, {"name": "full", "traffic": 1, "duration": "1 hour",
   "checkpoints": ["1 hour"], "thresholds": {"error_rate": {"max": 0.05}}}], "min_requests": 10,
-  "srm": "off", "unit_crossover": "off"}'::jsonb);
+  "srm": "off", "unit_crossover": "off", "measurement": "incremental"}'::jsonb);
 SELECT @S@.rollout_create('default'::text, 'analyst_data.requests'::regclass);
 SELECT @S@.rollout_start('live'::text, '2026-03-02 09:00+00'::timestamptz);
 SELECT @S@.rollout_start('default'::text);

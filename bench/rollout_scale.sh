@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Incremental checkpoints against the full-window measurement, side by
+# side in one run: a 4-hour ramp at 10% with 6 checkpoints (15 min, 30 min,
+# 1 h, 2 h, 3 h, 4 h) over ROWS requests of 50,000 learners.  The data
+# "arrives" in slices of SLICE of simulated time: each slice is inserted,
+# then the worker's tick for the incremental rollout runs (it summarizes the
+# settled buckets and decides a checkpoint when one is due); at each
+# checkpoint the full-window rollout on the same source is decided too.
+# Reported: the time of each checkpoint, the total deciding time of the
+# phase (every tick of the incremental rollout), and the bare scan of the
+# whole window (count).  Both plans allow a measurement an hour (the
+# full-window checkpoints of 40 million rows take longer than the default
+# measure_timeout of 30 s).
+#
+#   bench/rollout_scale.sh      (ROWS=40000000 SLICE='1 minute' by default;
+#                                ROWS=4000000 for a quick run)
+. "$(dirname "$0")/lib.sh"
+ROWS=${ROWS:-40000000}
+SLICE=${SLICE:-1 minute}
+T0="2026-03-02 09:00+00"
+
+bench_start "max_wal_size = '8GB'" "checkpoint_timeout = '30min'" "autovacuum = off"
+bench_sql -o /dev/null <<SQL
+CREATE EXTENSION cohort_analyzer;
+CREATE UNLOGGED TABLE requests (ts timestamptz, arm text, is_error boolean, latency_ms float8,
+                                revenue float8, completed boolean, churned boolean, unit_id bigint);
+CREATE INDEX ON requests (ts);
+-- the requests of [t_from, t_to): evenly spread, 50,000 learners, those
+-- with a number divisible by 10 in the treatment
+CREATE FUNCTION arrive(t_from timestamptz, t_to timestamptz) RETURNS void LANGUAGE plpgsql AS \$\$
+DECLARE
+    n bigint := round($ROWS * extract(epoch FROM t_to - t_from) / (4 * 3600));
+BEGIN
+    INSERT INTO requests
+    SELECT ts, CASE WHEN u % 10 = 0 THEN 'treatment' ELSE 'control' END, random() < 0.001,
+           round((20 + 30 * -ln(1 - random()))::numeric, 1)::float8,
+           round((0.4 * -ln(1 - random()))::numeric, 2)::float8, random() < 0.05, random() < 0.01, u
+    FROM (SELECT t_from + (i::float8 / n) * (t_to - t_from) AS ts, (random() * 49999)::bigint AS u
+          FROM generate_series(0, n - 1) AS i OFFSET 0) AS r;
+END
+\$\$;
+-- one tick of a rollout at as_of, in ms; decisions made go to the log
+CREATE FUNCTION tick_ms(name text, as_of timestamptz) RETURNS float8 LANGUAGE plpgsql AS \$\$
+DECLARE
+    t0 timestamptz := clock_timestamp();
+BEGIN
+    PERFORM rollout_tick_one((SELECT id FROM rollouts r WHERE r.name = tick_ms.name), as_of, 'worker');
+    RETURN 1000 * extract(epoch FROM clock_timestamp() - t0);
+END
+\$\$;
+CREATE FUNCTION plan(measurement text) RETURNS jsonb LANGUAGE sql AS \$\$
+    SELECT jsonb_build_object('measurement', measurement, 'measure_timeout', '1 hour', 'phases', jsonb_build_array(
+        jsonb_build_object('name', 'ramp', 'traffic', 0.1, 'duration', '4 hours',
+            'checkpoints', rollout_default_plan() -> 'phases' -> 1 -> 'checkpoints',
+            'thresholds', rollout_default_plan() -> 'phases' -> 1 -> 'thresholds'
+                          || '{"revenue_lift": {"min": -0.03}}')))
+\$\$;
+SELECT rollout_create('full', 'requests', plan('full'));
+SELECT rollout_create('incremental', 'requests', plan('incremental'));
+SELECT rollout_start('full', '$T0'), rollout_start('incremental', '$T0');
+CREATE TABLE timings (at interval, method text, ms float8, checkpoint boolean);
+SQL
+
+# the slices of simulated time; checkpoints fall on slice ends
+n=$(bench_sql -At -c "SELECT ceil(extract(epoch FROM interval '4 hours') / extract(epoch FROM interval '$SLICE'))")
+for i in $(seq 1 "$n"); do
+    bench_sql -q -o /dev/null -c "SELECT arrive(timestamptz '$T0' + ($i - 1) * interval '$SLICE',
+        least(timestamptz '$T0' + $i * interval '$SLICE', timestamptz '$T0' + interval '4 hours'))"
+    [ $((i % 30)) -eq 1 ] && bench_sql -q -c "ANALYZE requests"
+    bench_sql -q -o /dev/null <<SQL
+WITH at AS (SELECT least(timestamptz '$T0' + $i * interval '$SLICE', timestamptz '$T0' + interval '4 hours') AS t),
+     due AS (SELECT next_checkpoint_at <= at.t AS due FROM rollouts, at WHERE name = 'incremental')
+INSERT INTO timings SELECT at.t - timestamptz '$T0', 'incremental', tick_ms('incremental', at.t), due.due FROM at, due;
+SQL
+    bench_sql -q -o /dev/null <<SQL
+WITH at AS (SELECT least(timestamptz '$T0' + $i * interval '$SLICE', timestamptz '$T0' + interval '4 hours') AS t)
+INSERT INTO timings SELECT at.t - timestamptz '$T0', 'full', tick_ms('full', at.t), true
+FROM at, rollouts r WHERE r.name = 'full' AND r.next_checkpoint_at <= at.t;
+SQL
+done
+bench_sql -q -o /dev/null -c "VACUUM ANALYZE requests"
+scan=$(bench_ms "" "SELECT count(*) FROM requests WHERE ts >= '$T0' AND ts < timestamptz '$T0' + interval '4 hours'")
+
+echo
+echo "rows: $ROWS over 4 hours, 10% treatment, slices of $SLICE, jit off, $(nproc) cores"
+echo
+echo "| checkpoint | rows in window | full window (ms) | incremental (ms) | decisions equal | p99 exact | p99 incremental [bounds] |"
+echo "|---|---:|---:|---:|---|---:|---|"
+bench_sql -At -F ' | ' <<SQL
+SELECT '| ' || f.checkpoint_at - timestamptz '$T0',
+       to_char((f.metrics -> 'requests' ->> 'control')::bigint + (f.metrics -> 'requests' ->> 'treatment')::bigint, 'FM999,999,999'),
+       round(tf.ms::numeric, 1), round(ti.ms::numeric, 1),
+       f.decision || CASE WHEN f.decision = i.decision AND f.reasons = i.reasons THEN ' = ' ELSE ' <> ' END || i.decision,
+       f.metrics -> 'latency_p99' ->> 'value',
+       (i.metrics -> 'latency_p99' ->> 'value') || ' ' || (i.metrics -> 'latency_p99' ->> 'method')
+           || COALESCE(' ' || (i.metrics -> 'latency_p99' ->> 'bounds'), '') || ' |'
+FROM rollout_decisions f
+JOIN rollout_decisions i ON i.rollout = 'incremental' AND i.checkpoint_no = f.checkpoint_no
+JOIN timings tf ON tf.method = 'full' AND tf.at = f.checkpoint_at - timestamptz '$T0'
+JOIN timings ti ON ti.method = 'incremental' AND ti.at = f.checkpoint_at - timestamptz '$T0'
+WHERE f.rollout = 'full' AND f.checkpoint_no IS NOT NULL
+ORDER BY f.checkpoint_no;
+SQL
+echo
+bench_sql -At <<SQL
+SELECT format('total deciding time of the phase: full window %s ms (its 6 checkpoints), incremental %s ms (%s ticks, %s ms at checkpoints); bare scan of the 4-hour window %s ms',
+              round(sum(ms) FILTER (WHERE method = 'full')::numeric, 1),
+              round(sum(ms) FILTER (WHERE method = 'incremental')::numeric, 1),
+              count(*) FILTER (WHERE method = 'incremental'),
+              round(sum(ms) FILTER (WHERE method = 'incremental' AND checkpoint)::numeric, 1), $scan)
+       || E'\n' || format('incremental: max checkpoint %s ms, last / first %s, total / bare scan %s; full window: total / bare scan %s; late rows at the last checkpoint: %s',
+              round(max(ms) FILTER (WHERE method = 'incremental' AND checkpoint)::numeric, 1),
+              round(((array_agg(ms ORDER BY at DESC) FILTER (WHERE method = 'incremental' AND checkpoint))[1]
+                     / (array_agg(ms ORDER BY at) FILTER (WHERE method = 'incremental' AND checkpoint))[1])::numeric, 2),
+              round((sum(ms) FILTER (WHERE method = 'incremental') / $scan)::numeric, 2),
+              round((sum(ms) FILTER (WHERE method = 'full') / $scan)::numeric, 2),
+              (SELECT metrics -> 'summary' ->> 'late_rows' FROM rollout_decisions
+               WHERE rollout = 'incremental' AND checkpoint_no = 5))
+FROM timings;
+SQL

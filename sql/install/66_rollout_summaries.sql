@@ -1,0 +1,496 @@
+-- ---------------------------------------------------------------------------
+-- Incremental checkpoints: summaries per bucket of time and per unit
+-- ---------------------------------------------------------------------------
+--
+-- Each tick summarizes only the buckets closed since the last one (one pass
+-- over the new rows, read as the owner under the protections of a
+-- measurement, rollout_summarize_as) and stores them; a checkpoint merges
+-- the stored buckets with a direct pass over the still-open tail of its
+-- window.  The writes happen here, after the read-only read returned.
+
+CREATE TYPE @extschema@.rollout_bucket_summary AS (
+    bucket_start timestamptz,
+    arm text,
+    arm_value text,
+    requests bigint,
+    errors bigint,
+    observed_minutes bigint,
+    down_minutes bigint,
+    latency @extschema@.quantile_sketch,
+    latency_below bigint,
+    latency_above bigint,
+    cohort @extschema@.cohort
+);
+COMMENT ON TYPE @extschema@.rollout_bucket_summary IS
+    'One bucket of one arm (arm NULL: rows of an unrecognised arm value arm_value): requests, errors, treatment minutes observed and down, latency sketch of the finite latencies with the -Infinity (below) and Infinity (above) counts, request-level cohort';
+
+CREATE TYPE @extschema@.rollout_unit_summary AS (
+    arm text,
+    unit_id text,
+    requests bigint,
+    completed boolean,
+    churned boolean,
+    revenue double precision
+);
+COMMENT ON TYPE @extschema@.rollout_unit_summary IS
+    'The requests of one unit in one arm: count, completed and churned or-ed, revenue summed';
+
+CREATE TYPE @extschema@.rollout_summary AS (
+    buckets @extschema@.rollout_bucket_summary[],
+    units @extschema@.rollout_unit_summary[]
+);
+COMMENT ON TYPE @extschema@.rollout_summary IS
+    'What one pass over a range of a rollout source returns: its bucket summaries and its units';
+
+CREATE TABLE @extschema@.rollout_buckets (
+    rollout_id bigint NOT NULL,
+    phase_run integer NOT NULL,
+    bucket_start timestamptz NOT NULL,
+    arm text,
+    arm_value text,
+    requests bigint NOT NULL,
+    errors bigint NOT NULL,
+    observed_minutes bigint NOT NULL,
+    down_minutes bigint NOT NULL,
+    latency @extschema@.quantile_sketch,
+    latency_below bigint NOT NULL,
+    latency_above bigint NOT NULL,
+    cohort @extschema@.cohort
+);
+CREATE INDEX rollout_buckets_idx ON @extschema@.rollout_buckets (rollout_id, phase_run, bucket_start);
+COMMENT ON TABLE @extschema@.rollout_buckets IS
+    'Summaries of the closed buckets of time of running rollouts'' current phases, per arm (written only by the rollout functions)';
+
+CREATE TABLE @extschema@.rollout_units (
+    rollout_id bigint NOT NULL,
+    phase_run integer NOT NULL,
+    arm text NOT NULL,
+    unit_id text NOT NULL,
+    requests bigint NOT NULL,
+    completed boolean,
+    churned boolean,
+    revenue double precision,
+    PRIMARY KEY (rollout_id, phase_run, arm, unit_id)
+);
+COMMENT ON TABLE @extschema@.rollout_units IS
+    'Per unit and arm of running rollouts'' current phases, over the summarized buckets: requests, completed and churned or-ed, revenue summed (written only by the rollout functions)';
+
+CREATE TABLE @extschema@.rollout_summary_marks (
+    rollout_id bigint PRIMARY KEY,
+    phase_run integer NOT NULL,
+    summarized_until timestamptz NOT NULL,
+    late_rows bigint
+);
+COMMENT ON TABLE @extschema@.rollout_summary_marks IS
+    'How far each rollout''s current phase is summarized (buckets before summarized_until), and the late rows found at its last check';
+
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollout_buckets', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollout_units', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollout_summary_marks', '');
+REVOKE ALL ON @extschema@.rollout_buckets, @extschema@.rollout_units, @extschema@.rollout_summary_marks FROM PUBLIC;
+
+-- One pass over the rows of [range_start, range_end), read with the
+-- caller's rights: per minute (counted from phase_start) and arm, then
+-- rolled up per bucket; with units, per (arm, unit) from the same rows
+-- (grouped on the unit's own type, as the full-window measurement does,
+-- and stored as text).
+CREATE FUNCTION @extschema@.rollout_summarize(
+    source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz,
+    bucket interval, plan jsonb, relative_accuracy double precision, with_units boolean,
+    with_cohorts boolean)
+RETURNS @extschema@.rollout_summary
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        rel text := @extschema@.rollout_source_query(source, plan);
+        result @extschema@.rollout_summary;
+    BEGIN
+        EXECUTE pg_catalog.format($q$
+            WITH r AS %s (
+                SELECT pg_catalog.date_bin('1 minute', ts, $3) AS minute, arm, arm_value, is_error, latency_ms,
+                       completed, churned, revenue, %s AS unit_id
+                FROM %s WHERE ts >= $1 AND ts < $2),
+            minutes AS (
+                SELECT minute, arm, arm_value, count(*) AS n, count(*) FILTER (WHERE is_error) AS e,
+                       @extschema@.quantile_sketch_agg(latency_ms, $5)
+                           FILTER (WHERE arm = 'treatment' AND latency_ms > '-Infinity' AND latency_ms < 'Infinity') AS sketch,
+                       count(*) FILTER (WHERE arm = 'treatment' AND latency_ms = '-Infinity') AS below,
+                       count(*) FILTER (WHERE arm = 'treatment' AND latency_ms = 'Infinity') AS above,
+                       %s AS cohort
+                FROM r GROUP BY minute, arm, arm_value)
+            SELECT (SELECT pg_catalog.array_agg(b)
+                    FROM (SELECT ROW(pg_catalog.date_bin($4, minute, $3), arm, arm_value, sum(n)::bigint, sum(e)::bigint,
+                                     count(*) FILTER (WHERE arm = 'treatment'),
+                                     count(*) FILTER (WHERE arm = 'treatment' AND 2 * e >= n),
+                                     @extschema@.rollup(sketch), sum(below)::bigint, sum(above)::bigint,
+                                     @extschema@.rollup(cohort))::@extschema@.rollout_bucket_summary AS b
+                          FROM minutes GROUP BY pg_catalog.date_bin($4, minute, $3), arm, arm_value) AS x),
+                   %s$q$,
+            CASE WHEN with_units THEN 'MATERIALIZED' ELSE '' END,
+            CASE WHEN with_units THEN 'unit_id' ELSE 'NULL::text' END,
+            rel,
+            CASE WHEN with_cohorts AND NOT with_units
+                 THEN '@extschema@.cohort_agg(completed, churned, revenue)' ELSE 'NULL::@extschema@.cohort' END,
+            CASE WHEN with_units
+                 THEN $u$(SELECT pg_catalog.array_agg(u)
+                          FROM (SELECT ROW(arm, unit_id::text, count(*), pg_catalog.bool_or(completed),
+                                           pg_catalog.bool_or(churned), sum(revenue))::@extschema@.rollout_unit_summary AS u
+                                FROM r WHERE arm IS NOT NULL AND unit_id IS NOT NULL
+                                GROUP BY arm, unit_id) AS y)$u$
+                 ELSE 'NULL::@extschema@.rollout_unit_summary[]' END)
+            INTO result.buckets, result.units
+            USING range_start, range_end, phase_start, bucket, relative_accuracy;
+        RETURN result;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_summarize(text, timestamptz, timestamptz, timestamptz, interval, jsonb, double precision, boolean, boolean) IS
+    'One pass over [range_start, range_end) of a rollout source with the caller''s privileges: its bucket summaries (minutes counted from phase_start) and, with units, its units';
+
+CREATE FUNCTION @extschema@.rollout_summarize_as(
+    owner regrole, source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz,
+    bucket interval, plan jsonb, relative_accuracy double precision, with_units boolean,
+    with_cohorts boolean, measure_timeout interval)
+RETURNS @extschema@.rollout_summary
+    AS 'MODULE_PATHNAME', 'rollout_read_as_role' LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION @extschema@.rollout_summarize_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, double precision, boolean, boolean, interval) IS
+    'rollout_summarize run with the rights of the given owner, read-only, unable to change rollouts, within measure_timeout (not executable by ordinary roles)';
+
+-- The exact latency quantiles of the treatment over a window.
+CREATE FUNCTION @extschema@.rollout_latency(
+    source text, window_start timestamptz, window_end timestamptz, quantiles double precision[], plan jsonb)
+RETURNS double precision[]
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        result double precision[];
+    BEGIN
+        EXECUTE pg_catalog.format(
+            'SELECT percentile_disc($3) WITHIN GROUP (ORDER BY latency_ms)
+             FROM %s WHERE ts >= $1 AND ts < $2 AND arm = ''treatment'' AND latency_ms <> ''NaN''',
+            @extschema@.rollout_source_query(source, plan))
+            INTO result
+            USING window_start, window_end, quantiles;
+        RETURN result;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_latency(text, timestamptz, timestamptz, double precision[], jsonb) IS
+    'The treatment''s latency quantiles over [window_start, window_end), exactly as percentile_disc, read with the caller''s privileges';
+
+CREATE FUNCTION @extschema@.rollout_latency_as(
+    owner regrole, source text, window_start timestamptz, window_end timestamptz, quantiles double precision[],
+    plan jsonb, measure_timeout interval)
+RETURNS double precision[]
+    AS 'MODULE_PATHNAME', 'rollout_read_as_role' LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION @extschema@.rollout_latency_as(regrole, text, timestamptz, timestamptz, double precision[], jsonb, interval) IS
+    'rollout_latency run with the rights of the given owner, read-only, within measure_timeout (not executable by ordinary roles)';
+
+-- Rows per bucket of a range, for the check of late rows.
+CREATE FUNCTION @extschema@.rollout_count(
+    source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz, bucket interval, plan jsonb)
+RETURNS jsonb
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        result jsonb;
+    BEGIN
+        EXECUTE pg_catalog.format(
+            'SELECT pg_catalog.jsonb_object_agg(b, n) FROM (
+                 SELECT pg_catalog.date_bin($4, ts, $3) AS b, count(*) AS n
+                 FROM %s WHERE ts >= $1 AND ts < $2 GROUP BY 1) AS x',
+            @extschema@.rollout_source_query(source, plan))
+            INTO result
+            USING range_start, range_end, phase_start, bucket;
+        RETURN COALESCE(result, '{}'::jsonb);
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_count(text, timestamptz, timestamptz, timestamptz, interval, jsonb) IS
+    'Rows of a rollout source per bucket of [range_start, range_end) (buckets counted from phase_start), read with the caller''s privileges';
+
+CREATE FUNCTION @extschema@.rollout_count_as(
+    owner regrole, source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz,
+    bucket interval, plan jsonb, measure_timeout interval)
+RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'rollout_read_as_role' LANGUAGE C VOLATILE STRICT;
+COMMENT ON FUNCTION @extschema@.rollout_count_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, interval) IS
+    'rollout_count run with the rights of the given owner, read-only, within measure_timeout (not executable by ordinary roles)';
+
+-- The end of the last bucket closed by up_to: bucket boundaries count from
+-- the phase start.
+CREATE FUNCTION @extschema@.rollout_bucket_floor(phase_start timestamptz, bucket interval, up_to timestamptz)
+RETURNS timestamptz
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT CASE WHEN up_to OPERATOR(pg_catalog.<=) phase_start THEN phase_start
+                ELSE pg_catalog.date_bin(bucket, up_to, phase_start) END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_bucket_floor(timestamptz, interval, timestamptz) IS
+    'The start of the bucket up_to falls in (buckets counted from phase_start), i.e. the end of the last bucket closed by up_to';
+
+-- Summarizes the buckets of a locked rollout's current phase that closed
+-- by up_to: one read as the owner, then the writes, all in the caller's
+-- transaction (a tick killed half-way leaves nothing half-written).
+-- Returns the number of buckets stored.
+CREATE FUNCTION @extschema@.rollout_summarize_rollout(r @extschema@.rollouts, up_to timestamptz)
+RETURNS integer
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        cfg record := @extschema@.rollout_plan_measurement(r.plan);
+        phase jsonb := r.plan -> 'phases' -> r.phase_no;
+        mark @extschema@.rollout_summary_marks;
+        range_start timestamptz;
+        range_end timestamptz;
+        s @extschema@.rollout_summary;
+        stored integer;
+    BEGIN
+        IF NOT cfg.incremental OR r.state <> 'running' OR r.phase_started_at IS NULL THEN
+            RETURN 0;
+        END IF;
+        SELECT * INTO mark FROM @extschema@.rollout_summary_marks WHERE rollout_id = r.id;
+        IF NOT FOUND OR mark.phase_run <> r.phase_run THEN
+            -- a new phase run: what was summarized belongs to the old window
+            DELETE FROM @extschema@.rollout_buckets WHERE rollout_id = r.id;
+            DELETE FROM @extschema@.rollout_units WHERE rollout_id = r.id;
+            INSERT INTO @extschema@.rollout_summary_marks (rollout_id, phase_run, summarized_until)
+            VALUES (r.id, r.phase_run, r.phase_started_at)
+            ON CONFLICT (rollout_id) DO UPDATE
+                SET phase_run = excluded.phase_run, summarized_until = excluded.summarized_until, late_rows = NULL;
+            range_start := r.phase_started_at;
+        ELSE
+            range_start := mark.summarized_until;
+        END IF;
+        range_end := @extschema@.rollout_bucket_floor(r.phase_started_at, cfg.bucket, up_to);
+        IF range_end <= range_start THEN
+            RETURN 0;
+        END IF;
+
+        s := @extschema@.rollout_summarize_as(
+            r.owner_id, r.source, range_start, range_end, r.phase_started_at, cfg.bucket, r.plan,
+            cfg.relative_accuracy,
+            @extschema@.rollout_source_column(pg_catalog.to_regclass(r.source), r.plan, 'unit_id'::text) IS NOT NULL,
+            EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(phase -> 'thresholds') AS t
+                    WHERE @extschema@.rollout_metric_kind(t) = 'guardrail'),
+            @extschema@.rollout_measure_timeout(r.plan));
+
+        INSERT INTO @extschema@.rollout_buckets
+        SELECT r.id, r.phase_run, b.* FROM pg_catalog.unnest(s.buckets) AS b;
+        GET DIAGNOSTICS stored = ROW_COUNT;
+        INSERT INTO @extschema@.rollout_units AS x
+        SELECT r.id, r.phase_run, u.* FROM pg_catalog.unnest(s.units) AS u
+        ON CONFLICT (rollout_id, phase_run, arm, unit_id) DO UPDATE SET
+            requests = x.requests + excluded.requests,
+            completed = CASE WHEN x.completed IS NULL THEN excluded.completed
+                             WHEN excluded.completed IS NULL THEN x.completed
+                             ELSE x.completed OR excluded.completed END,
+            churned = CASE WHEN x.churned IS NULL THEN excluded.churned
+                           WHEN excluded.churned IS NULL THEN x.churned
+                           ELSE x.churned OR excluded.churned END,
+            revenue = CASE WHEN x.revenue IS NULL THEN excluded.revenue
+                           WHEN excluded.revenue IS NULL THEN x.revenue
+                           ELSE x.revenue + excluded.revenue END;
+        UPDATE @extschema@.rollout_summary_marks SET summarized_until = range_end WHERE rollout_id = r.id;
+        RETURN stored;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_summarize_rollout(@extschema@.rollouts, timestamptz) IS
+    'Summarizes the buckets of a locked rollout''s current phase closed by up_to that are not yet stored (one read as the owner, then the writes); returns the buckets stored';
+
+-- Whether a running incremental rollout has a bucket to summarize at as_of.
+CREATE FUNCTION @extschema@.rollout_summary_due(r @extschema@.rollouts, as_of timestamptz) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT r.state OPERATOR(pg_catalog.=) 'running' AND (@extschema@.rollout_plan_measurement(r.plan)).incremental
+       AND @extschema@.rollout_bucket_floor(r.phase_started_at, (@extschema@.rollout_plan_measurement(r.plan)).bucket,
+               LEAST(as_of OPERATOR(pg_catalog.-) (@extschema@.rollout_plan_measurement(r.plan)).settle,
+                     r.next_checkpoint_at))
+           OPERATOR(pg_catalog.>) COALESCE((SELECT m.summarized_until FROM @extschema@.rollout_summary_marks m
+                                            WHERE m.rollout_id OPERATOR(pg_catalog.=) r.id
+                                              AND m.phase_run OPERATOR(pg_catalog.=) r.phase_run),
+                                           r.phase_started_at)
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_summary_due(@extschema@.rollouts, timestamptz) IS
+    'True when a running incremental rollout has a bucket closed (and settled) by as_of, before its next checkpoint, that is not summarized yet';
+
+-- The rollouts the worker looks at in a round: a checkpoint due, or a
+-- bucket to summarize; none waiting for a retry.
+CREATE FUNCTION @extschema@.rollout_worklist(as_of timestamptz) RETURNS SETOF bigint
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    SELECT r.id FROM @extschema@.rollouts r
+    WHERE r.state OPERATOR(pg_catalog.=) 'running'
+      AND (r.retry_at IS NULL OR r.retry_at OPERATOR(pg_catalog.<=) as_of)
+      AND (r.next_checkpoint_at OPERATOR(pg_catalog.<=) as_of OR @extschema@.rollout_summary_due(r, as_of))
+    ORDER BY r.next_checkpoint_at, r.id
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_worklist(timestamptz) IS
+    'Running rollouts with a checkpoint due or a bucket to summarize at as_of, and no retry pending: the worker''s round';
+
+-- The raw measurements of a checkpoint's window from the stored buckets
+-- and units plus one pass over the tail not yet summarized, as
+-- rollout_measure gives them; latency exact (a pass over the window) or
+-- from the merged sketches; at the phase's last checkpoint, the late rows.
+-- info says how it was measured.
+CREATE FUNCTION @extschema@.rollout_measure_incremental(
+    r @extschema@.rollouts, checkpoint_at timestamptz, quantiles double precision[], with_cohorts boolean,
+    OUT m @extschema@.rollout_measurement, OUT info jsonb)
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    SET extra_float_digits = 3
+    AS $$
+    DECLARE
+        cfg record := @extschema@.rollout_plan_measurement(r.plan);
+        timeout interval := @extschema@.rollout_measure_timeout(r.plan);
+        with_units boolean := @extschema@.rollout_source_column(pg_catalog.to_regclass(r.source), r.plan,
+                                                                'unit_id'::text) IS NOT NULL;
+        last_checkpoint boolean := r.checkpoint_no
+            = pg_catalog.jsonb_array_length(r.plan -> 'phases' -> r.phase_no -> 'checkpoints') - 1;
+        until timestamptz;
+        tail @extschema@.rollout_summary;
+        sketch @extschema@.quantile_sketch;
+        below bigint;
+        above bigint;
+        finite bigint;
+        total bigint;
+        stored integer;
+        method text;
+        k bigint;
+        q double precision;
+        counts jsonb;
+        late bigint;
+    BEGIN
+        SELECT x.summarized_until INTO until FROM @extschema@.rollout_summary_marks x
+         WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run;
+        until := LEAST(COALESCE(until, r.phase_started_at), checkpoint_at);
+        IF checkpoint_at > until THEN
+            tail := @extschema@.rollout_summarize_as(
+                r.owner_id, r.source, until, checkpoint_at, r.phase_started_at, cfg.bucket, r.plan,
+                cfg.relative_accuracy, with_units, with_cohorts, timeout);
+        END IF;
+
+        -- the buckets: counts, minutes, latency sketch, request-level cohorts
+        SELECT COALESCE(sum(b.requests) FILTER (WHERE b.arm = 'treatment'), 0)::bigint,
+               COALESCE(sum(b.errors) FILTER (WHERE b.arm = 'treatment'), 0)::bigint,
+               COALESCE(sum(b.requests) FILTER (WHERE b.arm = 'control'), 0)::bigint,
+               COALESCE(sum(b.observed_minutes) FILTER (WHERE b.arm = 'treatment'), 0)::bigint,
+               COALESCE(sum(b.down_minutes) FILTER (WHERE b.arm = 'treatment'), 0)::bigint,
+               @extschema@.rollup(b.latency) FILTER (WHERE b.arm = 'treatment'),
+               COALESCE(sum(b.latency_below) FILTER (WHERE b.arm = 'treatment'), 0)::bigint,
+               COALESCE(sum(b.latency_above) FILTER (WHERE b.arm = 'treatment'), 0)::bigint,
+               @extschema@.rollup(b.cohort) FILTER (WHERE b.arm = 'control'),
+               @extschema@.rollup(b.cohort) FILTER (WHERE b.arm = 'treatment'),
+               count(*) FILTER (WHERE b.stored)
+          INTO m.treatment_requests, m.treatment_errors, m.control_requests, m.observed_minutes, m.down_minutes,
+               sketch, below, above, m.control_cohort, m.treatment_cohort, stored
+          FROM (SELECT x.arm, x.requests, x.errors, x.observed_minutes, x.down_minutes, x.latency,
+                       x.latency_below, x.latency_above, x.cohort, true AS stored
+                  FROM @extschema@.rollout_buckets x
+                 WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run AND x.bucket_start < until
+                UNION ALL
+                SELECT t.arm, t.requests, t.errors, t.observed_minutes, t.down_minutes, t.latency,
+                       t.latency_below, t.latency_above, t.cohort, false
+                  FROM pg_catalog.unnest(tail.buckets) AS t) AS b;
+
+        -- rows whose arm is neither arm (the five most frequent values)
+        SELECT COALESCE(pg_catalog.sum(v.n), 0)::bigint,
+               pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('value', v.v, 'rows', v.n) ORDER BY v.n DESC, v.v)
+                   FILTER (WHERE v.rank <= 5)
+          INTO m.unrecognised_rows, m.unrecognised_arms
+          FROM (SELECT b.arm_value AS v, pg_catalog.sum(b.requests)::bigint AS n,
+                       pg_catalog.row_number() OVER (ORDER BY pg_catalog.sum(b.requests) DESC, b.arm_value) AS rank
+                  FROM (SELECT x.arm_value, x.requests FROM @extschema@.rollout_buckets x
+                         WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run AND x.bucket_start < until
+                           AND x.arm IS NULL
+                        UNION ALL
+                        SELECT t.arm_value, t.requests FROM pg_catalog.unnest(tail.buckets) AS t
+                         WHERE t.arm IS NULL) AS b
+                 GROUP BY b.arm_value) AS v;
+
+        -- units: the stored ones merged with the tail's
+        IF with_units THEN
+            WITH u AS (
+                SELECT x.arm, x.unit_id, x.completed, x.churned, x.revenue FROM @extschema@.rollout_units x
+                 WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run
+                UNION ALL
+                SELECT t.arm, t.unit_id, t.completed, t.churned, t.revenue FROM pg_catalog.unnest(tail.units) AS t),
+            per AS (
+                SELECT u.arm, u.unit_id, pg_catalog.bool_or(u.completed) AS completed,
+                       pg_catalog.bool_or(u.churned) AS churned, pg_catalog.sum(u.revenue) AS revenue
+                  FROM u GROUP BY u.arm, u.unit_id)
+            SELECT (SELECT @extschema@.cohort_agg(p.completed, p.churned, p.revenue) FILTER (WHERE p.arm = 'control')
+                      FROM per p WHERE with_cohorts),
+                   (SELECT @extschema@.cohort_agg(p.completed, p.churned, p.revenue) FILTER (WHERE p.arm = 'treatment')
+                      FROM per p WHERE with_cohorts),
+                   count(*) FILTER (WHERE c.c AND NOT c.t), count(*) FILTER (WHERE c.t AND NOT c.c),
+                   count(*) FILTER (WHERE c.c AND c.t)
+              INTO m.control_cohort, m.treatment_cohort, m.control_units, m.treatment_units, m.crossover_units
+              FROM (SELECT pg_catalog.bool_or(p.arm = 'control') AS c, pg_catalog.bool_or(p.arm = 'treatment') AS t
+                      FROM per p GROUP BY p.unit_id) AS c;
+        END IF;
+
+        -- latency: exact while the window is small enough (auto), else the
+        -- merged sketch, with -Infinity and Infinity counted apart
+        method := CASE WHEN cfg.latency_method <> 'auto' THEN cfg.latency_method
+                       WHEN m.treatment_requests <= 200000 THEN 'exact' ELSE 'sketch' END;
+        IF pg_catalog.cardinality(quantiles) > 0 THEN
+            IF method = 'exact' THEN
+                m.latency := @extschema@.rollout_latency_as(r.owner_id, r.source, r.phase_started_at, checkpoint_at,
+                                                            quantiles, r.plan, timeout);
+            ELSE
+                finite := COALESCE(@extschema@.value_count(sketch), 0);
+                total := finite + below + above;
+                m.latency := '{}';
+                FOREACH q IN ARRAY quantiles LOOP
+                    -- the rank percentile_disc takes
+                    k := GREATEST(1, pg_catalog.ceil(q * total)::bigint);
+                    m.latency := m.latency || CASE
+                        WHEN total = 0 THEN NULL::double precision
+                        WHEN k <= below THEN '-Infinity'::double precision
+                        WHEN k > below + finite THEN 'Infinity'::double precision
+                        ELSE @extschema@.quantile(sketch, ((k - below) - 0.5) / finite) END;
+                END LOOP;
+            END IF;
+        END IF;
+
+        -- late rows: rows of summarized buckets that were not there when
+        -- their bucket was summarized, counted at the phase's last checkpoint
+        IF last_checkpoint AND until > r.phase_started_at THEN
+            counts := @extschema@.rollout_count_as(r.owner_id, r.source, r.phase_started_at, until,
+                                                   r.phase_started_at, cfg.bucket, r.plan, timeout);
+            SELECT COALESCE(pg_catalog.sum(GREATEST(c.value::bigint - COALESCE(s.n, 0), 0)), 0)::bigint INTO late
+              FROM pg_catalog.jsonb_each_text(counts) AS c
+              LEFT JOIN (SELECT x.bucket_start, pg_catalog.sum(x.requests) AS n FROM @extschema@.rollout_buckets x
+                          WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run GROUP BY x.bucket_start) AS s
+                ON s.bucket_start = c.key::timestamptz;
+            UPDATE @extschema@.rollout_summary_marks x SET late_rows = late
+             WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run;
+        END IF;
+
+        info := pg_catalog.jsonb_build_object(
+            'latency', pg_catalog.jsonb_build_object('method', method, 'relative_accuracy', cfg.relative_accuracy),
+            'summary', pg_catalog.jsonb_build_object(
+                'method', 'incremental', 'bucket', COALESCE(r.plan ->> 'bucket', '1 minute'),
+                'settle', COALESCE(r.plan ->> 'settle', '1 minute'),
+                'summarized_until', until, 'stored_buckets', stored, 'late_rows', late,
+                'late_rows_checked', last_checkpoint AND until > r.phase_started_at));
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_measure_incremental(@extschema@.rollouts, timestamptz, double precision[], boolean) IS
+    'The measurements of a checkpoint''s window from the stored summaries and a pass over the tail not yet summarized (reads as the owner); info says how: latency method, buckets used, late rows at the phase''s last checkpoint';
+
+-- Internal: they read as a rollout's owner, or write the summaries.
+REVOKE ALL ON FUNCTION
+    @extschema@.rollout_summarize_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, double precision, boolean, boolean, interval),
+    @extschema@.rollout_latency_as(regrole, text, timestamptz, timestamptz, double precision[], jsonb, interval),
+    @extschema@.rollout_count_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, interval),
+    @extschema@.rollout_summarize_rollout(@extschema@.rollouts, timestamptz),
+    @extschema@.rollout_summary_due(@extschema@.rollouts, timestamptz),
+    @extschema@.rollout_worklist(timestamptz),
+    @extschema@.rollout_measure_incremental(@extschema@.rollouts, timestamptz, double precision[], boolean)
+FROM PUBLIC;

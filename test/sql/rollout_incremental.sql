@@ -1,0 +1,116 @@
+-- Incremental checkpoints: summaries per bucket of time and per unit,
+-- merged at each checkpoint with a pass over the open tail, against the
+-- full-window measurement of the same rollouts.
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS cohort_analyzer;
+RESET client_min_messages;
+SET timezone = 'UTC';
+SET extra_float_digits = 0;
+\set t0 '''2026-05-04 09:00:00+00'''
+
+-- 14,400 requests over 2 hours, one every half second; 1,000 learners,
+-- those with a number divisible by 10 in the treatment
+CREATE TABLE incr_requests AS
+SELECT :t0::timestamptz + i * interval '0.5 seconds' AS ts,
+       CASE WHEN i % 10 = 0 THEN 'treatment' ELSE 'control' END AS arm,
+       i % 97 = 0 AS is_error,
+       CASE WHEN i = 20 THEN 'NaN' WHEN i = 40 THEN 'Infinity' ELSE (i * 7919 % 300)::float8 END AS latency_ms,
+       (i % 7)::numeric(10, 2) / 4 AS revenue, i % 3 = 0 AS completed, i % 11 = 0 AS churned,
+       'u' || (i % 1000) AS unit_id
+FROM generate_series(0, 14399) AS i;
+CREATE VIEW incr_requests_per_request AS
+SELECT ts, arm, is_error, latency_ms, revenue, completed, churned FROM incr_requests;
+
+CREATE FUNCTION pg_temp.incr_plan(measurement text) RETURNS jsonb LANGUAGE sql AS $$
+    SELECT jsonb_build_object('measurement', measurement, 'min_requests', 10, 'srm', 'off', 'phases', '[
+        {"name": "canary", "traffic": 0.1, "duration": "1 hour", "checkpoints": ["15 minutes", "30 minutes", "1 hour"],
+         "thresholds": {"error_rate": {"max": 0.05}, "latency_p99": {"max": 300}, "latency_p50": {"max": 300},
+                        "uptime": {"min": 0.9}, "revenue_lift": {"min": -0.5}, "completion_lift": {"min": -0.5},
+                        "churn_lift": {"max": 0.5}}},
+        {"name": "full", "traffic": 1, "duration": "1 hour", "checkpoints": ["20 minutes", "1 hour"],
+         "thresholds": {"error_rate": {"max": 0.005}}}]'::jsonb)
+$$;
+SELECT rollout_create('incr_full', 'incr_requests', pg_temp.incr_plan('full')) > 0 AS created,
+       rollout_create('incr_incr', 'incr_requests', pg_temp.incr_plan('incremental')) > 0 AS created,
+       rollout_create('incr_full_req', 'incr_requests_per_request', pg_temp.incr_plan('full')) > 0 AS created,
+       rollout_create('incr_incr_req', 'incr_requests_per_request',
+                      pg_temp.incr_plan('incremental') || '{"bucket": "5 minutes", "settle": "0 minutes"}') > 0 AS created;
+SELECT rollout_start(n, :t0) FROM unnest(ARRAY['incr_full', 'incr_incr', 'incr_full_req', 'incr_incr_req']) AS n;
+
+-- the worker's rounds, every 2 minutes of simulated time: buckets are
+-- summarized between checkpoints, checkpoints decided when due
+SELECT sum(rollout_tick_one(r.id, t, 'worker')) AS decisions
+FROM generate_series(:t0::timestamptz + interval '2 minutes', :t0::timestamptz + interval '2 hours 2 minutes',
+                     interval '2 minutes') AS t,
+     LATERAL (SELECT id FROM rollouts WHERE name LIKE 'incr\_%' ORDER BY id) AS r;
+
+-- the same decisions and reasons; every number of the metrics equal
+-- (counts, uptime minutes, exact latency) or, for the guardrails' lifts
+-- and intervals, within 1e-12 (the cohorts are merged in another order)
+CREATE FUNCTION pg_temp.numbers(m jsonb) RETURNS TABLE (path text, v float8) LANGUAGE sql AS $$
+    SELECT k || '.' || s.key, (s.value #>> '{}')::float8
+    FROM jsonb_each(m) AS e(k, x), jsonb_each(CASE WHEN jsonb_typeof(x) = 'object' THEN x ELSE jsonb_build_object('', x) END) AS s
+    WHERE k NOT IN ('summary', 'window') AND jsonb_typeof(s.value) = 'number'
+$$;
+SELECT f.rollout, f.phase, f.checkpoint_no, f.decision, f.decision = i.decision AS same_decision,
+       f.reasons = i.reasons AS same_reasons,
+       (SELECT count(*) FROM pg_temp.numbers(f.metrics) AS a FULL JOIN pg_temp.numbers(i.metrics) AS b USING (path)
+        WHERE a.v IS DISTINCT FROM b.v
+          AND NOT (path ~ '_lift\.' AND abs(a.v - b.v) <= 1e-12 * greatest(1, abs(a.v)))) AS numbers_apart,
+       i.metrics -> 'summary' ->> 'stored_buckets' AS stored_buckets, i.metrics -> 'latency_p99' ->> 'method' AS p99_method
+FROM rollout_decisions f
+JOIN rollout_decisions i ON i.rollout = replace(f.rollout, 'full', 'incr') AND i.phase_run = f.phase_run
+                        AND i.checkpoint_no = f.checkpoint_no
+WHERE f.rollout IN ('incr_full', 'incr_full_req') AND f.checkpoint_no IS NOT NULL
+ORDER BY f.rollout, f.id;
+
+-- finished rollouts keep no summaries
+SELECT count(*) AS buckets FROM rollout_buckets b JOIN rollouts r ON r.id = b.rollout_id AND r.name LIKE 'incr\_%';
+
+-- the sketch: the estimate judged, with bounds that hold the exact value
+SELECT rollout_create('incr_sketch', 'incr_requests', pg_temp.incr_plan('incremental')
+                      || '{"latency": {"method": "sketch", "relative_accuracy": 0.01}}') > 0 AS created;
+SELECT rollout_start('incr_sketch', :t0);
+SELECT rollout_tick_one(id, :t0::timestamptz + interval '15 minutes', 'worker') AS decisions
+FROM rollouts WHERE name = 'incr_sketch';
+-- the per-unit table: one row per unit and arm, the rows of the summarized
+-- 14 minutes (the checkpoint at 15 minutes was decided at 15 minutes, the
+-- last minute not yet settled)
+SELECT count(*) AS units, count(DISTINCT unit_id) AS distinct_units, sum(requests) AS requests,
+       (SELECT count(*) FROM incr_requests WHERE ts < :t0::timestamptz + interval '14 minutes') AS source_rows
+FROM rollout_units u JOIN rollouts r ON r.id = u.rollout_id AND r.name = 'incr_sketch';
+SELECT k, d.metrics -> k ->> 'method' AS method, (d.metrics -> k ->> 'relative_accuracy')::float8 AS alpha,
+       abs((d.metrics -> k ->> 'value')::float8 - e.exact) <= 0.01 * e.exact AS within_alpha,
+       (d.metrics -> k -> 'bounds' ->> 0)::float8 <= e.exact AND e.exact <= (d.metrics -> k -> 'bounds' ->> 1)::float8
+           AS bounds_hold
+FROM rollout_decisions d, unnest(ARRAY['latency_p50', 'latency_p99']) AS k,
+     LATERAL (SELECT percentile_disc(rollout_metric_quantile(k)) WITHIN GROUP (ORDER BY latency_ms) AS exact
+              FROM incr_requests WHERE ts >= :t0 AND ts < :t0::timestamptz + interval '15 minutes'
+                AND arm = 'treatment' AND latency_ms <> 'NaN') AS e
+WHERE d.rollout = 'incr_sketch' AND d.checkpoint_no IS NOT NULL
+ORDER BY k;
+
+-- late rows: rows of a bucket already summarized are counted at the
+-- phase's last checkpoint, not lost silently
+CREATE TABLE incr_late_src AS SELECT * FROM incr_requests WHERE ts < :t0::timestamptz + interval '10 minutes';
+SELECT rollout_create('incr_late', 'incr_late_src', pg_temp.incr_plan('incremental') || '{"phases": [
+    {"name": "only", "traffic": 0.1, "duration": "10 minutes", "checkpoints": ["5 minutes", "10 minutes"],
+     "thresholds": {"error_rate": {"max": 0.05}}}]}') > 0 AS created;
+SELECT rollout_start('incr_late', :t0);
+SELECT rollout_tick_one(id, :t0::timestamptz + interval '5 minutes', 'worker') AS decisions
+FROM rollouts WHERE name = 'incr_late';
+INSERT INTO incr_late_src SELECT :t0::timestamptz + interval '1 minute', 'treatment', false, 10, 0, false, false, 'late'
+FROM generate_series(1, 25);
+SELECT rollout_tick_one(id, :t0::timestamptz + interval '10 minutes', 'worker') AS decisions
+FROM rollouts WHERE name = 'incr_late';
+SELECT checkpoint_no, decision, metrics -> 'summary' -> 'late_rows' AS late_rows,
+       metrics -> 'summary' -> 'late_rows_checked' AS checked, metrics -> 'requests' AS requests
+FROM rollout_decisions WHERE rollout = 'incr_late' AND checkpoint_no IS NOT NULL ORDER BY id;
+
+-- plan fields
+SELECT rollout_plan_validate(pg_temp.incr_plan('incremental') || '{"bucket": "90 seconds"}');
+SELECT rollout_plan_validate(pg_temp.incr_plan('incremental') || '{"settle": "-1 minute"}');
+SELECT rollout_plan_validate(pg_temp.incr_plan('incremental') || '{"latency": {"method": "fast"}}');
+SELECT rollout_plan_validate(pg_temp.incr_plan('incremental') || '{"latency": {"relative_accuracy": 0.5}}');
+SELECT rollout_plan_validate(pg_temp.incr_plan('sometimes'));
+SELECT (rollout_plan_measurement(pg_temp.incr_plan('incremental') || '{"bucket": "5 minutes"}')).*;
