@@ -3595,3 +3595,137 @@ REVOKE ALL ON FUNCTION @extschema@.rollout_judge(@extschema@.rollouts, timestamp
 UPDATE @extschema@.rollouts
    SET plan = plan OPERATOR(pg_catalog.||) '{"srm": "off", "unit_crossover": "off"}'::pg_catalog.jsonb
  WHERE NOT (plan OPERATOR(pg_catalog.?) 'srm'::pg_catalog.text);
+
+-- ---------------------------------------------------------------------------
+-- The cohort and quantile sketch aggregates keep their state in their own
+-- types (a cohort of format version 2, a quantile_sketch), so that Citus
+-- computes them on its workers.  An aggregate's state type cannot be
+-- altered, and dropping the aggregates would take the user's views and
+-- materialized views that use them along: each aggregate is switched to its
+-- new support functions in the catalog, keeping its identity, so that
+-- everything using it goes on working (cached plans are made again).
+-- ---------------------------------------------------------------------------
+COMMENT ON TYPE @extschema@.cohort IS
+    'Mergeable summary of a group of units: unit count, completion and churn outcomes, value moments and covariate co-moments (format version 1; version 2 is the running state of its aggregates)';
+COMMENT ON FUNCTION @extschema@.cohort_agg_trans(internal, boolean) IS 'Transition function of cohort_agg in moving windows';
+COMMENT ON FUNCTION @extschema@.cohort_agg_trans(internal, boolean, boolean) IS 'Transition function of cohort_agg in moving windows';
+COMMENT ON FUNCTION @extschema@.cohort_agg_trans(internal, boolean, boolean, double precision) IS 'Transition function of cohort_agg in moving windows';
+COMMENT ON FUNCTION @extschema@.cohort_agg_trans(internal, boolean, boolean, double precision, double precision) IS 'Transition function of cohort_agg in moving windows';
+COMMENT ON FUNCTION @extschema@.cohort_rollup_trans(internal, @extschema@.cohort) IS 'Transition function of rollup(cohort) in moving windows';
+COMMENT ON FUNCTION @extschema@.cohort_agg_final(internal) IS 'Final function of the cohort aggregates in moving windows';
+
+-- the aggregates' state is a cohort value (format version 2), which Citus
+-- can ship between nodes; moving windows keep an internal state
+CREATE FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean) RETURNS @extschema@.cohort
+    AS 'MODULE_PATHNAME', 'cohort_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean, boolean) RETURNS @extschema@.cohort
+    AS 'MODULE_PATHNAME', 'cohort_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean, boolean, double precision) RETURNS @extschema@.cohort
+    AS 'MODULE_PATHNAME', 'cohort_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean, boolean, double precision, double precision) RETURNS @extschema@.cohort
+    AS 'MODULE_PATHNAME', 'cohort_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.cohort_state_rollup(@extschema@.cohort, @extschema@.cohort) RETURNS @extschema@.cohort
+    AS 'MODULE_PATHNAME', 'cohort_state_rollup' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.cohort_state_combine(@extschema@.cohort, @extschema@.cohort) RETURNS @extschema@.cohort
+    AS 'MODULE_PATHNAME', 'cohort_state_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.cohort_state_final(@extschema@.cohort) RETURNS @extschema@.cohort
+    AS 'MODULE_PATHNAME', 'cohort_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean) IS 'Transition function of cohort_agg (state: a cohort of format version 2)';
+COMMENT ON FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean, boolean) IS 'Transition function of cohort_agg (state: a cohort of format version 2)';
+COMMENT ON FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean, boolean, double precision) IS 'Transition function of cohort_agg (state: a cohort of format version 2)';
+COMMENT ON FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean, boolean, double precision, double precision) IS 'Transition function of cohort_agg (state: a cohort of format version 2)';
+COMMENT ON FUNCTION @extschema@.cohort_state_rollup(@extschema@.cohort, @extschema@.cohort) IS 'Transition function of rollup(cohort)';
+COMMENT ON FUNCTION @extschema@.cohort_state_combine(@extschema@.cohort, @extschema@.cohort) IS 'Combine function of the cohort aggregates (parallel query, Citus)';
+COMMENT ON FUNCTION @extschema@.cohort_state_final(@extschema@.cohort) IS 'Final function of the cohort aggregates: the summary (format version 1) a state stands for';
+
+-- the state is a quantile_sketch (an expanded object while it grows),
+-- which Citus can ship between nodes
+CREATE FUNCTION @extschema@.quantile_sketch_state_trans(@extschema@.quantile_sketch, double precision) RETURNS @extschema@.quantile_sketch
+    AS 'MODULE_PATHNAME', 'quantile_sketch_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.quantile_sketch_state_trans(@extschema@.quantile_sketch, double precision, double precision) RETURNS @extschema@.quantile_sketch
+    AS 'MODULE_PATHNAME', 'quantile_sketch_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.quantile_sketch_state_rollup(@extschema@.quantile_sketch, @extschema@.quantile_sketch) RETURNS @extschema@.quantile_sketch
+    AS 'MODULE_PATHNAME', 'quantile_sketch_state_rollup' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.quantile_sketch_state_combine(@extschema@.quantile_sketch, @extschema@.quantile_sketch) RETURNS @extschema@.quantile_sketch
+    AS 'MODULE_PATHNAME', 'quantile_sketch_state_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.quantile_sketch_state_final(@extschema@.quantile_sketch) RETURNS @extschema@.quantile_sketch
+    AS 'MODULE_PATHNAME', 'quantile_sketch_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.quantile_sketch_state_trans(@extschema@.quantile_sketch, double precision) IS 'Transition function of quantile_sketch_agg';
+COMMENT ON FUNCTION @extschema@.quantile_sketch_state_trans(@extschema@.quantile_sketch, double precision, double precision) IS 'Transition function of quantile_sketch_agg';
+COMMENT ON FUNCTION @extschema@.quantile_sketch_state_rollup(@extschema@.quantile_sketch, @extschema@.quantile_sketch) IS 'Transition function of rollup(quantile_sketch)';
+COMMENT ON FUNCTION @extschema@.quantile_sketch_state_combine(@extschema@.quantile_sketch, @extschema@.quantile_sketch) IS 'Combine function of the quantile sketch aggregates (parallel query, Citus)';
+COMMENT ON FUNCTION @extschema@.quantile_sketch_state_final(@extschema@.quantile_sketch) IS 'Final function of the quantile sketch aggregates: the stored sketch, NULL for no values';
+
+DO $switch$
+DECLARE
+    ns oid := (SELECT e.extnamespace FROM pg_catalog.pg_extension e
+               WHERE e.extname OPERATOR(pg_catalog.=) 'cohort_analyzer');
+    c oid;
+    q oid;
+    a record;
+    agg oid;
+BEGIN
+    SELECT t.oid INTO c FROM pg_catalog.pg_type t
+    WHERE t.typnamespace OPERATOR(pg_catalog.=) ns AND t.typname OPERATOR(pg_catalog.=) 'cohort';
+    SELECT t.oid INTO q FROM pg_catalog.pg_type t
+    WHERE t.typnamespace OPERATOR(pg_catalog.=) ns AND t.typname OPERATOR(pg_catalog.=) 'quantile_sketch';
+    FOR a IN
+        SELECT v.* FROM (VALUES
+            ('cohort_agg', ARRAY[16]::oid[], 'cohort_state_trans', 'cohort_state_final', 'cohort_state_combine', c, 136),
+            ('cohort_agg', ARRAY[16, 16]::oid[], 'cohort_state_trans', 'cohort_state_final', 'cohort_state_combine', c, 136),
+            ('cohort_agg', ARRAY[16, 16, 701]::oid[], 'cohort_state_trans', 'cohort_state_final', 'cohort_state_combine', c, 136),
+            ('cohort_agg', ARRAY[16, 16, 701, 701]::oid[], 'cohort_state_trans', 'cohort_state_final', 'cohort_state_combine', c, 136),
+            ('rollup', ARRAY[c]::oid[], 'cohort_state_rollup', 'cohort_state_final', 'cohort_state_combine', c, 136),
+            ('quantile_sketch_agg', ARRAY[701]::oid[], 'quantile_sketch_state_trans', 'quantile_sketch_state_final',
+             'quantile_sketch_state_combine', q, 2048),
+            ('quantile_sketch_agg', ARRAY[701, 701]::oid[], 'quantile_sketch_state_trans', 'quantile_sketch_state_final',
+             'quantile_sketch_state_combine', q, 2048),
+            ('rollup', ARRAY[q]::oid[], 'quantile_sketch_state_rollup', 'quantile_sketch_state_final',
+             'quantile_sketch_state_combine', q, 2048)
+        ) AS v(name, args, trans, final, combine, stype, space)
+    LOOP
+        SELECT p.oid INTO STRICT agg FROM pg_catalog.pg_proc p
+        WHERE p.pronamespace OPERATOR(pg_catalog.=) ns AND p.proname OPERATOR(pg_catalog.=) a.name
+          AND p.proargtypes::pg_catalog.text OPERATOR(pg_catalog.=) pg_catalog.array_to_string(a.args, ' ');
+        UPDATE pg_catalog.pg_aggregate g SET
+            aggtransfn = (SELECT p.oid::pg_catalog.regproc FROM pg_catalog.pg_proc p
+                          WHERE p.pronamespace OPERATOR(pg_catalog.=) ns AND p.proname OPERATOR(pg_catalog.=) a.trans
+                            AND p.proargtypes::pg_catalog.text OPERATOR(pg_catalog.=)
+                                pg_catalog.array_to_string(ARRAY[a.stype]::pg_catalog.oid[] OPERATOR(pg_catalog.||) a.args, ' ')),
+            aggfinalfn = (SELECT p.oid::pg_catalog.regproc FROM pg_catalog.pg_proc p
+                          WHERE p.pronamespace OPERATOR(pg_catalog.=) ns AND p.proname OPERATOR(pg_catalog.=) a.final),
+            aggcombinefn = (SELECT p.oid::pg_catalog.regproc FROM pg_catalog.pg_proc p
+                            WHERE p.pronamespace OPERATOR(pg_catalog.=) ns AND p.proname OPERATOR(pg_catalog.=) a.combine),
+            aggserialfn = 0, aggdeserialfn = 0,
+            aggtranstype = a.stype, aggtransspace = a.space
+        WHERE g.aggfnoid OPERATOR(pg_catalog.=) agg;
+        -- its dependencies on functions, as CREATE AGGREGATE records them
+        DELETE FROM pg_catalog.pg_depend d
+        WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+          AND d.objid OPERATOR(pg_catalog.=) agg
+          AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+          AND d.deptype OPERATOR(pg_catalog.=) 'n';
+        INSERT INTO pg_catalog.pg_depend (classid, objid, objsubid, refclassid, refobjid, refobjsubid, deptype)
+        SELECT DISTINCT 'pg_catalog.pg_proc'::pg_catalog.regclass, agg, 0,
+               'pg_catalog.pg_proc'::pg_catalog.regclass, f.fn, 0, 'n'::"char"
+        FROM pg_catalog.pg_aggregate g,
+             LATERAL (VALUES (g.aggtransfn::pg_catalog.oid), (g.aggfinalfn), (g.aggcombinefn),
+                             (g.aggmtransfn), (g.aggminvtransfn), (g.aggmfinalfn)) AS f(fn)
+        WHERE g.aggfnoid OPERATOR(pg_catalog.=) agg AND f.fn OPERATOR(pg_catalog.<>) 0::pg_catalog.oid;
+        -- an update of the aggregate's own row invalidates the plans using it
+        UPDATE pg_catalog.pg_proc p SET proname = p.proname WHERE p.oid OPERATOR(pg_catalog.=) agg;
+    END LOOP;
+END
+$switch$;
+
+DROP FUNCTION @extschema@.cohort_agg_combine(internal, internal);
+DROP FUNCTION @extschema@.cohort_agg_serialize(internal);
+DROP FUNCTION @extschema@.cohort_agg_deserialize(bytea, internal);
+DROP FUNCTION @extschema@.quantile_sketch_agg_trans(internal, double precision);
+DROP FUNCTION @extschema@.quantile_sketch_agg_trans(internal, double precision, double precision);
+DROP FUNCTION @extschema@.quantile_sketch_rollup_trans(internal, @extschema@.quantile_sketch);
+DROP FUNCTION @extschema@.quantile_sketch_agg_combine(internal, internal);
+DROP FUNCTION @extschema@.quantile_sketch_agg_serialize(internal);
+DROP FUNCTION @extschema@.quantile_sketch_agg_deserialize(bytea, internal);
+DROP FUNCTION @extschema@.quantile_sketch_agg_final(internal);

@@ -289,6 +289,17 @@ FROM analyst_data.learners WINDOW w AS (ORDER BY i ROWS BETWEEN 2 PRECEDING AND 
 SELECT @S@.rollup(c) OVER (ORDER BY control ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM summaries;
 SELECT @S@.rollup(c), @S@.rollup(s), @S@.rollup(v) FROM summaries;
 SELECT @S@.rollup(r) FROM retentions;
+-- the aggregates' support functions on cohort and quantile_sketch states,
+-- called directly (they work on copies then)
+SELECT @S@.cohort_state_final(@S@.cohort_state_combine(
+           @S@.cohort_state_rollup(@S@.cohort_state_trans(NULL::@S@.cohort, true), c),
+           @S@.cohort_state_trans(@S@.cohort_state_trans(@S@.cohort_state_trans(NULL::@S@.cohort,
+               true, false), true, false, 2.5::float8), false, true, 1.5::float8, 3::float8))),
+       @S@.quantile_sketch_state_final(@S@.quantile_sketch_state_combine(
+           @S@.quantile_sketch_state_rollup(NULL::@S@.quantile_sketch, s),
+           @S@.quantile_sketch_state_trans(s, 42::float8))),
+       @S@.quantile_sketch_state_trans(NULL::@S@.quantile_sketch, 1::float8, 0.001::float8)
+FROM summaries;
 
 -- cohort
 SELECT @S@.cohort_in(@S@.cohort_out(c)), @S@.cohort_send(c), @S@.cohort_to_jsonb(c), c::jsonb,
