@@ -265,6 +265,7 @@ $coord->safe_psql('postgres', "SELECT rollout_tick(timestamptz '2026-03-02 09:00
 my $decisions = q{SELECT string_agg(concat_ws(' ', checkpoint_at, decision, reasons), E'\n' ORDER BY id)
 FROM rollout_decisions WHERE rollout = '%s'};
 my $dist = $coord->safe_psql('postgres', sprintf($decisions, 'dist'));
+note($dist);
 ok($dist =~ /\S/, 'the rollout on the distributed source decided');
 is($dist, $coord->safe_psql('postgres', sprintf($decisions, 'local')),
 	'a rollout on a distributed source decides as on a local copy');
