@@ -60,6 +60,29 @@ mismatch(const char *what)
 			 errhint("Group by the unit, and give its origin (e.g. its signup time) on every row.")));
 }
 
+/* The time_zone argument (6) of activity_agg, not NULL. */
+static pg_tz *
+arg_zone(FunctionCallInfo fcinfo)
+{
+	char	   *name;
+	pg_tz	   *tz = NULL;
+
+	if (PG_ARGISNULL(6))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("activity_agg time_zone must not be NULL"),
+				 errhint("Leave the argument out to use the session's TimeZone.")));
+	name = text_to_cstring(PG_GETARG_TEXT_PP(6));
+	if (strlen(name) < CA_ZONE_CAPACITY)
+		tz = pg_tzset(name);
+	if (tz == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("activity_agg time_zone \"%s\" is not a known time zone", name),
+				 errhint("Use a time zone name such as 'Europe/Berlin'.")));
+	return tz;
+}
+
 /*
  * One row of activity_agg: creates the state (*sp NULL) in cxt from the
  * row's origin, unit, periods, locale and time zone (argument 6 when given,
@@ -87,17 +110,9 @@ activity_step(FunctionCallInfo fcinfo, ActivityState **sp, MemoryContext cxt)
 	periods = PG_GETARG_INT32(4);
 	if (PG_NARGS() > 5 && !PG_ARGISNULL(5))
 		locale = text_to_cstring(PG_GETARG_TEXT_PP(5));
+	/* the zone of the group's first row; later rows must name the same */
 	if (PG_NARGS() > 6)
-	{
-		if (PG_ARGISNULL(6))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("activity_agg time_zone must not be NULL"),
-					 errhint("Leave the argument out to use the session's TimeZone.")));
-		/* the zone of the group's first row; later rows must name the same */
-		if (s == NULL)
-			tz = ca_zone_arg(PG_GETARG_TEXT_PP(6));
-	}
+		tz = arg_zone(fcinfo);
 	cal = ca_calendar_for(fcinfo->flinfo, locale);
 
 	if (s == NULL)
@@ -143,8 +158,7 @@ activity_step(FunctionCallInfo fcinfo, ActivityState **sp, MemoryContext cxt)
 			mismatch("periods");
 		if (strcmp(cal->locale, s->locale) != 0)
 			mismatch("locale");
-		if (PG_NARGS() > 6 &&
-			strcmp(pg_get_timezone_name(ca_zone_arg(PG_GETARG_TEXT_PP(6))), s->tz_name) != 0)
+		if (PG_NARGS() > 6 && strcmp(pg_get_timezone_name(tz), s->tz_name) != 0)
 			mismatch("time_zone");
 	}
 

@@ -132,6 +132,7 @@ foreach my $a (@aggs)
 	my ($label, $table, $agg, $group) = @$a;
 	my $q = "SELECT $group, $agg AS x FROM $table GROUP BY $group";
 	my $plan = plan_of($q);
+	note($plan) if $label eq "cohort_agg/3";
 	like($plan, qr/worker_partial_agg/, "$label: partial aggregation on the workers");
 	like($plan, qr/coord_combine_agg/, "$label: combined on the coordinator");
 	next if $label =~ /^cohort_agg/;
