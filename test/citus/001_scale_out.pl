@@ -40,15 +40,23 @@ $coord->safe_psql('postgres', sprintf(
 is($coord->safe_psql('postgres', 'SELECT count(*) FROM citus_get_active_worker_nodes()'),
 	'2', 'two active workers');
 
-# the extension is created on the workers by the coordinator
-$coord->safe_psql('postgres', 'CREATE EXTENSION cohort_analyzer');
+# the extension is created on the workers by the coordinator, and updated
+# there by it: 1.0 first, then ALTER EXTENSION ... UPDATE
+my $version = "SELECT extversion FROM pg_extension WHERE extname = 'cohort_analyzer'";
+$coord->safe_psql('postgres', "CREATE EXTENSION cohort_analyzer VERSION '1.0'");
 foreach my $w (@workers)
 {
-	is($w->safe_psql('postgres',
-		"SELECT extversion FROM pg_extension WHERE extname = 'cohort_analyzer'"),
-		$coord->safe_psql('postgres',
-		"SELECT extversion FROM pg_extension WHERE extname = 'cohort_analyzer'"),
-		$w->name . ': the coordinator created the extension');
+	is($w->safe_psql('postgres', $version), '1.0', $w->name . ': the coordinator created the extension');
+}
+$coord->safe_psql('postgres', 'ALTER EXTENSION cohort_analyzer UPDATE');
+my $current = $coord->safe_psql('postgres', $version);
+isnt($current, '1.0', "the coordinator updated to $current");
+foreach my $w (@workers)
+{
+	is($w->safe_psql('postgres', $version), $current, $w->name . ': the coordinator updated the extension');
+	is($w->safe_psql('postgres', q{SELECT aggtranstype::regtype FROM pg_aggregate
+		WHERE aggfnoid = 'cohort_agg(boolean)'::regprocedure}), 'cohort',
+		$w->name . ': the updated aggregates have their new states');
 }
 
 # Rows of every kind: units (one row each), events (many per unit,
