@@ -3752,16 +3752,16 @@ BEGIN
              'quantile_sketch_state_combine', q, 2048),
             ('rollup', ARRAY[q]::oid[], 'quantile_sketch_state_rollup', 'quantile_sketch_state_final',
              'quantile_sketch_state_combine', q, 2048),
-            ('survival_agg', ARRAY[701, 16]::oid[], 'survival_state_trans', 'survival_state_final', 'survival_state_combine', v, 0),
-            ('rollup', ARRAY[v]::oid[], 'survival_state_rollup', 'survival_state_final', 'survival_state_combine', v, 0),
+            ('survival_agg', ARRAY[701, 16]::oid[], 'survival_state_trans', 'survival_state_final', 'survival_state_combine', v, 1280),
+            ('rollup', ARRAY[v]::oid[], 'survival_state_rollup', 'survival_state_final', 'survival_state_combine', v, 1280),
             ('activity_agg', ARRAY[1184, 1184, 25, 23]::oid[], 'activity_state_trans', 'activity_state_final',
-             'activity_state_combine', act, 0),
+             'activity_state_combine', act, 1280),
             ('activity_agg', ARRAY[1184, 1184, 25, 23, 25]::oid[], 'activity_state_trans', 'activity_state_final',
-             'activity_state_combine', act, 0),
-            ('retention_agg', ARRAY[act]::oid[], 'retention_state_trans', 'retention_state_final', 'retention_state_combine', r, 0),
+             'activity_state_combine', act, 1280),
+            ('retention_agg', ARRAY[act]::oid[], 'retention_state_trans', 'retention_state_final', 'retention_state_combine', r, 1280),
             ('retention_agg', ARRAY[act, 1184]::oid[], 'retention_state_trans', 'retention_state_final',
-             'retention_state_combine', r, 0),
-            ('rollup', ARRAY[r]::oid[], 'retention_state_rollup', 'retention_state_final', 'retention_state_combine', r, 0)
+             'retention_state_combine', r, 1280),
+            ('rollup', ARRAY[r]::oid[], 'retention_state_rollup', 'retention_state_final', 'retention_state_combine', r, 1280)
         ) AS x(name, args, trans, final, combine, stype, space)
     LOOP
         SELECT p.oid INTO STRICT agg FROM pg_catalog.pg_proc p
@@ -3800,7 +3800,7 @@ $switch$;
 
 CREATE AGGREGATE @extschema@.activity_agg(origin timestamptz, activity timestamptz, unit text, periods integer, locale text,
                                           time_zone text) (
-    SFUNC = @extschema@.activity_state_trans, STYPE = @extschema@.activity,
+    SFUNC = @extschema@.activity_state_trans, STYPE = @extschema@.activity, SSPACE = 1280,
     FINALFUNC = @extschema@.activity_state_final,
     COMBINEFUNC = @extschema@.activity_state_combine,
     PARALLEL = SAFE);
@@ -3821,7 +3821,7 @@ COMMENT ON FUNCTION @extschema@.prediction_score_state_trans(@extschema@.surviva
 COMMENT ON FUNCTION @extschema@.prediction_score_state_final(@extschema@.survival) IS 'Final function of prediction_score_agg';
 
 CREATE AGGREGATE @extschema@.prediction_score_agg(predicted double precision, churned boolean) (
-    SFUNC = @extschema@.prediction_score_state_trans, STYPE = @extschema@.survival,
+    SFUNC = @extschema@.prediction_score_state_trans, STYPE = @extschema@.survival, SSPACE = 1280,
     FINALFUNC = @extschema@.prediction_score_state_final,
     COMBINEFUNC = @extschema@.survival_state_combine,
     PARALLEL = SAFE);
@@ -3867,14 +3867,14 @@ RETURNS @extschema@.aa AS 'MODULE_PATHNAME', 'aa_state_final' LANGUAGE C IMMUTAB
 COMMENT ON FUNCTION @extschema@.aa_state_final(@extschema@.aa) IS 'Final function of aa_agg';
 
 CREATE AGGREGATE @extschema@.aa_agg(unit_id text, completed boolean, churned boolean, value double precision) (
-    SFUNC = @extschema@.aa_state_trans, STYPE = @extschema@.aa,
+    SFUNC = @extschema@.aa_state_trans, STYPE = @extschema@.aa, SSPACE = 44816,
     COMBINEFUNC = @extschema@.aa_state_combine,
     FINALFUNC = @extschema@.aa_state_final, PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.aa_agg(text, boolean, boolean, double precision) IS
     'A/A summary of unit rows over 200 random splits (one row per unit; rows without a unit id are skipped)';
 CREATE AGGREGATE @extschema@.aa_agg(unit_id text, completed boolean, churned boolean, value double precision,
                                     splits integer) (
-    SFUNC = @extschema@.aa_state_trans, STYPE = @extschema@.aa,
+    SFUNC = @extschema@.aa_state_trans, STYPE = @extschema@.aa, SSPACE = 44816,
     COMBINEFUNC = @extschema@.aa_state_combine,
     FINALFUNC = @extschema@.aa_state_final, PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.aa_agg(text, boolean, boolean, double precision, integer) IS

@@ -217,14 +217,14 @@ RETURNS @extschema@.aa AS 'MODULE_PATHNAME', 'aa_state_final' LANGUAGE C IMMUTAB
 COMMENT ON FUNCTION @extschema@.aa_state_final(@extschema@.aa) IS 'Final function of aa_agg';
 
 CREATE AGGREGATE @extschema@.aa_agg(unit_id text, completed boolean, churned boolean, value double precision) (
-    SFUNC = @extschema@.aa_state_trans, STYPE = @extschema@.aa,
+    SFUNC = @extschema@.aa_state_trans, STYPE = @extschema@.aa, SSPACE = 44816,
     COMBINEFUNC = @extschema@.aa_state_combine,
     FINALFUNC = @extschema@.aa_state_final, PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.aa_agg(text, boolean, boolean, double precision) IS
     'A/A summary of unit rows over 200 random splits (one row per unit; rows without a unit id are skipped)';
 CREATE AGGREGATE @extschema@.aa_agg(unit_id text, completed boolean, churned boolean, value double precision,
                                     splits integer) (
-    SFUNC = @extschema@.aa_state_trans, STYPE = @extschema@.aa,
+    SFUNC = @extschema@.aa_state_trans, STYPE = @extschema@.aa, SSPACE = 44816,
     COMBINEFUNC = @extschema@.aa_state_combine,
     FINALFUNC = @extschema@.aa_state_final, PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.aa_agg(text, boolean, boolean, double precision, integer) IS

@@ -138,18 +138,18 @@ COMMENT ON FUNCTION @extschema@.activity_state_combine(@extschema@.activity, @ex
 COMMENT ON FUNCTION @extschema@.activity_state_final(@extschema@.activity) IS 'Final function of activity_agg';
 
 CREATE AGGREGATE @extschema@.activity_agg(origin timestamptz, activity timestamptz, unit text, periods integer) (
-    SFUNC = @extschema@.activity_state_trans, STYPE = @extschema@.activity,
+    SFUNC = @extschema@.activity_state_trans, STYPE = @extschema@.activity, SSPACE = 1280,
     FINALFUNC = @extschema@.activity_state_final,
     COMBINEFUNC = @extschema@.activity_state_combine,
     PARALLEL = SAFE);
 CREATE AGGREGATE @extschema@.activity_agg(origin timestamptz, activity timestamptz, unit text, periods integer, locale text) (
-    SFUNC = @extschema@.activity_state_trans, STYPE = @extschema@.activity,
+    SFUNC = @extschema@.activity_state_trans, STYPE = @extschema@.activity, SSPACE = 1280,
     FINALFUNC = @extschema@.activity_state_final,
     COMBINEFUNC = @extschema@.activity_state_combine,
     PARALLEL = SAFE);
 CREATE AGGREGATE @extschema@.activity_agg(origin timestamptz, activity timestamptz, unit text, periods integer, locale text,
                                           time_zone text) (
-    SFUNC = @extschema@.activity_state_trans, STYPE = @extschema@.activity,
+    SFUNC = @extschema@.activity_state_trans, STYPE = @extschema@.activity, SSPACE = 1280,
     FINALFUNC = @extschema@.activity_state_final,
     COMBINEFUNC = @extschema@.activity_state_combine,
     PARALLEL = SAFE);
@@ -180,17 +180,17 @@ COMMENT ON FUNCTION @extschema@.retention_state_combine(@extschema@.retention, @
 COMMENT ON FUNCTION @extschema@.retention_state_final(@extschema@.retention) IS 'Final function of the retention aggregates: the stored value, NULL for no activities';
 
 CREATE AGGREGATE @extschema@.retention_agg(@extschema@.activity) (
-    SFUNC = @extschema@.retention_state_trans, STYPE = @extschema@.retention,
+    SFUNC = @extschema@.retention_state_trans, STYPE = @extschema@.retention, SSPACE = 1280,
     FINALFUNC = @extschema@.retention_state_final,
     COMBINEFUNC = @extschema@.retention_state_combine,
     PARALLEL = SAFE);
 CREATE AGGREGATE @extschema@.retention_agg(@extschema@.activity, as_of timestamptz) (
-    SFUNC = @extschema@.retention_state_trans, STYPE = @extschema@.retention,
+    SFUNC = @extschema@.retention_state_trans, STYPE = @extschema@.retention, SSPACE = 1280,
     FINALFUNC = @extschema@.retention_state_final,
     COMBINEFUNC = @extschema@.retention_state_combine,
     PARALLEL = SAFE);
 CREATE AGGREGATE @extschema@.rollup(@extschema@.retention) (
-    SFUNC = @extschema@.retention_state_rollup, STYPE = @extschema@.retention,
+    SFUNC = @extschema@.retention_state_rollup, STYPE = @extschema@.retention, SSPACE = 1280,
     FINALFUNC = @extschema@.retention_state_final,
     COMBINEFUNC = @extschema@.retention_state_combine,
     PARALLEL = SAFE);

@@ -108,12 +108,12 @@ COMMENT ON FUNCTION @extschema@.survival_state_combine(@extschema@.survival, @ex
 COMMENT ON FUNCTION @extschema@.survival_state_final(@extschema@.survival) IS 'Final function of the survival aggregates: the stored value, empty for no rows';
 
 CREATE AGGREGATE @extschema@.survival_agg(duration double precision, churned boolean) (
-    SFUNC = @extschema@.survival_state_trans, STYPE = @extschema@.survival,
+    SFUNC = @extschema@.survival_state_trans, STYPE = @extschema@.survival, SSPACE = 1280,
     FINALFUNC = @extschema@.survival_state_final,
     COMBINEFUNC = @extschema@.survival_state_combine,
     PARALLEL = SAFE);
 CREATE AGGREGATE @extschema@.rollup(@extschema@.survival) (
-    SFUNC = @extschema@.survival_state_rollup, STYPE = @extschema@.survival,
+    SFUNC = @extschema@.survival_state_rollup, STYPE = @extschema@.survival, SSPACE = 1280,
     FINALFUNC = @extschema@.survival_state_final,
     COMBINEFUNC = @extschema@.survival_state_combine,
     PARALLEL = SAFE);

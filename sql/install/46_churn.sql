@@ -55,7 +55,7 @@ COMMENT ON FUNCTION @extschema@.prediction_score_state_trans(@extschema@.surviva
 COMMENT ON FUNCTION @extschema@.prediction_score_state_final(@extschema@.survival) IS 'Final function of prediction_score_agg';
 
 CREATE AGGREGATE @extschema@.prediction_score_agg(predicted double precision, churned boolean) (
-    SFUNC = @extschema@.prediction_score_state_trans, STYPE = @extschema@.survival,
+    SFUNC = @extschema@.prediction_score_state_trans, STYPE = @extschema@.survival, SSPACE = 1280,
     FINALFUNC = @extschema@.prediction_score_state_final,
     COMBINEFUNC = @extschema@.survival_state_combine,
     PARALLEL = SAFE);
