@@ -161,8 +161,8 @@ SELECT count(*) AS groups,
                 AND abs(value_covariate_corr(d.c) - value_covariate_corr(l.c))
                     <= 1e-12 * abs(value_covariate_corr(l.c))) AS moments,
        bool_and((compare_cohorts(d.c, d0.c, 'value')).p_value
-                BETWEEN (compare_cohorts(l.c, l0.c, 'value')).p_value * (1 - 1e-9)
-                    AND (compare_cohorts(l.c, l0.c, 'value')).p_value * (1 + 1e-9)) AS statistics
+                BETWEEN (compare_cohorts(l.c, l0.c, 'value')).p_value * (1 - 1e-12)
+                    AND (compare_cohorts(l.c, l0.c, 'value')).p_value * (1 + 1e-12)) AS statistics
 FROM (SELECT segment, cohort_agg(completed, churned, revenue, pre_revenue) AS c FROM %s GROUP BY segment) AS d
 JOIN (SELECT segment, cohort_agg(completed, churned, revenue, pre_revenue) AS c FROM %s_local GROUP BY segment) AS l
   USING (segment),
