@@ -90,7 +90,7 @@ UNIT_TESTS      = $(sort $(basename $(notdir $(wildcard test/unit/test_*.c))))
 UNIT_CFLAGS     = -std=gnu11 -O1 -g -Wall -Wextra -Isrc/core $(ICU_CFLAGS) \
 				  -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
-.PHONY: stage stage-1.0 regress isolation unit tap test demo bench fuzz fuzz-seeds
+.PHONY: stage stage-1.0 regress isolation unit tap citus test demo bench fuzz fuzz-seeds
 
 # A private copy of the server with this build installed into it.  The
 # server finds its share and lib directories relative to its own binary.
@@ -187,6 +187,15 @@ tap: stage
 		PG_REGRESS=$(PG_REGRESS_BIN) TESTDIR=$(CURDIR)/build/tap top_srcdir=$(CURDIR) \
 		STAGE=$(STAGE) STAGE_1_0=$(STAGE_1_0) PG_PKGLIB=$(PG_PKGLIB) PG_SHAREDIR=$(PG_SHAREDIR) \
 		prove $(PROVE_FLAGS) -I $(PGXS_DIR)/src/test/perl -I $(CURDIR)/test/t $(addprefix $(CURDIR)/,$(TAP_TESTS)),@echo "no TAP tests")
+
+# The scale-out tests on a Citus cluster (coordinator and two workers on
+# loopback), when Citus is installed in the staged server.
+CITUS_TESTS ?= $(wildcard test/citus/*.pl)
+
+citus: stage
+	@if [ -f $(STAGE)$(PG_PKGLIB)/citus.so ]; then \
+		$(MAKE) -s tap TAP_TESTS="$(CITUS_TESTS)" PROVE_FLAGS="$(PROVE_FLAGS)"; \
+	else echo "citus: skipped (Citus not installed)"; fi
 
 test:
 	./scripts/test.sh

@@ -3,14 +3,13 @@
  *		For bench/cohort.sh only: cohort_agg's transition as it was before
  *		the moments were kept about a shift (Welford's update about the
  *		running mean, straight into a CohortStats), so that both can be
- *		timed side by side in one run.  Loaded after cohort_analyzer, whose
- *		symbols it uses.
+ *		timed side by side in one run.  Built with the algorithms of
+ *		src/core it uses (bench/cohort.sh).
  */
 #include "postgres.h"
 
 #include "fmgr.h"
 
-#include "ca_util.h"
 #include "cohort_type.h"
 
 PG_MODULE_MAGIC;
@@ -33,7 +32,11 @@ bench_unshifted_trans(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 	{
-		s = MemoryContextAlloc(ca_agg_context(fcinfo, "bench_unshifted_trans"), sizeof(CohortStats));
+		MemoryContext aggcontext;
+
+		if (!AggCheckCallContext(fcinfo, &aggcontext))
+			elog(ERROR, "bench_unshifted_trans called in non-aggregate context");
+		s = MemoryContextAlloc(aggcontext, sizeof(CohortStats));
 		cohort_stats_init(s);
 	}
 	else
@@ -46,8 +49,20 @@ bench_unshifted_trans(PG_FUNCTION_ARGS)
 	u.covariate = 0.0;
 	st = cohort_stats_add(s, &u);
 	if (unlikely(st != CA_OK))
-		ca_report_status(st, "value");
+		elog(ERROR, "cohort_agg_unshifted: value out of range");
 	PG_RETURN_POINTER(s);
+}
+
+/* a stored cohort (format version 1) */
+static Cohort *
+make(const CohortStats *st)
+{
+	Cohort	   *c = palloc0(COHORT_SIZE);
+
+	SET_VARSIZE(c, COHORT_SIZE);
+	c->version = COHORT_FORMAT_VERSION;
+	c->stats = *st;
+	return c;
 }
 
 PG_FUNCTION_INFO_V1(bench_unshifted_final);
@@ -59,7 +74,7 @@ bench_unshifted_final(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 	{
 		cohort_stats_init(&empty);
-		PG_RETURN_POINTER(cohort_make(&empty));
+		PG_RETURN_POINTER(make(&empty));
 	}
-	PG_RETURN_POINTER(cohort_make((CohortStats *) PG_GETARG_POINTER(0)));
+	PG_RETURN_POINTER(make((CohortStats *) PG_GETARG_POINTER(0)));
 }

@@ -3,7 +3,10 @@
 # postgresql-15-tdigest) and the exact percentile_cont: p99 latency per
 # group of a small key over 10 million lognormal latencies (p99 near
 # 46 ms), on one core and with 2 parallel workers, plus the relative error
-# of the sketch and of tdigest at several quantiles.
+# of the sketch and of tdigest at several quantiles.  Side by side,
+# quantile_sketch_agg as 1.0 defined it, with an internal state (the
+# library keeps those functions): the state as an expanded quantile_sketch
+# must cost nothing.
 #
 #   bench/sketch.sh            (ROWS=10000000 BENCH_RUNS=5 by default)
 #
@@ -24,15 +27,30 @@ SELECT (i % 4) AS region,
        exp(ln(20) + 0.36 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random())) AS ms
 FROM generate_series(1, $ROWS) i;
 VACUUM ANALYZE requests;
+CREATE FUNCTION internal_trans(internal, double precision) RETURNS internal
+    AS 'cohort_analyzer', 'quantile_sketch_agg_trans' LANGUAGE C;
+CREATE FUNCTION internal_combine(internal, internal) RETURNS internal
+    AS 'cohort_analyzer', 'quantile_sketch_agg_combine' LANGUAGE C;
+CREATE FUNCTION internal_serialize(internal) RETURNS bytea
+    AS 'cohort_analyzer', 'quantile_sketch_agg_serialize' LANGUAGE C STRICT;
+CREATE FUNCTION internal_deserialize(bytea, internal) RETURNS internal
+    AS 'cohort_analyzer', 'quantile_sketch_agg_deserialize' LANGUAGE C STRICT;
+CREATE FUNCTION internal_final(internal) RETURNS quantile_sketch
+    AS 'cohort_analyzer', 'quantile_sketch_agg_final' LANGUAGE C;
+CREATE AGGREGATE quantile_sketch_agg_internal(double precision) (
+    SFUNC = internal_trans, STYPE = internal, SSPACE = 2048, FINALFUNC = internal_final,
+    COMBINEFUNC = internal_combine, SERIALFUNC = internal_serialize,
+    DESERIALFUNC = internal_deserialize, PARALLEL = SAFE);
 SQL
 
 declare -A Q=(
     [scan]="count(ms)"
     [sketch]="quantile(quantile_sketch_agg(ms), 0.99)"
+    [sketch_internal_state]="quantile(quantile_sketch_agg_internal(ms), 0.99)"
     [tdigest]="tdigest_percentile(ms, 100, 0.99)"
     [percentile_cont]="percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)"
 )
-ORDER=(scan sketch tdigest percentile_cont)
+ORDER=(scan sketch sketch_internal_state tdigest percentile_cont)
 SERIAL="SET max_parallel_workers_per_gather = 0"
 PARALLEL="SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET min_parallel_table_scan_size = 0"
 

@@ -41,7 +41,7 @@ run_suite() {
         fuzz)
             ok=$(grep -cE '^fuzz .*: ok' "$log")
             bad=$(grep -cE '^fuzz .*: FAILED' "$log") ;;
-        tap)
+        tap|citus)
             todo=$(grep -cE '^not ok [0-9]+.*# TODO' "$log")
             ok=$(grep -cE '^ok [0-9]+' "$log")
             bad=$(grep -cE '^not ok [0-9]+' "$log")
@@ -69,6 +69,15 @@ run_suite fuzz make -s fuzz FUZZ_SECONDS=${FUZZ_SECONDS:-10}
 run_suite regress make -s regress
 run_suite isolation make -s isolation
 run_suite tap make -s tap PROVE_FLAGS=-v
+# the scale-out tests need Citus in the staged server (copied from the system's)
+pg_config_bin=$(ls /usr/lib/postgresql/15/bin/pg_config 2>/dev/null || echo pg_config)
+if [ -f "build/stage$("$pg_config_bin" --pkglibdir)/citus.so" ]; then
+    run_suite citus make -s citus PROVE_FLAGS=-v
+else
+    echo "== citus"
+    echo "citus: skipped (Citus not installed)"
+    summary+=("$(printf '%-10s skipped (Citus not installed)' citus)")
+fi
 
 echo
 echo "== summary (test cases: unit test functions, regression and isolation tests, TAP checks)"

@@ -5862,3 +5862,331 @@ RETURNS integer
 COMMENT ON FUNCTION @extschema@.rollout_tick_one(bigint, timestamptz, text) IS
     'Decides the checkpoints of one running rollout due up to as_of (skipped when locked elsewhere); records a failure with a backed-off retry time';
 
+
+-- Every aggregate keeps its state in a type of its own (cohort of format
+-- version 2, quantile_sketch, survival, activity, retention, aa, double
+-- precision[]), so that Citus computes it on its workers.  An aggregate's
+-- state type cannot be altered, and dropping the aggregates of 1.0 would
+-- take the user's views and materialized views that use them along: those
+-- are switched to their new support functions in the catalog, keeping their
+-- identity, so that everything using them goes on working (cached plans are
+-- made again).  The aggregates new in 1.1 are made again.
+-- ---------------------------------------------------------------------------
+COMMENT ON TYPE @extschema@.cohort IS
+    'Mergeable summary of a group of units: unit count, completion and churn outcomes, value moments and covariate co-moments (format version 1; version 2 is the running state of its aggregates)';
+COMMENT ON FUNCTION @extschema@.cohort_agg_trans(internal, boolean) IS 'Transition function of cohort_agg in moving windows';
+COMMENT ON FUNCTION @extschema@.cohort_agg_trans(internal, boolean, boolean) IS 'Transition function of cohort_agg in moving windows';
+COMMENT ON FUNCTION @extschema@.cohort_agg_trans(internal, boolean, boolean, double precision) IS 'Transition function of cohort_agg in moving windows';
+COMMENT ON FUNCTION @extschema@.cohort_agg_trans(internal, boolean, boolean, double precision, double precision) IS 'Transition function of cohort_agg in moving windows';
+COMMENT ON FUNCTION @extschema@.cohort_rollup_trans(internal, @extschema@.cohort) IS 'Transition function of rollup(cohort) in moving windows';
+COMMENT ON FUNCTION @extschema@.cohort_agg_final(internal) IS 'Final function of the cohort aggregates in moving windows';
+
+-- the aggregates' state is a cohort value (format version 2), which Citus
+-- can ship between nodes; moving windows keep an internal state
+CREATE FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean) RETURNS @extschema@.cohort
+    AS 'MODULE_PATHNAME', 'cohort_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean, boolean) RETURNS @extschema@.cohort
+    AS 'MODULE_PATHNAME', 'cohort_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean, boolean, double precision) RETURNS @extschema@.cohort
+    AS 'MODULE_PATHNAME', 'cohort_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean, boolean, double precision, double precision) RETURNS @extschema@.cohort
+    AS 'MODULE_PATHNAME', 'cohort_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.cohort_state_rollup(@extschema@.cohort, @extschema@.cohort) RETURNS @extschema@.cohort
+    AS 'MODULE_PATHNAME', 'cohort_state_rollup' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.cohort_state_combine(@extschema@.cohort, @extschema@.cohort) RETURNS @extschema@.cohort
+    AS 'MODULE_PATHNAME', 'cohort_state_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.cohort_state_final(@extschema@.cohort) RETURNS @extschema@.cohort
+    AS 'MODULE_PATHNAME', 'cohort_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean) IS 'Transition function of cohort_agg (state: a cohort of format version 2)';
+COMMENT ON FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean, boolean) IS 'Transition function of cohort_agg (state: a cohort of format version 2)';
+COMMENT ON FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean, boolean, double precision) IS 'Transition function of cohort_agg (state: a cohort of format version 2)';
+COMMENT ON FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean, boolean, double precision, double precision) IS 'Transition function of cohort_agg (state: a cohort of format version 2)';
+COMMENT ON FUNCTION @extschema@.cohort_state_rollup(@extschema@.cohort, @extschema@.cohort) IS 'Transition function of rollup(cohort)';
+COMMENT ON FUNCTION @extschema@.cohort_state_combine(@extschema@.cohort, @extschema@.cohort) IS 'Combine function of the cohort aggregates (parallel query, Citus)';
+COMMENT ON FUNCTION @extschema@.cohort_state_final(@extschema@.cohort) IS 'Final function of the cohort aggregates: the summary (format version 1) a state stands for';
+
+-- the state is a quantile_sketch (an expanded object while it grows),
+-- which Citus can ship between nodes
+CREATE FUNCTION @extschema@.quantile_sketch_state_trans(@extschema@.quantile_sketch, double precision) RETURNS @extschema@.quantile_sketch
+    AS 'MODULE_PATHNAME', 'quantile_sketch_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.quantile_sketch_state_trans(@extschema@.quantile_sketch, double precision, double precision) RETURNS @extschema@.quantile_sketch
+    AS 'MODULE_PATHNAME', 'quantile_sketch_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.quantile_sketch_state_rollup(@extschema@.quantile_sketch, @extschema@.quantile_sketch) RETURNS @extschema@.quantile_sketch
+    AS 'MODULE_PATHNAME', 'quantile_sketch_state_rollup' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.quantile_sketch_state_combine(@extschema@.quantile_sketch, @extschema@.quantile_sketch) RETURNS @extschema@.quantile_sketch
+    AS 'MODULE_PATHNAME', 'quantile_sketch_state_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.quantile_sketch_state_final(@extschema@.quantile_sketch) RETURNS @extschema@.quantile_sketch
+    AS 'MODULE_PATHNAME', 'quantile_sketch_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.quantile_sketch_state_trans(@extschema@.quantile_sketch, double precision) IS 'Transition function of quantile_sketch_agg';
+COMMENT ON FUNCTION @extschema@.quantile_sketch_state_trans(@extschema@.quantile_sketch, double precision, double precision) IS 'Transition function of quantile_sketch_agg';
+COMMENT ON FUNCTION @extschema@.quantile_sketch_state_rollup(@extschema@.quantile_sketch, @extschema@.quantile_sketch) IS 'Transition function of rollup(quantile_sketch)';
+COMMENT ON FUNCTION @extschema@.quantile_sketch_state_combine(@extschema@.quantile_sketch, @extschema@.quantile_sketch) IS 'Combine function of the quantile sketch aggregates (parallel query, Citus)';
+COMMENT ON FUNCTION @extschema@.quantile_sketch_state_final(@extschema@.quantile_sketch) IS 'Final function of the quantile sketch aggregates: the stored sketch, NULL for no values';
+
+-- the state is a survival value (an expanded object while it grows), which
+-- Citus can ship between nodes
+CREATE FUNCTION @extschema@.survival_state_trans(@extschema@.survival, double precision, boolean) RETURNS @extschema@.survival
+    AS 'MODULE_PATHNAME', 'survival_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.survival_state_rollup(@extschema@.survival, @extschema@.survival) RETURNS @extschema@.survival
+    AS 'MODULE_PATHNAME', 'survival_state_rollup' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.survival_state_combine(@extschema@.survival, @extschema@.survival) RETURNS @extschema@.survival
+    AS 'MODULE_PATHNAME', 'survival_state_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.survival_state_final(@extschema@.survival) RETURNS @extschema@.survival
+    AS 'MODULE_PATHNAME', 'survival_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.survival_state_trans(@extschema@.survival, double precision, boolean) IS 'Transition function of survival_agg';
+COMMENT ON FUNCTION @extschema@.survival_state_rollup(@extschema@.survival, @extschema@.survival) IS 'Transition function of rollup(survival)';
+COMMENT ON FUNCTION @extschema@.survival_state_combine(@extschema@.survival, @extschema@.survival) IS 'Combine function of the survival aggregates and prediction_score_agg (parallel query, Citus)';
+COMMENT ON FUNCTION @extschema@.survival_state_final(@extschema@.survival) IS 'Final function of the survival aggregates: the stored value, empty for no rows';
+
+-- the state is an activity value (an expanded object while it is built),
+-- which Citus can ship between nodes
+CREATE FUNCTION @extschema@.activity_state_trans(@extschema@.activity, timestamptz, timestamptz, text, integer)
+RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_state_trans' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.activity_state_trans(@extschema@.activity, timestamptz, timestamptz, text, integer, text)
+RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_state_trans' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.activity_state_trans(@extschema@.activity, timestamptz, timestamptz, text, integer, text, text)
+RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.activity_state_combine(@extschema@.activity, @extschema@.activity) RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_state_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.activity_state_final(@extschema@.activity) RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.activity_state_trans(@extschema@.activity, timestamptz, timestamptz, text, integer) IS 'Transition function of activity_agg';
+COMMENT ON FUNCTION @extschema@.activity_state_trans(@extschema@.activity, timestamptz, timestamptz, text, integer, text) IS 'Transition function of activity_agg with a locale';
+COMMENT ON FUNCTION @extschema@.activity_state_trans(@extschema@.activity, timestamptz, timestamptz, text, integer, text, text) IS 'Transition function of activity_agg with a locale and a time zone';
+COMMENT ON FUNCTION @extschema@.activity_state_combine(@extschema@.activity, @extschema@.activity) IS 'Combine function of activity_agg (parallel query, Citus)';
+COMMENT ON FUNCTION @extschema@.activity_state_final(@extschema@.activity) IS 'Final function of activity_agg';
+
+-- the state is a retention value (an expanded object while it is built),
+-- which Citus can ship between nodes
+CREATE FUNCTION @extschema@.retention_state_trans(@extschema@.retention, @extschema@.activity) RETURNS @extschema@.retention
+    AS 'MODULE_PATHNAME', 'retention_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.retention_state_trans(@extschema@.retention, @extschema@.activity, timestamptz) RETURNS @extschema@.retention
+    AS 'MODULE_PATHNAME', 'retention_state_trans' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.retention_state_rollup(@extschema@.retention, @extschema@.retention) RETURNS @extschema@.retention
+    AS 'MODULE_PATHNAME', 'retention_state_rollup' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.retention_state_combine(@extschema@.retention, @extschema@.retention) RETURNS @extschema@.retention
+    AS 'MODULE_PATHNAME', 'retention_state_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.retention_state_final(@extschema@.retention) RETURNS @extschema@.retention
+    AS 'MODULE_PATHNAME', 'retention_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.retention_state_trans(@extschema@.retention, @extschema@.activity) IS 'Transition function of retention_agg';
+COMMENT ON FUNCTION @extschema@.retention_state_trans(@extschema@.retention, @extschema@.activity, timestamptz) IS 'Transition function of retention_agg with a cutoff';
+COMMENT ON FUNCTION @extschema@.retention_state_rollup(@extschema@.retention, @extschema@.retention) IS 'Transition function of rollup(retention)';
+COMMENT ON FUNCTION @extschema@.retention_state_combine(@extschema@.retention, @extschema@.retention) IS 'Combine function of the retention aggregates (parallel query, Citus)';
+COMMENT ON FUNCTION @extschema@.retention_state_final(@extschema@.retention) IS 'Final function of the retention aggregates: the stored value, NULL for no activities';
+
+DO $switch$
+DECLARE
+    ns oid := (SELECT e.extnamespace FROM pg_catalog.pg_extension e
+               WHERE e.extname OPERATOR(pg_catalog.=) 'cohort_analyzer');
+    c oid;
+    q oid;
+    v oid;
+    act oid;
+    r oid;
+    a record;
+    agg oid;
+BEGIN
+    SELECT t.oid INTO c FROM pg_catalog.pg_type t
+    WHERE t.typnamespace OPERATOR(pg_catalog.=) ns AND t.typname OPERATOR(pg_catalog.=) 'cohort';
+    SELECT t.oid INTO q FROM pg_catalog.pg_type t
+    WHERE t.typnamespace OPERATOR(pg_catalog.=) ns AND t.typname OPERATOR(pg_catalog.=) 'quantile_sketch';
+    SELECT t.oid INTO v FROM pg_catalog.pg_type t
+    WHERE t.typnamespace OPERATOR(pg_catalog.=) ns AND t.typname OPERATOR(pg_catalog.=) 'survival';
+    SELECT t.oid INTO act FROM pg_catalog.pg_type t
+    WHERE t.typnamespace OPERATOR(pg_catalog.=) ns AND t.typname OPERATOR(pg_catalog.=) 'activity';
+    SELECT t.oid INTO r FROM pg_catalog.pg_type t
+    WHERE t.typnamespace OPERATOR(pg_catalog.=) ns AND t.typname OPERATOR(pg_catalog.=) 'retention';
+    -- (name, argument types, support functions, state type, state size);
+    -- 16 boolean, 23 integer, 25 text, 701 double precision, 1184 timestamptz
+    FOR a IN
+        SELECT x.* FROM (VALUES
+            ('cohort_agg', ARRAY[16]::oid[], 'cohort_state_trans', 'cohort_state_final', 'cohort_state_combine', c, 136),
+            ('cohort_agg', ARRAY[16, 16]::oid[], 'cohort_state_trans', 'cohort_state_final', 'cohort_state_combine', c, 136),
+            ('cohort_agg', ARRAY[16, 16, 701]::oid[], 'cohort_state_trans', 'cohort_state_final', 'cohort_state_combine', c, 136),
+            ('cohort_agg', ARRAY[16, 16, 701, 701]::oid[], 'cohort_state_trans', 'cohort_state_final', 'cohort_state_combine', c, 136),
+            ('rollup', ARRAY[c]::oid[], 'cohort_state_rollup', 'cohort_state_final', 'cohort_state_combine', c, 136),
+            ('quantile_sketch_agg', ARRAY[701]::oid[], 'quantile_sketch_state_trans', 'quantile_sketch_state_final',
+             'quantile_sketch_state_combine', q, 2048),
+            ('quantile_sketch_agg', ARRAY[701, 701]::oid[], 'quantile_sketch_state_trans', 'quantile_sketch_state_final',
+             'quantile_sketch_state_combine', q, 2048),
+            ('rollup', ARRAY[q]::oid[], 'quantile_sketch_state_rollup', 'quantile_sketch_state_final',
+             'quantile_sketch_state_combine', q, 2048),
+            ('survival_agg', ARRAY[701, 16]::oid[], 'survival_state_trans', 'survival_state_final', 'survival_state_combine', v, 1280),
+            ('rollup', ARRAY[v]::oid[], 'survival_state_rollup', 'survival_state_final', 'survival_state_combine', v, 1280),
+            ('activity_agg', ARRAY[1184, 1184, 25, 23]::oid[], 'activity_state_trans', 'activity_state_final',
+             'activity_state_combine', act, 1280),
+            ('activity_agg', ARRAY[1184, 1184, 25, 23, 25]::oid[], 'activity_state_trans', 'activity_state_final',
+             'activity_state_combine', act, 1280),
+            ('retention_agg', ARRAY[act]::oid[], 'retention_state_trans', 'retention_state_final', 'retention_state_combine', r, 1280),
+            ('retention_agg', ARRAY[act, 1184]::oid[], 'retention_state_trans', 'retention_state_final',
+             'retention_state_combine', r, 1280),
+            ('rollup', ARRAY[r]::oid[], 'retention_state_rollup', 'retention_state_final', 'retention_state_combine', r, 1280)
+        ) AS x(name, args, trans, final, combine, stype, space)
+    LOOP
+        SELECT p.oid INTO STRICT agg FROM pg_catalog.pg_proc p
+        WHERE p.pronamespace OPERATOR(pg_catalog.=) ns AND p.proname OPERATOR(pg_catalog.=) a.name
+          AND p.proargtypes::pg_catalog.text OPERATOR(pg_catalog.=) pg_catalog.array_to_string(a.args, ' ');
+        UPDATE pg_catalog.pg_aggregate g SET
+            aggtransfn = (SELECT p.oid::pg_catalog.regproc FROM pg_catalog.pg_proc p
+                          WHERE p.pronamespace OPERATOR(pg_catalog.=) ns AND p.proname OPERATOR(pg_catalog.=) a.trans
+                            AND p.proargtypes::pg_catalog.text OPERATOR(pg_catalog.=)
+                                pg_catalog.array_to_string(ARRAY[a.stype]::pg_catalog.oid[] OPERATOR(pg_catalog.||) a.args, ' ')),
+            aggfinalfn = (SELECT p.oid::pg_catalog.regproc FROM pg_catalog.pg_proc p
+                          WHERE p.pronamespace OPERATOR(pg_catalog.=) ns AND p.proname OPERATOR(pg_catalog.=) a.final),
+            aggcombinefn = (SELECT p.oid::pg_catalog.regproc FROM pg_catalog.pg_proc p
+                            WHERE p.pronamespace OPERATOR(pg_catalog.=) ns AND p.proname OPERATOR(pg_catalog.=) a.combine),
+            aggserialfn = 0, aggdeserialfn = 0,
+            aggtranstype = a.stype, aggtransspace = a.space
+        WHERE g.aggfnoid OPERATOR(pg_catalog.=) agg;
+        -- its dependencies on functions, as CREATE AGGREGATE records them
+        DELETE FROM pg_catalog.pg_depend d
+        WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+          AND d.objid OPERATOR(pg_catalog.=) agg
+          AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+          AND d.deptype OPERATOR(pg_catalog.=) 'n';
+        INSERT INTO pg_catalog.pg_depend (classid, objid, objsubid, refclassid, refobjid, refobjsubid, deptype)
+        SELECT DISTINCT 'pg_catalog.pg_proc'::pg_catalog.regclass, agg, 0,
+               'pg_catalog.pg_proc'::pg_catalog.regclass, f.fn, 0, 'n'::"char"
+        FROM pg_catalog.pg_aggregate g,
+             LATERAL (VALUES (g.aggtransfn::pg_catalog.oid), (g.aggfinalfn), (g.aggcombinefn),
+                             (g.aggmtransfn), (g.aggminvtransfn), (g.aggmfinalfn)) AS f(fn)
+        WHERE g.aggfnoid OPERATOR(pg_catalog.=) agg AND f.fn OPERATOR(pg_catalog.<>) 0::pg_catalog.oid;
+        -- an update of the aggregate's own row invalidates the plans using it
+        UPDATE pg_catalog.pg_proc p SET proname = p.proname WHERE p.oid OPERATOR(pg_catalog.=) agg;
+    END LOOP;
+END
+$switch$;
+
+CREATE AGGREGATE @extschema@.activity_agg(origin timestamptz, activity timestamptz, unit text, periods integer, locale text,
+                                          time_zone text) (
+    SFUNC = @extschema@.activity_state_trans, STYPE = @extschema@.activity, SSPACE = 1280,
+    FINALFUNC = @extschema@.activity_state_final,
+    COMBINEFUNC = @extschema@.activity_state_combine,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.activity_agg(timestamptz, timestamptz, text, integer, text, text) IS
+    'Activity of one unit (one row per event), with the calendar of an ICU locale (NULL: ISO weeks) and the periods in the given time zone, which the value records (the same on every node of a cluster)';
+
+-- the aggregates new in 1.1, made again with their new state
+DROP AGGREGATE @extschema@.prediction_score_agg(double precision, boolean);
+DROP AGGREGATE @extschema@.stratified_logrank_test(@extschema@.survival, @extschema@.survival);
+DROP AGGREGATE @extschema@.aa_agg(text, boolean, boolean, double precision);
+DROP AGGREGATE @extschema@.aa_agg(text, boolean, boolean, double precision, integer);
+CREATE FUNCTION @extschema@.prediction_score_state_trans(@extschema@.survival, double precision, boolean) RETURNS @extschema@.survival
+    AS 'MODULE_PATHNAME', 'prediction_score_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.prediction_score_state_final(@extschema@.survival) RETURNS @extschema@.prediction_score
+    AS 'MODULE_PATHNAME', 'prediction_score_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.prediction_score_state_trans(@extschema@.survival, double precision, boolean) IS
+    'Transition function of prediction_score_agg (state: a survival value of (predicted, churned) points)';
+COMMENT ON FUNCTION @extschema@.prediction_score_state_final(@extschema@.survival) IS 'Final function of prediction_score_agg';
+
+CREATE AGGREGATE @extschema@.prediction_score_agg(predicted double precision, churned boolean) (
+    SFUNC = @extschema@.prediction_score_state_trans, STYPE = @extschema@.survival, SSPACE = 1280,
+    FINALFUNC = @extschema@.prediction_score_state_final,
+    COMBINEFUNC = @extschema@.survival_state_combine,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.prediction_score_agg(double precision, boolean) IS
+    'How good churn predictions were (one row per unit: predicted probability, whether it churned): n, AUC, Brier score and calibration; exact in any order and in parallel';
+
+-- the state is a double precision[] of four terms per stratum, which Citus
+-- can ship between nodes
+CREATE FUNCTION @extschema@.survival_strata_state_trans(double precision[], @extschema@.survival, @extschema@.survival) RETURNS double precision[]
+    AS 'MODULE_PATHNAME', 'survival_strata_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.survival_strata_state_combine(double precision[], double precision[]) RETURNS double precision[]
+    AS 'MODULE_PATHNAME', 'survival_strata_state_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.survival_strata_state_final(double precision[]) RETURNS @extschema@.logrank_result
+    AS 'MODULE_PATHNAME', 'survival_strata_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.survival_strata_state_trans(double precision[], @extschema@.survival, @extschema@.survival) IS
+    'Transition function of stratified_logrank_test (state: observed minus expected, variance and the two expected counts of each stratum)';
+COMMENT ON FUNCTION @extschema@.survival_strata_state_combine(double precision[], double precision[]) IS 'Combine function of stratified_logrank_test (parallel query, Citus)';
+COMMENT ON FUNCTION @extschema@.survival_strata_state_final(double precision[]) IS 'Final function of stratified_logrank_test';
+
+CREATE AGGREGATE @extschema@.stratified_logrank_test(a @extschema@.survival, b @extschema@.survival) (
+    SFUNC = @extschema@.survival_strata_state_trans, STYPE = double precision[],
+    FINALFUNC = @extschema@.survival_strata_state_final,
+    COMBINEFUNC = @extschema@.survival_strata_state_combine,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.stratified_logrank_test(@extschema@.survival, @extschema@.survival) IS
+    'Stratified log-rank test over one row per stratum holding its two groups (as R survdiff with strata); the same in any row order';
+
+-- the state is an aa value, updated in place, which Citus can ship between
+-- nodes
+CREATE FUNCTION @extschema@.aa_state_trans(@extschema@.aa, text, boolean, boolean, double precision)
+RETURNS @extschema@.aa AS 'MODULE_PATHNAME', 'aa_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.aa_state_trans(@extschema@.aa, text, boolean, boolean, double precision) IS
+    'Transition function of aa_agg (200 splits)';
+CREATE FUNCTION @extschema@.aa_state_trans(@extschema@.aa, text, boolean, boolean, double precision, integer)
+RETURNS @extschema@.aa AS 'MODULE_PATHNAME', 'aa_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.aa_state_trans(@extschema@.aa, text, boolean, boolean, double precision, integer) IS
+    'Transition function of aa_agg';
+CREATE FUNCTION @extschema@.aa_state_combine(@extschema@.aa, @extschema@.aa)
+RETURNS @extschema@.aa AS 'MODULE_PATHNAME', 'aa_state_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.aa_state_combine(@extschema@.aa, @extschema@.aa) IS 'Combine function of aa_agg (parallel query, Citus)';
+CREATE FUNCTION @extschema@.aa_state_final(@extschema@.aa)
+RETURNS @extschema@.aa AS 'MODULE_PATHNAME', 'aa_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.aa_state_final(@extschema@.aa) IS 'Final function of aa_agg';
+
+CREATE AGGREGATE @extschema@.aa_agg(unit_id text, completed boolean, churned boolean, value double precision) (
+    SFUNC = @extschema@.aa_state_trans, STYPE = @extschema@.aa, SSPACE = 44816,
+    COMBINEFUNC = @extschema@.aa_state_combine,
+    FINALFUNC = @extschema@.aa_state_final, PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.aa_agg(text, boolean, boolean, double precision) IS
+    'A/A summary of unit rows over 200 random splits (one row per unit; rows without a unit id are skipped)';
+CREATE AGGREGATE @extschema@.aa_agg(unit_id text, completed boolean, churned boolean, value double precision,
+                                    splits integer) (
+    SFUNC = @extschema@.aa_state_trans, STYPE = @extschema@.aa, SSPACE = 44816,
+    COMBINEFUNC = @extschema@.aa_state_combine,
+    FINALFUNC = @extschema@.aa_state_final, PARALLEL = SAFE);
+COMMENT ON AGGREGATE @extschema@.aa_agg(text, boolean, boolean, double precision, integer) IS
+    'A/A summary of unit rows over the given number of random splits (100 to 10000)';
+
+-- the support functions of the internal states (the library keeps them for
+-- databases still on 1.0)
+DROP FUNCTION @extschema@.cohort_agg_combine(internal, internal);
+DROP FUNCTION @extschema@.cohort_agg_serialize(internal);
+DROP FUNCTION @extschema@.cohort_agg_deserialize(bytea, internal);
+DROP FUNCTION @extschema@.quantile_sketch_agg_trans(internal, double precision);
+DROP FUNCTION @extschema@.quantile_sketch_agg_trans(internal, double precision, double precision);
+DROP FUNCTION @extschema@.quantile_sketch_rollup_trans(internal, @extschema@.quantile_sketch);
+DROP FUNCTION @extschema@.quantile_sketch_agg_combine(internal, internal);
+DROP FUNCTION @extschema@.quantile_sketch_agg_serialize(internal);
+DROP FUNCTION @extschema@.quantile_sketch_agg_deserialize(bytea, internal);
+DROP FUNCTION @extschema@.quantile_sketch_agg_final(internal);
+DROP FUNCTION @extschema@.survival_agg_trans(internal, double precision, boolean);
+DROP FUNCTION @extschema@.survival_rollup_trans(internal, @extschema@.survival);
+DROP FUNCTION @extschema@.survival_agg_combine(internal, internal);
+DROP FUNCTION @extschema@.survival_agg_serialize(internal);
+DROP FUNCTION @extschema@.survival_agg_deserialize(bytea, internal);
+DROP FUNCTION @extschema@.survival_agg_final(internal);
+DROP FUNCTION @extschema@.activity_agg_trans(internal, timestamptz, timestamptz, text, integer);
+DROP FUNCTION @extschema@.activity_agg_trans(internal, timestamptz, timestamptz, text, integer, text);
+DROP FUNCTION @extschema@.activity_agg_combine(internal, internal);
+DROP FUNCTION @extschema@.activity_agg_serialize(internal);
+DROP FUNCTION @extschema@.activity_agg_deserialize(bytea, internal);
+DROP FUNCTION @extschema@.activity_agg_final(internal);
+DROP FUNCTION @extschema@.retention_agg_trans(internal, @extschema@.activity);
+DROP FUNCTION @extschema@.retention_agg_trans(internal, @extschema@.activity, timestamptz);
+DROP FUNCTION @extschema@.retention_rollup_trans(internal, @extschema@.retention);
+DROP FUNCTION @extschema@.retention_agg_combine(internal, internal);
+DROP FUNCTION @extschema@.retention_agg_serialize(internal);
+DROP FUNCTION @extschema@.retention_agg_deserialize(bytea, internal);
+DROP FUNCTION @extschema@.retention_agg_final(internal);
+DROP FUNCTION @extschema@.prediction_score_trans(internal, double precision, boolean);
+DROP FUNCTION @extschema@.prediction_score_final(internal);
+DROP FUNCTION @extschema@.survival_strata_trans(internal, @extschema@.survival, @extschema@.survival);
+DROP FUNCTION @extschema@.survival_strata_combine(internal, internal);
+DROP FUNCTION @extschema@.survival_strata_serialize(internal);
+DROP FUNCTION @extschema@.survival_strata_deserialize(bytea, internal);
+DROP FUNCTION @extschema@.survival_strata_final(internal);
+DROP FUNCTION @extschema@.aa_agg_trans(internal, text, boolean, boolean, double precision);
+DROP FUNCTION @extschema@.aa_agg_trans(internal, text, boolean, boolean, double precision, integer);
+DROP FUNCTION @extschema@.aa_agg_combine(internal, internal);
+DROP FUNCTION @extschema@.aa_agg_serialize(internal);
+DROP FUNCTION @extschema@.aa_agg_deserialize(bytea, internal);
+DROP FUNCTION @extschema@.aa_agg_final(internal);

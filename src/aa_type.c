@@ -198,39 +198,47 @@ arg_flag(FunctionCallInfo fcinfo, int n)
  * id are skipped, as an aggregate skips NULLs; every row of a group must ask
  * for the same number of splits.
  */
-PG_FUNCTION_INFO_V1(aa_agg_trans);
-Datum
-aa_agg_trans(PG_FUNCTION_ARGS)
+/* The splits a transition call asks for (argument 5, 200 without it). */
+static int
+aa_arg_splits(FunctionCallInfo fcinfo)
 {
-	MemoryContext aggcontext = ca_agg_context(fcinfo, "aa_agg_trans");
-	Aa		   *a = PG_ARGISNULL(0) ? NULL : (Aa *) PG_GETARG_POINTER(0);
-	int			splits = 200;
-	text	   *id;
-	CohortUnit	u;
-	CaStatus	st;
+	int			splits;
 
-	if (PG_NARGS() > 5)
-	{
-		if (PG_ARGISNULL(5))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("aa_agg splits must not be NULL")));
-		splits = PG_GETARG_INT32(5);
-		if (splits < AA_MIN_SPLITS || splits > AA_MAX_SPLITS)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("aa_agg splits must lie between %d and %d, got %d",
-							AA_MIN_SPLITS, AA_MAX_SPLITS, splits)));
-	}
-	if (a == NULL)
-		a = aa_alloc(aggcontext, splits);
-	else if (a->splits != splits)
+	if (PG_NARGS() <= 5)
+		return 200;
+	if (PG_ARGISNULL(5))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("aa_agg splits must not be NULL")));
+	splits = PG_GETARG_INT32(5);
+	if (splits < AA_MIN_SPLITS || splits > AA_MAX_SPLITS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("aa_agg splits must lie between %d and %d, got %d",
+						AA_MIN_SPLITS, AA_MAX_SPLITS, splits)));
+	return splits;
+}
+
+static void
+aa_check_splits(const Aa *a, int splits)
+{
+	if (a->splits != splits)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("aa_agg splits must be the same on every row, got %d and %d",
 						a->splits, splits)));
+}
+
+/* Adds the unit of a transition call's arguments 1 .. 4 to a. */
+static void
+aa_step(FunctionCallInfo fcinfo, Aa *a)
+{
+	text	   *id;
+	CohortUnit	u;
+	CaStatus	st;
+
 	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(a);
+		return;
 	id = PG_GETARG_TEXT_PP(1);
 	u.completed = arg_flag(fcinfo, 2);
 	u.churned = arg_flag(fcinfo, 3);
@@ -241,6 +249,21 @@ aa_agg_trans(PG_FUNCTION_ARGS)
 	st = aa_add(a->arms, a->splits, aa_hash_id(VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id)), &u);
 	if (st != CA_OK)
 		ca_report_status(st, "aa_agg value");
+}
+
+PG_FUNCTION_INFO_V1(aa_agg_trans);
+Datum
+aa_agg_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = ca_agg_context(fcinfo, "aa_agg_trans");
+	Aa		   *a = PG_ARGISNULL(0) ? NULL : (Aa *) PG_GETARG_POINTER(0);
+	int			splits = aa_arg_splits(fcinfo);
+
+	if (a == NULL)
+		a = aa_alloc(aggcontext, splits);
+	else
+		aa_check_splits(a, splits);
+	aa_step(fcinfo, a);
 	PG_RETURN_POINTER(a);
 }
 
@@ -262,11 +285,7 @@ aa_agg_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(dst);
 	}
 	dst = (Aa *) PG_GETARG_POINTER(0);
-	if (dst->splits != src->splits)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("aa_agg splits must be the same on every row, got %d and %d",
-						dst->splits, src->splits)));
+	aa_check_splits(dst, src->splits);
 	ca_report_status(aa_merge(dst->arms, src->arms, dst->splits), "aa_agg merged state");
 	PG_RETURN_POINTER(dst);
 }
@@ -322,6 +341,84 @@ aa_agg_final(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	a = (Aa *) PG_GETARG_POINTER(0);
+	r = palloc(VARSIZE(a));
+	memcpy(r, a, VARSIZE(a));
+	PG_RETURN_POINTER(r);
+}
+
+/*
+ * aa_agg with an aa value as its state, so that Citus can compute it on its
+ * workers: the state is updated in place when it is the transition value
+ * the executor owns (called as part of an aggregate, not toasted, of this
+ * version); otherwise the functions work on a copy.
+ */
+static pg_attribute_always_inline Aa *
+aa_state_arg(FunctionCallInfo fcinfo, int n, int splits)
+{
+	Aa		   *a;
+
+	if (PG_ARGISNULL(n))
+		return aa_alloc(CurrentMemoryContext, splits);
+	a = (Aa *) PG_GETARG_POINTER(n);
+	if (likely(n == 0 && !VARATT_IS_EXTENDED(a) && VARSIZE(a) >= offsetof(Aa, arms) &&
+			   a->version == AA_FORMAT_VERSION && VARSIZE(a) == AA_SIZE(a->splits) &&
+			   AggCheckCallContext(fcinfo, NULL) != 0))
+		return a;
+	a = aa_from_datum(PG_GETARG_DATUM(n));
+	if (a == (Aa *) DatumGetPointer(PG_GETARG_DATUM(n)))
+	{
+		Aa		   *copy = palloc(VARSIZE(a));
+
+		memcpy(copy, a, VARSIZE(a));
+		a = copy;
+	}
+	return a;
+}
+
+PG_FUNCTION_INFO_V1(aa_state_trans);
+Datum
+aa_state_trans(PG_FUNCTION_ARGS)
+{
+	int			splits = aa_arg_splits(fcinfo);
+	Aa		   *a = aa_state_arg(fcinfo, 0, splits);
+
+	aa_check_splits(a, splits);
+	aa_step(fcinfo, a);
+	PG_RETURN_POINTER(a);
+}
+
+PG_FUNCTION_INFO_V1(aa_state_combine);
+Datum
+aa_state_combine(PG_FUNCTION_ARGS)
+{
+	Aa		   *dst,
+			   *src;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(aa_state_arg(fcinfo, 0, 0));
+	}
+	src = aa_from_datum(PG_GETARG_DATUM(1));
+	if (PG_ARGISNULL(0))
+		PG_RETURN_POINTER(aa_state_arg(fcinfo, 1, 0));
+	dst = aa_state_arg(fcinfo, 0, 0);
+	aa_check_splits(dst, src->splits);
+	ca_report_status(aa_merge(dst->arms, src->arms, dst->splits), "aa_agg merged state");
+	PG_RETURN_POINTER(dst);
+}
+
+PG_FUNCTION_INFO_V1(aa_state_final);
+Datum
+aa_state_final(PG_FUNCTION_ARGS)
+{
+	Aa		   *a,
+			   *r;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	a = aa_from_datum(PG_GETARG_DATUM(0));
 	r = palloc(VARSIZE(a));
 	memcpy(r, a, VARSIZE(a));
 	PG_RETURN_POINTER(r);

@@ -14,6 +14,7 @@
 #include "ca_util.h"
 #include "cohort_type.h"
 #include "field_list.h"
+#include "field_text.h"
 
 /*
  * Binary format: version byte, five counts, value moments (n, mean, m2),
@@ -21,19 +22,58 @@
  */
 #define COHORT_SEND_SIZE (1 + COHORT_STATS_SEND_SIZE)
 
-Cohort *
-cohort_from_datum(Datum d)
+/* The size of a stored value of the given version, 0 for an unknown one. */
+static size_t
+cohort_version_size(int version)
+{
+	if (version == COHORT_FORMAT_VERSION)
+		return COHORT_SIZE;
+	if (version == COHORT_STATE_FORMAT_VERSION)
+		return COHORT_STATE_SIZE;
+	return 0;
+}
+
+/* Detoasts a stored cohort and checks its version and size. */
+static Cohort *
+cohort_detoast(Datum d)
 {
 	Cohort	   *c = (Cohort *) PG_DETOAST_DATUM(d);
 
-	if (VARSIZE(c) != COHORT_SIZE || c->version != COHORT_FORMAT_VERSION)
+	if (VARSIZE(c) < offsetof(Cohort, stats) ||
+		VARSIZE(c) != cohort_version_size(c->version))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("stored cohort value has unsupported format version %d or size %zu",
-						(int) c->version, (size_t) VARSIZE(c)),
-				 errdetail("This build reads cohort format version %d of %zu bytes.",
-						   COHORT_FORMAT_VERSION, (size_t) COHORT_SIZE)));
+						VARSIZE(c) < offsetof(Cohort, stats) ? -1 : (int) c->version,
+						(size_t) VARSIZE(c)),
+				 errdetail("This build reads cohort format version %d of %zu bytes and version %d of %zu bytes.",
+						   COHORT_FORMAT_VERSION, (size_t) COHORT_SIZE,
+						   COHORT_STATE_FORMAT_VERSION, (size_t) COHORT_STATE_SIZE)));
 	return c;
+}
+
+void
+cohort_accum_from_datum(Datum d, CohortAccum *out)
+{
+	Cohort	   *c = cohort_detoast(d);
+
+	if (c->version == COHORT_STATE_FORMAT_VERSION)
+		*out = ((CohortState *) c)->accum;
+	else
+		cohort_accum_from_stats(out, &c->stats);
+}
+
+Cohort *
+cohort_from_datum(Datum d)
+{
+	Cohort	   *c = cohort_detoast(d);
+	CohortStats s;
+
+	if (c->version == COHORT_FORMAT_VERSION)
+		return c;
+	/* a running state: the summary it stands for */
+	cohort_accum_finish(&((CohortState *) c)->accum, &s);
+	return cohort_make(&s);
 }
 
 Cohort *
@@ -63,20 +103,27 @@ typedef enum CohortField
 	F_PAIRED_VALUE_M2,
 	F_PAIRED_COVARIATE_M2,
 	F_PAIRED_COMOMENT,
+	F_VALUE_SHIFT,				/* version 2 only */
+	F_COVARIATE_SHIFT,
 	F_NFIELDS
 } CohortField;
+
+#define F_NFIELDS_V1 F_VALUE_SHIFT
 
 static const char *const field_names[F_NFIELDS] = {
 	"version", "units", "completed", "churned",
 	"value_n", "value_mean", "value_m2",
 	"paired_n", "paired_value_mean", "paired_covariate_mean",
-	"paired_value_m2", "paired_covariate_m2", "paired_comoment"
+	"paired_value_m2", "paired_covariate_m2", "paired_comoment",
+	"value_shift", "covariate_shift"
 };
 
 /* Addresses of the double fields, indexed by CohortField. */
 static double *
-double_field(CohortStats *s, CohortField f)
+double_field(CohortAccum *a, CohortField f)
 {
+	CohortStats *s = &a->s;
+
 	switch (f)
 	{
 		case F_VALUE_MEAN:
@@ -93,6 +140,10 @@ double_field(CohortStats *s, CohortField f)
 			return &s->paired.m2_x;
 		case F_PAIRED_COMOMENT:
 			return &s->paired.c_xy;
+		case F_VALUE_SHIFT:
+			return &a->shift_y;
+		case F_COVARIATE_SHIFT:
+			return &a->shift_x;
 		default:
 			return NULL;
 	}
@@ -128,16 +179,19 @@ PG_FUNCTION_INFO_V1(cohort_out);
 Datum
 cohort_out(PG_FUNCTION_ARGS)
 {
-	Cohort	   *c = PG_GETARG_COHORT(0);
+	Cohort	   *c = cohort_detoast(PG_GETARG_DATUM(0));
+	int			nfields = c->version == COHORT_FORMAT_VERSION ? F_NFIELDS_V1 : F_NFIELDS;
+	CohortAccum a;
 	StringInfoData buf;
 	int			f;
 
+	cohort_accum_from_datum(PointerGetDatum(c), &a);
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "(version=%d", (int) c->version);
-	for (f = F_UNITS; f < F_NFIELDS; f++)
+	for (f = F_UNITS; f < nfields; f++)
 	{
-		Outcome    *o = outcome_field(&c->stats, f);
-		int64	   *i = int_field(&c->stats, f);
+		Outcome    *o = outcome_field(&a.s, f);
+		int64	   *i = int_field(&a.s, f);
 
 		appendStringInfo(&buf, ", %s=", field_names[f]);
 		if (o)
@@ -145,18 +199,18 @@ cohort_out(PG_FUNCTION_ARGS)
 		else if (i)
 			appendStringInfo(&buf, INT64_FORMAT, *i);
 		else
-			ca_append_double(&buf, *double_field(&c->stats, f));
+			ca_append_double(&buf, *double_field(&a, f));
 	}
 	appendStringInfoChar(&buf, ')');
 	PG_RETURN_CSTRING(buf.data);
 }
 
-/* Parses one field's value, which must be the whole of str, into s. */
+/* Parses one field's value, which must be the whole of str, into a. */
 static bool
-parse_field_value(const char *str, CohortStats *s, CohortField f)
+parse_field_value(const char *str, CohortAccum *a, CohortField f)
 {
-	Outcome    *o = outcome_field(s, f);
-	int64	   *i = int_field(s, f);
+	Outcome    *o = outcome_field(&a->s, f);
+	int64	   *i = int_field(&a->s, f);
 	const char *p = str;
 	bool		ok;
 
@@ -168,8 +222,50 @@ parse_field_value(const char *str, CohortStats *s, CohortField f)
 	else if (i)
 		ok = ca_parse_int64(&p, i);
 	else
-		ok = ca_parse_double(&p, double_field(s, f));
+		ok = ca_parse_double(&p, double_field(a, f));
 	return ok && *p == '\0';
+}
+
+/*
+ * The version a text form declares, read before its other fields (which
+ * depend on it); -1 when the text does not start with a version, left for
+ * ca_parse_fields to report.
+ */
+static int64
+text_version(const char *input)
+{
+	CaFieldReader r;
+	int			f;
+	const char *value;
+	size_t		len;
+	char	   *v;
+	const char *p;
+	int64		version;
+
+	ca_fields_begin(&r, input, field_names, F_NFIELDS);
+	if (ca_fields_next(&r, &f, &value, &len) != CA_OK || f != F_VERSION)
+		return -1;
+	v = pnstrdup(value, len);
+	p = v;
+	if (!ca_parse_int64(&p, &version) || *p != '\0')
+		ca_field_error(input, "cohort", "version", "must be an integer");
+	pfree(v);
+	return version;
+}
+
+/* Builds a stored value of the given version from a running state. */
+static Cohort *
+cohort_make_version(int version, const CohortAccum *a)
+{
+	CohortState *c;
+
+	if (version == COHORT_FORMAT_VERSION)
+		return cohort_make(&a->s);
+	c = palloc0(COHORT_STATE_SIZE);
+	SET_VARSIZE(c, COHORT_STATE_SIZE);
+	c->version = COHORT_STATE_FORMAT_VERSION;
+	c->accum = *a;
+	return (Cohort *) c;
 }
 
 PG_FUNCTION_INFO_V1(cohort_in);
@@ -178,31 +274,30 @@ cohort_in(PG_FUNCTION_ARGS)
 {
 	const char *input = PG_GETARG_CSTRING(0);
 	char	   *values[F_NFIELDS];
-	const char *p;
-	CohortStats s;
-	int64		version;
+	int64		version = text_version(input);
+	int			nfields;
+	CohortAccum a;
 	const char *problem;
 	int			f;
 
-	ca_parse_fields(input, "cohort", field_names, F_NFIELDS, values);
-	p = values[F_VERSION];
-	if (!ca_parse_int64(&p, &version) || *p != '\0')
-		ca_field_error(input, "cohort", "version", "must be an integer");
-	if (version != COHORT_FORMAT_VERSION)
+	if (version != -1 && version != COHORT_FORMAT_VERSION &&
+		version != COHORT_STATE_FORMAT_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("unsupported cohort format version " INT64_FORMAT, version),
-				 errdetail("This build reads cohort format version %d.",
-						   COHORT_FORMAT_VERSION)));
-	cohort_stats_init(&s);
-	for (f = F_UNITS; f < F_NFIELDS; f++)
-		if (!parse_field_value(values[f], &s, f))
+				 errdetail("This build reads cohort format versions %d and %d.",
+						   COHORT_FORMAT_VERSION, COHORT_STATE_FORMAT_VERSION)));
+	nfields = version == COHORT_STATE_FORMAT_VERSION ? F_NFIELDS : F_NFIELDS_V1;
+	ca_parse_fields(input, "cohort", field_names, nfields, values);
+	cohort_accum_init(&a);
+	for (f = F_UNITS; f < nfields; f++)
+		if (!parse_field_value(values[f], &a, f))
 			ca_field_error(input, "cohort", field_names[f],
 						   "has an invalid value; counts are integers, "
 						   "outcomes are true/known, moments are finite numbers");
-	if ((problem = cohort_stats_problem(&s)) != NULL)
+	if ((problem = cohort_accum_problem(&a)) != NULL)
 		ca_value_error(input, "cohort", problem);
-	PG_RETURN_COHORT(cohort_make(&s));
+	PG_RETURN_COHORT(cohort_make_version((int) version, &a));
 }
 
 /*
@@ -252,13 +347,19 @@ PG_FUNCTION_INFO_V1(cohort_send);
 Datum
 cohort_send(PG_FUNCTION_ARGS)
 {
-	Cohort	   *c = PG_GETARG_COHORT(0);
-	const CohortStats *s = &c->stats;
+	Cohort	   *c = cohort_detoast(PG_GETARG_DATUM(0));
+	CohortAccum a;
 	StringInfoData buf;
 
+	cohort_accum_from_datum(PointerGetDatum(c), &a);
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, c->version);
-	cohort_stats_send(&buf, s);
+	cohort_stats_send(&buf, &a.s);
+	if (c->version == COHORT_STATE_FORMAT_VERSION)
+	{
+		pq_sendfloat8(&buf, a.shift_y);
+		pq_sendfloat8(&buf, a.shift_x);
+	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -267,8 +368,9 @@ Datum
 cohort_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	CohortStats s;
+	CohortAccum a;
 	int			version;
+	int			expected;
 	int			remaining = buf->len - buf->cursor;
 	const char *problem;
 
@@ -278,24 +380,31 @@ cohort_recv(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary cohort value: no data")));
 	version = pq_getmsgbyte(buf);
-	if (version != COHORT_FORMAT_VERSION)
+	if (version != COHORT_FORMAT_VERSION && version != COHORT_STATE_FORMAT_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary cohort value: unsupported format version %d",
 						version),
-				 errdetail("This build reads cohort format version %d.",
-						   COHORT_FORMAT_VERSION)));
-	if (remaining != COHORT_SEND_SIZE)
+				 errdetail("This build reads cohort format versions %d and %d.",
+						   COHORT_FORMAT_VERSION, COHORT_STATE_FORMAT_VERSION)));
+	expected = COHORT_SEND_SIZE + (version == COHORT_STATE_FORMAT_VERSION ? 16 : 0);
+	if (remaining != expected)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary cohort value: %d bytes where %d are expected",
-						remaining, COHORT_SEND_SIZE)));
-	cohort_stats_recv(buf, &s);
-	if ((problem = cohort_stats_problem(&s)) != NULL)
+						remaining, expected)));
+	cohort_accum_init(&a);
+	cohort_stats_recv(buf, &a.s);
+	if (version == COHORT_STATE_FORMAT_VERSION)
+	{
+		a.shift_y = pq_getmsgfloat8(buf);
+		a.shift_x = pq_getmsgfloat8(buf);
+	}
+	if ((problem = cohort_accum_problem(&a)) != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary cohort value: %s", problem)));
-	PG_RETURN_COHORT(cohort_make(&s));
+	PG_RETURN_COHORT(cohort_make_version(version, &a));
 }
 
 PG_FUNCTION_INFO_V1(cohort_to_jsonb);

@@ -10,10 +10,17 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 
-#include "cohort_stats.h"
+#include "cohort_accum.h"
 
-/* Version 1 of the stored format; readers reject every other version. */
+/*
+ * Stored format versions.  Version 1 is a summary; version 2 is the running
+ * state of the cohort aggregates (a summary whose moments are about two
+ * shifts, cohort_accum.h), which Citus ships between nodes.  Readers accept
+ * both and reject every other version; accessors see a version 2 value as
+ * the summary it stands for.
+ */
 #define COHORT_FORMAT_VERSION 1
+#define COHORT_STATE_FORMAT_VERSION 2
 
 typedef struct Cohort
 {
@@ -25,6 +32,24 @@ typedef struct Cohort
 } Cohort;
 
 #define COHORT_SIZE sizeof(Cohort)
+
+/* Version 2: the same header, then the state (summary first, then shifts). */
+typedef struct CohortState
+{
+	int32		vl_len_;
+	uint8		version;
+	uint8		flags;			/* reserved, always zero in version 2 */
+	uint16		reserved;		/* always zero in version 2 */
+	CohortAccum accum;
+} CohortState;
+
+#define COHORT_STATE_SIZE sizeof(CohortState)
+
+/*
+ * Detoasts and checks a stored cohort of either version, as the running
+ * state it stands for (a version 1 summary has shifts 0).
+ */
+extern void cohort_accum_from_datum(Datum d, CohortAccum *out);
 
 /* Detoasts and checks the version and size of a stored cohort. */
 extern Cohort *cohort_from_datum(Datum d);

@@ -26,17 +26,15 @@
 
 #define SCORE_COLUMNS 4
 
-PG_FUNCTION_INFO_V1(prediction_score_trans);
-Datum
-prediction_score_trans(PG_FUNCTION_ARGS)
+void
+prediction_score_add_row(SurvBuilder *b, FunctionCallInfo fcinfo)
 {
-	SurvBuilder *b = survival_agg_state(fcinfo, "prediction_score_trans");
 	float8		p;
 	bool		churned;
 
 	/* rows with an unknown prediction or outcome are skipped */
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		PG_RETURN_POINTER(b);
+		return;
 	p = PG_GETARG_FLOAT8(1);
 	churned = PG_GETARG_BOOL(2);
 	if (!(p >= 0.0 && p <= 1.0))
@@ -48,6 +46,15 @@ prediction_score_trans(PG_FUNCTION_ARGS)
 	/* -0 counts as 0, so equal predictions share an entry */
 	survival_report(surv_builder_add(b, p == 0.0 ? 0.0 : p, churned ? 1 : 0, churned ? 0 : 1),
 					"prediction_score_agg");
+}
+
+PG_FUNCTION_INFO_V1(prediction_score_trans);
+Datum
+prediction_score_trans(PG_FUNCTION_ARGS)
+{
+	SurvBuilder *b = survival_agg_state(fcinfo, "prediction_score_trans");
+
+	prediction_score_add_row(b, fcinfo);
 	PG_RETURN_POINTER(b);
 }
 
@@ -81,30 +88,34 @@ calibration_json(const ScoreSummary *s)
 	return buf.data;
 }
 
-PG_FUNCTION_INFO_V1(prediction_score_final);
 Datum
-prediction_score_final(PG_FUNCTION_ARGS)
+prediction_score_result(FunctionCallInfo fcinfo, const SurvPoint *run, size_t nrun)
 {
 	TupleDesc	desc;
 	ScoreSummary s;
 	Datum		values[SCORE_COLUMNS];
 	bool		nulls[SCORE_COLUMNS] = {false};
 
-	ca_agg_context(fcinfo, "prediction_score_final");
 	desc = stats_result_tupdesc(fcinfo, "prediction_score");
-	if (PG_ARGISNULL(0))
-		score_summarize(NULL, 0, &s);
-	else
-	{
-		SurvBuilder *b = (SurvBuilder *) PG_GETARG_POINTER(0);
-
-		/* flushing changes how the state is laid out, not what it holds */
-		survival_report(surv_builder_flush(b), "prediction_score_agg");
-		score_summarize(b->run, b->nrun, &s);
-	}
+	score_summarize(run, nrun, &s);
 	values[0] = Int64GetDatum(s.n);
 	values[1] = stats_float8_or_null(s.auc, &nulls[1]);
 	values[2] = stats_float8_or_null(s.brier, &nulls[2]);
 	values[3] = DirectFunctionCall1(jsonb_in, CStringGetDatum(calibration_json(&s)));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+PG_FUNCTION_INFO_V1(prediction_score_final);
+Datum
+prediction_score_final(PG_FUNCTION_ARGS)
+{
+	SurvBuilder *b;
+
+	ca_agg_context(fcinfo, "prediction_score_final");
+	if (PG_ARGISNULL(0))
+		return prediction_score_result(fcinfo, NULL, 0);
+	b = (SurvBuilder *) PG_GETARG_POINTER(0);
+	/* flushing changes how the state is laid out, not what it holds */
+	survival_report(surv_builder_flush(b), "prediction_score_agg");
+	return prediction_score_result(fcinfo, b->run, b->nrun);
 }

@@ -40,4 +40,10 @@ extern Datum retention_make(const RetentionCounts *r);
 extern void retention_check_shape(const RetentionCounts *a, uint8 unit,
 								  int32 periods, const char *fname);
 
+/*
+ * The periods of activity a (argument 1 of a retention_agg call) that count
+ * for its unit: all of them, or those ended by as_of (argument 2).
+ */
+extern int32 retention_agg_eligible(FunctionCallInfo fcinfo, const ActivityView *a);
+
 #endif							/* CA_RETENTION_H */

@@ -50,6 +50,19 @@ periods_ended(FunctionCallInfo fcinfo, const ActivityView *a, TimestampTz as_of)
 	return (int32) Max(0, Min(n, (int64) a->periods));
 }
 
+int32
+retention_agg_eligible(FunctionCallInfo fcinfo, const ActivityView *a)
+{
+	if (PG_NARGS() <= 2)
+		return a->periods;
+	if (PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("retention_agg as_of must not be NULL"),
+				 errhint("Use retention_agg(activity) to count every period.")));
+	return periods_ended(fcinfo, a, PG_GETARG_TIMESTAMPTZ(2));
+}
+
 PG_FUNCTION_INFO_V1(ca_retention_agg_trans);
 Datum
 ca_retention_agg_trans(PG_FUNCTION_ARGS)
@@ -67,17 +80,7 @@ ca_retention_agg_trans(PG_FUNCTION_ARGS)
 	}
 	activity_from_datum(PG_GETARG_DATUM(1), &a);
 	r = state_get(fcinfo, "retention_agg", a.unit, a.periods);
-	if (PG_NARGS() > 2)
-	{
-		if (PG_ARGISNULL(2))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("retention_agg as_of must not be NULL"),
-					 errhint("Use retention_agg(activity) to count every period.")));
-		eligible = periods_ended(fcinfo, &a, PG_GETARG_TIMESTAMPTZ(2));
-	}
-	else
-		eligible = a.periods;
+	eligible = retention_agg_eligible(fcinfo, &a);
 	ca_report_status(retention_add(r, a.bits, eligible), "retention_agg units");
 	PG_RETURN_POINTER(r);
 }

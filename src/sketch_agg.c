@@ -27,8 +27,8 @@ state_new(MemoryContext aggcontext, double alpha)
 }
 
 /* The relative accuracy argument of a quantile_sketch_agg call. */
-static double
-arg_alpha(FunctionCallInfo fcinfo)
+double
+sketch_agg_alpha(FunctionCallInfo fcinfo)
 {
 	double		alpha;
 
@@ -53,7 +53,7 @@ Datum
 quantile_sketch_agg_trans(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext = ca_agg_context(fcinfo, "quantile_sketch_agg_trans");
-	double		alpha = arg_alpha(fcinfo);
+	double		alpha = sketch_agg_alpha(fcinfo);
 	DDSketch   *s;
 
 	if (PG_ARGISNULL(0))

@@ -29,6 +29,12 @@ extern bytea *sketch_make(const DDSketch *s);
 extern void sketch_check_alpha(const DDSketch *a, const DDSketch *b,
 							   const char *what);
 
+/*
+ * The relative accuracy argument (2) of a quantile_sketch_agg transition
+ * call, checked; the default when the call has none.
+ */
+extern double sketch_agg_alpha(FunctionCallInfo fcinfo);
+
 #define PG_GETARG_SKETCH(n)		sketch_from_datum(PG_GETARG_DATUM(n))
 
 #endif							/* CA_SKETCH_TYPE_H */

@@ -39,17 +39,15 @@ survival_agg_state(FunctionCallInfo fcinfo, const char *fname)
 	return (SurvBuilder *) PG_GETARG_POINTER(0);
 }
 
-PG_FUNCTION_INFO_V1(survival_agg_trans);
-Datum
-survival_agg_trans(PG_FUNCTION_ARGS)
+void
+survival_agg_add_row(SurvBuilder *b, FunctionCallInfo fcinfo)
 {
-	SurvBuilder *b = survival_agg_state(fcinfo, "survival_agg_trans");
 	float8		duration;
 	bool		churned;
 
 	/* rows with an unknown duration or outcome are skipped */
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		PG_RETURN_POINTER(b);
+		return;
 	duration = PG_GETARG_FLOAT8(1);
 	churned = PG_GETARG_BOOL(2);
 	if (isnan(duration) || isinf(duration) || duration < 0.0)
@@ -60,6 +58,15 @@ survival_agg_trans(PG_FUNCTION_ARGS)
 				 errhint("Skip unknown durations by passing NULL.")));
 	survival_report(surv_builder_add(b, duration, churned ? 1 : 0, churned ? 0 : 1),
 					"survival_agg");
+}
+
+PG_FUNCTION_INFO_V1(survival_agg_trans);
+Datum
+survival_agg_trans(PG_FUNCTION_ARGS)
+{
+	SurvBuilder *b = survival_agg_state(fcinfo, "survival_agg_trans");
+
+	survival_agg_add_row(b, fcinfo);
 	PG_RETURN_POINTER(b);
 }
 

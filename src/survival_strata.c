@@ -15,7 +15,9 @@
 #include "access/htup_details.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "catalog/pg_type.h"
 #include "utils/array.h"
+#include "utils/expandeddatum.h"
 #include "utils/lsyscache.h"
 
 #include "ca_util.h"
@@ -254,4 +256,152 @@ survival_strata_final(PG_FUNCTION_ARGS)
 		PG_RETURN_DATUM(logrank_result(fcinfo, NULL, 0));
 	st = (StrataState *) PG_GETARG_POINTER(0);
 	PG_RETURN_DATUM(logrank_result(fcinfo, st->terms, st->n));
+}
+
+/*
+ * stratified_logrank_test with a double precision[] state, so that Citus
+ * can compute it on its workers: four elements per stratum (observed minus
+ * expected, variance, the two expected counts).  The state grows as an
+ * expanded array in the aggregate context, appended to in place when the
+ * executor owns it; any other array is checked and copied first.
+ */
+#define STRATA_TERM_FIELDS 4
+
+static void
+strata_array_error(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid stratified log-rank state: %s", what),
+			 errdetail("The state holds four finite numbers per stratum: observed minus expected (any sign), variance and the two expected counts (non-negative).")));
+}
+
+/* The strata terms of a state array, checked. */
+static SurvLogrankTerms *
+strata_array_terms(Datum d, int64 *n)
+{
+	ArrayType  *arr = DatumGetArrayTypeP(d);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			nelems,
+				i;
+	SurvLogrankTerms *terms;
+
+	if (ARR_ELEMTYPE(arr) != FLOAT8OID || ARR_NDIM(arr) > 1)
+		strata_array_error("not a one-dimensional double precision array");
+	deconstruct_array(arr, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+					  &elems, &nulls, &nelems);
+	if (nelems % STRATA_TERM_FIELDS != 0)
+		strata_array_error("the number of elements is not a multiple of four");
+	*n = nelems / STRATA_TERM_FIELDS;
+	terms = palloc(sizeof(SurvLogrankTerms) * Max(*n, 1));
+	for (i = 0; i < nelems; i++)
+		if (nulls[i])
+			strata_array_error("an element is NULL");
+	for (i = 0; i < *n; i++)
+	{
+		terms[i].o_minus_e = DatumGetFloat8(elems[i * 4]);
+		terms[i].variance = DatumGetFloat8(elems[i * 4 + 1]);
+		terms[i].expected[0] = DatumGetFloat8(elems[i * 4 + 2]);
+		terms[i].expected[1] = DatumGetFloat8(elems[i * 4 + 3]);
+		if (!surv_logrank_terms_valid(&terms[i]))
+			strata_array_error("a stratum's terms are negative or not finite");
+	}
+	return terms;
+}
+
+/*
+ * The state to append to: argument 0 itself when it is the executor's
+ * read-write expanded array, else a checked copy (empty for NULL) expanded
+ * in the aggregate context.
+ */
+static Datum
+strata_array_arg(FunctionCallInfo fcinfo)
+{
+	MemoryContext cxt;
+	Datum		d = PG_GETARG_DATUM(0);
+
+	if (!AggCheckCallContext(fcinfo, &cxt))
+		cxt = CurrentMemoryContext;
+	else if (!PG_ARGISNULL(0) && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)))
+		return d;
+	if (PG_ARGISNULL(0))
+		d = PointerGetDatum(construct_empty_array(FLOAT8OID));
+	else
+	{
+		int64		n;
+
+		strata_array_terms(d, &n);
+	}
+	return expand_array(d, cxt, NULL);
+}
+
+static Datum
+strata_array_push(Datum state, const SurvLogrankTerms *t)
+{
+	ExpandedArrayHeader *eah = (ExpandedArrayHeader *) DatumGetEOHP(state);
+	double		v[STRATA_TERM_FIELDS] = {t->o_minus_e, t->variance, t->expected[0], t->expected[1]};
+	int			i;
+
+	for (i = 0; i < STRATA_TERM_FIELDS; i++)
+	{
+		int			index = (eah->ndims == 0 ? 0 : eah->dims[0]) + 1;
+
+		state = array_set_element(state, 1, &index, Float8GetDatum(v[i]), false,
+								  -1, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+	}
+	return state;
+}
+
+PG_FUNCTION_INFO_V1(survival_strata_state_trans);
+Datum
+survival_strata_state_trans(PG_FUNCTION_ARGS)
+{
+	Datum		state = strata_array_arg(fcinfo);
+	Survival   *a,
+			   *b;
+	SurvLogrankTerms t;
+
+	/* a stratum with an unknown group is skipped, as NULL rows are */
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_DATUM(state);
+	a = PG_GETARG_SURVIVAL(1);
+	b = PG_GETARG_SURVIVAL(2);
+	surv_logrank_terms(a->points, a->ntimes, b->points, b->ntimes, &t);
+	PG_RETURN_DATUM(strata_array_push(state, &t));
+}
+
+PG_FUNCTION_INFO_V1(survival_strata_state_combine);
+Datum
+survival_strata_state_combine(PG_FUNCTION_ARGS)
+{
+	Datum		state;
+	SurvLogrankTerms *terms;
+	int64		n,
+				i;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(strata_array_arg(fcinfo));
+	}
+	state = strata_array_arg(fcinfo);
+	terms = strata_array_terms(PG_GETARG_DATUM(1), &n);
+	for (i = 0; i < n; i++)
+		state = strata_array_push(state, &terms[i]);
+	PG_RETURN_DATUM(state);
+}
+
+PG_FUNCTION_INFO_V1(survival_strata_state_final);
+Datum
+survival_strata_state_final(PG_FUNCTION_ARGS)
+{
+	SurvLogrankTerms *terms;
+	int64		n;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_DATUM(logrank_result(fcinfo, NULL, 0));
+	terms = strata_array_terms(PG_GETARG_DATUM(0), &n);
+	PG_RETURN_DATUM(logrank_result(fcinfo, terms, n));
 }

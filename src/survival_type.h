@@ -44,6 +44,17 @@ extern void survival_allocator(SurvAlloc *mem, MemoryContext cxt);
  */
 extern SurvBuilder *survival_agg_state(FunctionCallInfo fcinfo, const char *fname);
 
+/*
+ * One row (arguments 1 and 2) of survival_agg and of prediction_score_agg
+ * added to a builder, checked as those aggregates document.
+ */
+extern void survival_agg_add_row(SurvBuilder *b, FunctionCallInfo fcinfo);
+extern void prediction_score_add_row(SurvBuilder *b, FunctionCallInfo fcinfo);
+
+/* The prediction_score record of a run of (predicted, churned) points. */
+extern Datum prediction_score_result(FunctionCallInfo fcinfo,
+									 const SurvPoint *run, size_t nrun);
+
 /* Turns a failed core update into an ERROR that names what was updated. */
 extern void survival_report(CaStatus st, const char *what);
 

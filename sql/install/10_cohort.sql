@@ -24,7 +24,7 @@ CREATE TYPE @extschema@.cohort (
 );
 
 COMMENT ON TYPE @extschema@.cohort IS
-    'Mergeable summary of a group of units: unit count, completion and churn outcomes, value moments and covariate co-moments (format version 1)';
+    'Mergeable summary of a group of units: unit count, completion and churn outcomes, value moments and covariate co-moments (format version 1; version 2 is the running state of its aggregates)';
 COMMENT ON FUNCTION @extschema@.cohort_in(cstring) IS 'Text input of cohort';
 COMMENT ON FUNCTION @extschema@.cohort_out(@extschema@.cohort) IS 'Text output of cohort (exact, shortest round-trip floats)';
 COMMENT ON FUNCTION @extschema@.cohort_recv(internal) IS 'Binary input of cohort, with every field validated';
@@ -145,72 +145,77 @@ CREATE FUNCTION @extschema@.cohort_rollup_trans(internal, @extschema@.cohort) RE
     AS 'MODULE_PATHNAME', 'cohort_rollup_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION @extschema@.cohort_rollup_inverse(internal, @extschema@.cohort) RETURNS internal
     AS 'MODULE_PATHNAME', 'cohort_rollup_inverse' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.cohort_agg_combine(internal, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'cohort_agg_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.cohort_agg_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'cohort_agg_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.cohort_agg_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'cohort_agg_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION @extschema@.cohort_agg_final(internal) RETURNS @extschema@.cohort
     AS 'MODULE_PATHNAME', 'cohort_agg_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
-COMMENT ON FUNCTION @extschema@.cohort_agg_trans(internal, boolean) IS 'Transition function of cohort_agg';
-COMMENT ON FUNCTION @extschema@.cohort_agg_trans(internal, boolean, boolean) IS 'Transition function of cohort_agg';
-COMMENT ON FUNCTION @extschema@.cohort_agg_trans(internal, boolean, boolean, double precision) IS 'Transition function of cohort_agg';
-COMMENT ON FUNCTION @extschema@.cohort_agg_trans(internal, boolean, boolean, double precision, double precision) IS 'Transition function of cohort_agg';
+COMMENT ON FUNCTION @extschema@.cohort_agg_trans(internal, boolean) IS 'Transition function of cohort_agg in moving windows';
+COMMENT ON FUNCTION @extschema@.cohort_agg_trans(internal, boolean, boolean) IS 'Transition function of cohort_agg in moving windows';
+COMMENT ON FUNCTION @extschema@.cohort_agg_trans(internal, boolean, boolean, double precision) IS 'Transition function of cohort_agg in moving windows';
+COMMENT ON FUNCTION @extschema@.cohort_agg_trans(internal, boolean, boolean, double precision, double precision) IS 'Transition function of cohort_agg in moving windows';
 COMMENT ON FUNCTION @extschema@.cohort_agg_inverse(internal, boolean) IS 'Inverse transition function of cohort_agg (moving windows)';
 COMMENT ON FUNCTION @extschema@.cohort_agg_inverse(internal, boolean, boolean) IS 'Inverse transition function of cohort_agg (moving windows)';
 COMMENT ON FUNCTION @extschema@.cohort_agg_inverse(internal, boolean, boolean, double precision) IS 'Inverse transition function of cohort_agg (moving windows)';
 COMMENT ON FUNCTION @extschema@.cohort_agg_inverse(internal, boolean, boolean, double precision, double precision) IS 'Inverse transition function of cohort_agg (moving windows)';
-COMMENT ON FUNCTION @extschema@.cohort_rollup_trans(internal, @extschema@.cohort) IS 'Transition function of rollup(cohort)';
+COMMENT ON FUNCTION @extschema@.cohort_rollup_trans(internal, @extschema@.cohort) IS 'Transition function of rollup(cohort) in moving windows';
 COMMENT ON FUNCTION @extschema@.cohort_rollup_inverse(internal, @extschema@.cohort) IS 'Inverse transition function of rollup(cohort) (moving windows)';
-COMMENT ON FUNCTION @extschema@.cohort_agg_combine(internal, internal) IS 'Combine function of the cohort aggregates (parallel query)';
-COMMENT ON FUNCTION @extschema@.cohort_agg_serialize(internal) IS 'Serialize function of the cohort aggregates (parallel query)';
-COMMENT ON FUNCTION @extschema@.cohort_agg_deserialize(bytea, internal) IS 'Deserialize function of the cohort aggregates (parallel query)';
-COMMENT ON FUNCTION @extschema@.cohort_agg_final(internal) IS 'Final function of the cohort aggregates';
+COMMENT ON FUNCTION @extschema@.cohort_agg_final(internal) IS 'Final function of the cohort aggregates in moving windows';
+
+-- the aggregates' state is a cohort value (format version 2), which Citus
+-- can ship between nodes; moving windows keep an internal state
+CREATE FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean) RETURNS @extschema@.cohort
+    AS 'MODULE_PATHNAME', 'cohort_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean, boolean) RETURNS @extschema@.cohort
+    AS 'MODULE_PATHNAME', 'cohort_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean, boolean, double precision) RETURNS @extschema@.cohort
+    AS 'MODULE_PATHNAME', 'cohort_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean, boolean, double precision, double precision) RETURNS @extschema@.cohort
+    AS 'MODULE_PATHNAME', 'cohort_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.cohort_state_rollup(@extschema@.cohort, @extschema@.cohort) RETURNS @extschema@.cohort
+    AS 'MODULE_PATHNAME', 'cohort_state_rollup' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.cohort_state_combine(@extschema@.cohort, @extschema@.cohort) RETURNS @extschema@.cohort
+    AS 'MODULE_PATHNAME', 'cohort_state_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.cohort_state_final(@extschema@.cohort) RETURNS @extschema@.cohort
+    AS 'MODULE_PATHNAME', 'cohort_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean) IS 'Transition function of cohort_agg (state: a cohort of format version 2)';
+COMMENT ON FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean, boolean) IS 'Transition function of cohort_agg (state: a cohort of format version 2)';
+COMMENT ON FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean, boolean, double precision) IS 'Transition function of cohort_agg (state: a cohort of format version 2)';
+COMMENT ON FUNCTION @extschema@.cohort_state_trans(@extschema@.cohort, boolean, boolean, double precision, double precision) IS 'Transition function of cohort_agg (state: a cohort of format version 2)';
+COMMENT ON FUNCTION @extschema@.cohort_state_rollup(@extschema@.cohort, @extschema@.cohort) IS 'Transition function of rollup(cohort)';
+COMMENT ON FUNCTION @extschema@.cohort_state_combine(@extschema@.cohort, @extschema@.cohort) IS 'Combine function of the cohort aggregates (parallel query, Citus)';
+COMMENT ON FUNCTION @extschema@.cohort_state_final(@extschema@.cohort) IS 'Final function of the cohort aggregates: the summary (format version 1) a state stands for';
 
 CREATE AGGREGATE @extschema@.cohort_agg(completed boolean) (
-    SFUNC = @extschema@.cohort_agg_trans, STYPE = internal, SSPACE = 112,
-    FINALFUNC = @extschema@.cohort_agg_final,
-    COMBINEFUNC = @extschema@.cohort_agg_combine,
-    SERIALFUNC = @extschema@.cohort_agg_serialize,
-    DESERIALFUNC = @extschema@.cohort_agg_deserialize,
+    SFUNC = @extschema@.cohort_state_trans, STYPE = @extschema@.cohort, SSPACE = 136,
+    FINALFUNC = @extschema@.cohort_state_final,
+    COMBINEFUNC = @extschema@.cohort_state_combine,
     MSFUNC = @extschema@.cohort_agg_trans, MINVFUNC = @extschema@.cohort_agg_inverse,
     MSTYPE = internal, MSSPACE = 112, MFINALFUNC = @extschema@.cohort_agg_final,
     PARALLEL = SAFE);
 CREATE AGGREGATE @extschema@.cohort_agg(completed boolean, churned boolean) (
-    SFUNC = @extschema@.cohort_agg_trans, STYPE = internal, SSPACE = 112,
-    FINALFUNC = @extschema@.cohort_agg_final,
-    COMBINEFUNC = @extschema@.cohort_agg_combine,
-    SERIALFUNC = @extschema@.cohort_agg_serialize,
-    DESERIALFUNC = @extschema@.cohort_agg_deserialize,
+    SFUNC = @extschema@.cohort_state_trans, STYPE = @extschema@.cohort, SSPACE = 136,
+    FINALFUNC = @extschema@.cohort_state_final,
+    COMBINEFUNC = @extschema@.cohort_state_combine,
     MSFUNC = @extschema@.cohort_agg_trans, MINVFUNC = @extschema@.cohort_agg_inverse,
     MSTYPE = internal, MSSPACE = 112, MFINALFUNC = @extschema@.cohort_agg_final,
     PARALLEL = SAFE);
 CREATE AGGREGATE @extschema@.cohort_agg(completed boolean, churned boolean, value double precision) (
-    SFUNC = @extschema@.cohort_agg_trans, STYPE = internal, SSPACE = 112,
-    FINALFUNC = @extschema@.cohort_agg_final,
-    COMBINEFUNC = @extschema@.cohort_agg_combine,
-    SERIALFUNC = @extschema@.cohort_agg_serialize,
-    DESERIALFUNC = @extschema@.cohort_agg_deserialize,
+    SFUNC = @extschema@.cohort_state_trans, STYPE = @extschema@.cohort, SSPACE = 136,
+    FINALFUNC = @extschema@.cohort_state_final,
+    COMBINEFUNC = @extschema@.cohort_state_combine,
     MSFUNC = @extschema@.cohort_agg_trans, MINVFUNC = @extschema@.cohort_agg_inverse,
     MSTYPE = internal, MSSPACE = 112, MFINALFUNC = @extschema@.cohort_agg_final,
     PARALLEL = SAFE);
 CREATE AGGREGATE @extschema@.cohort_agg(completed boolean, churned boolean, value double precision, covariate double precision) (
-    SFUNC = @extschema@.cohort_agg_trans, STYPE = internal, SSPACE = 112,
-    FINALFUNC = @extschema@.cohort_agg_final,
-    COMBINEFUNC = @extschema@.cohort_agg_combine,
-    SERIALFUNC = @extschema@.cohort_agg_serialize,
-    DESERIALFUNC = @extschema@.cohort_agg_deserialize,
+    SFUNC = @extschema@.cohort_state_trans, STYPE = @extschema@.cohort, SSPACE = 136,
+    FINALFUNC = @extschema@.cohort_state_final,
+    COMBINEFUNC = @extschema@.cohort_state_combine,
     MSFUNC = @extschema@.cohort_agg_trans, MINVFUNC = @extschema@.cohort_agg_inverse,
     MSTYPE = internal, MSSPACE = 112, MFINALFUNC = @extschema@.cohort_agg_final,
     PARALLEL = SAFE);
 CREATE AGGREGATE @extschema@.rollup(@extschema@.cohort) (
-    SFUNC = @extschema@.cohort_rollup_trans, STYPE = internal, SSPACE = 112,
-    FINALFUNC = @extschema@.cohort_agg_final,
-    COMBINEFUNC = @extschema@.cohort_agg_combine,
-    SERIALFUNC = @extschema@.cohort_agg_serialize,
-    DESERIALFUNC = @extschema@.cohort_agg_deserialize,
+    SFUNC = @extschema@.cohort_state_rollup, STYPE = @extschema@.cohort, SSPACE = 136,
+    FINALFUNC = @extschema@.cohort_state_final,
+    COMBINEFUNC = @extschema@.cohort_state_combine,
     MSFUNC = @extschema@.cohort_rollup_trans, MINVFUNC = @extschema@.cohort_rollup_inverse,
     MSTYPE = internal, MSSPACE = 112, MFINALFUNC = @extschema@.cohort_agg_final,
     PARALLEL = SAFE);

@@ -199,40 +199,34 @@ CREATE TYPE @extschema@.aa (
 COMMENT ON TYPE @extschema@.aa IS
     'A/A summary: the same units split into two pseudo-arms many times at once, a pair of cohort summaries per split (format version 1)';
 
-CREATE FUNCTION @extschema@.aa_agg_trans(internal, text, boolean, boolean, double precision)
-RETURNS internal AS 'MODULE_PATHNAME', 'aa_agg_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.aa_agg_trans(internal, text, boolean, boolean, double precision) IS
+-- the state is an aa value, updated in place, which Citus can ship between
+-- nodes
+CREATE FUNCTION @extschema@.aa_state_trans(@extschema@.aa, text, boolean, boolean, double precision)
+RETURNS @extschema@.aa AS 'MODULE_PATHNAME', 'aa_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.aa_state_trans(@extschema@.aa, text, boolean, boolean, double precision) IS
     'Transition function of aa_agg (200 splits)';
-CREATE FUNCTION @extschema@.aa_agg_trans(internal, text, boolean, boolean, double precision, integer)
-RETURNS internal AS 'MODULE_PATHNAME', 'aa_agg_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.aa_agg_trans(internal, text, boolean, boolean, double precision, integer) IS
+CREATE FUNCTION @extschema@.aa_state_trans(@extschema@.aa, text, boolean, boolean, double precision, integer)
+RETURNS @extschema@.aa AS 'MODULE_PATHNAME', 'aa_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.aa_state_trans(@extschema@.aa, text, boolean, boolean, double precision, integer) IS
     'Transition function of aa_agg';
-CREATE FUNCTION @extschema@.aa_agg_combine(internal, internal)
-RETURNS internal AS 'MODULE_PATHNAME', 'aa_agg_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.aa_agg_combine(internal, internal) IS 'Combine function of aa_agg';
-CREATE FUNCTION @extschema@.aa_agg_serialize(internal)
-RETURNS bytea AS 'MODULE_PATHNAME', 'aa_agg_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.aa_agg_serialize(internal) IS 'Serialize function of aa_agg';
-CREATE FUNCTION @extschema@.aa_agg_deserialize(bytea, internal)
-RETURNS internal AS 'MODULE_PATHNAME', 'aa_agg_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.aa_agg_deserialize(bytea, internal) IS 'Deserialize function of aa_agg (validated)';
-CREATE FUNCTION @extschema@.aa_agg_final(internal)
-RETURNS @extschema@.aa AS 'MODULE_PATHNAME', 'aa_agg_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.aa_agg_final(internal) IS 'Final function of aa_agg';
+CREATE FUNCTION @extschema@.aa_state_combine(@extschema@.aa, @extschema@.aa)
+RETURNS @extschema@.aa AS 'MODULE_PATHNAME', 'aa_state_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.aa_state_combine(@extschema@.aa, @extschema@.aa) IS 'Combine function of aa_agg (parallel query, Citus)';
+CREATE FUNCTION @extschema@.aa_state_final(@extschema@.aa)
+RETURNS @extschema@.aa AS 'MODULE_PATHNAME', 'aa_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.aa_state_final(@extschema@.aa) IS 'Final function of aa_agg';
 
 CREATE AGGREGATE @extschema@.aa_agg(unit_id text, completed boolean, churned boolean, value double precision) (
-    SFUNC = @extschema@.aa_agg_trans, STYPE = internal,
-    COMBINEFUNC = @extschema@.aa_agg_combine,
-    SERIALFUNC = @extschema@.aa_agg_serialize, DESERIALFUNC = @extschema@.aa_agg_deserialize,
-    FINALFUNC = @extschema@.aa_agg_final, PARALLEL = SAFE);
+    SFUNC = @extschema@.aa_state_trans, STYPE = @extschema@.aa, SSPACE = 44816,
+    COMBINEFUNC = @extschema@.aa_state_combine,
+    FINALFUNC = @extschema@.aa_state_final, PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.aa_agg(text, boolean, boolean, double precision) IS
     'A/A summary of unit rows over 200 random splits (one row per unit; rows without a unit id are skipped)';
 CREATE AGGREGATE @extschema@.aa_agg(unit_id text, completed boolean, churned boolean, value double precision,
                                     splits integer) (
-    SFUNC = @extschema@.aa_agg_trans, STYPE = internal,
-    COMBINEFUNC = @extschema@.aa_agg_combine,
-    SERIALFUNC = @extschema@.aa_agg_serialize, DESERIALFUNC = @extschema@.aa_agg_deserialize,
-    FINALFUNC = @extschema@.aa_agg_final, PARALLEL = SAFE);
+    SFUNC = @extschema@.aa_state_trans, STYPE = @extschema@.aa, SSPACE = 44816,
+    COMBINEFUNC = @extschema@.aa_state_combine,
+    FINALFUNC = @extschema@.aa_state_final, PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.aa_agg(text, boolean, boolean, double precision, integer) IS
     'A/A summary of unit rows over the given number of random splits (100 to 10000)';
 

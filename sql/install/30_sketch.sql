@@ -120,49 +120,39 @@ COMMENT ON FUNCTION @extschema@.compare_distributions(@extschema@.quantile_sketc
 -- Aggregates
 -- ---------------------------------------------------------------------------
 
-CREATE FUNCTION @extschema@.quantile_sketch_agg_trans(internal, double precision) RETURNS internal
-    AS 'MODULE_PATHNAME', 'quantile_sketch_agg_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.quantile_sketch_agg_trans(internal, double precision, double precision) RETURNS internal
-    AS 'MODULE_PATHNAME', 'quantile_sketch_agg_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.quantile_sketch_rollup_trans(internal, @extschema@.quantile_sketch) RETURNS internal
-    AS 'MODULE_PATHNAME', 'quantile_sketch_rollup_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.quantile_sketch_agg_combine(internal, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'quantile_sketch_agg_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.quantile_sketch_agg_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'quantile_sketch_agg_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.quantile_sketch_agg_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'quantile_sketch_agg_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.quantile_sketch_agg_final(internal) RETURNS @extschema@.quantile_sketch
-    AS 'MODULE_PATHNAME', 'quantile_sketch_agg_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+-- the state is a quantile_sketch (an expanded object while it grows),
+-- which Citus can ship between nodes
+CREATE FUNCTION @extschema@.quantile_sketch_state_trans(@extschema@.quantile_sketch, double precision) RETURNS @extschema@.quantile_sketch
+    AS 'MODULE_PATHNAME', 'quantile_sketch_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.quantile_sketch_state_trans(@extschema@.quantile_sketch, double precision, double precision) RETURNS @extschema@.quantile_sketch
+    AS 'MODULE_PATHNAME', 'quantile_sketch_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.quantile_sketch_state_rollup(@extschema@.quantile_sketch, @extschema@.quantile_sketch) RETURNS @extschema@.quantile_sketch
+    AS 'MODULE_PATHNAME', 'quantile_sketch_state_rollup' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.quantile_sketch_state_combine(@extschema@.quantile_sketch, @extschema@.quantile_sketch) RETURNS @extschema@.quantile_sketch
+    AS 'MODULE_PATHNAME', 'quantile_sketch_state_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.quantile_sketch_state_final(@extschema@.quantile_sketch) RETURNS @extschema@.quantile_sketch
+    AS 'MODULE_PATHNAME', 'quantile_sketch_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
-COMMENT ON FUNCTION @extschema@.quantile_sketch_agg_trans(internal, double precision) IS 'Transition function of quantile_sketch_agg';
-COMMENT ON FUNCTION @extschema@.quantile_sketch_agg_trans(internal, double precision, double precision) IS 'Transition function of quantile_sketch_agg';
-COMMENT ON FUNCTION @extschema@.quantile_sketch_rollup_trans(internal, @extschema@.quantile_sketch) IS 'Transition function of rollup(quantile_sketch)';
-COMMENT ON FUNCTION @extschema@.quantile_sketch_agg_combine(internal, internal) IS 'Combine function of the quantile sketch aggregates (parallel query)';
-COMMENT ON FUNCTION @extschema@.quantile_sketch_agg_serialize(internal) IS 'Serialize function of the quantile sketch aggregates (parallel query)';
-COMMENT ON FUNCTION @extschema@.quantile_sketch_agg_deserialize(bytea, internal) IS 'Deserialize function of the quantile sketch aggregates (parallel query)';
-COMMENT ON FUNCTION @extschema@.quantile_sketch_agg_final(internal) IS 'Final function of the quantile sketch aggregates';
+COMMENT ON FUNCTION @extschema@.quantile_sketch_state_trans(@extschema@.quantile_sketch, double precision) IS 'Transition function of quantile_sketch_agg';
+COMMENT ON FUNCTION @extschema@.quantile_sketch_state_trans(@extschema@.quantile_sketch, double precision, double precision) IS 'Transition function of quantile_sketch_agg';
+COMMENT ON FUNCTION @extschema@.quantile_sketch_state_rollup(@extschema@.quantile_sketch, @extschema@.quantile_sketch) IS 'Transition function of rollup(quantile_sketch)';
+COMMENT ON FUNCTION @extschema@.quantile_sketch_state_combine(@extschema@.quantile_sketch, @extschema@.quantile_sketch) IS 'Combine function of the quantile sketch aggregates (parallel query, Citus)';
+COMMENT ON FUNCTION @extschema@.quantile_sketch_state_final(@extschema@.quantile_sketch) IS 'Final function of the quantile sketch aggregates: the stored sketch, NULL for no values';
 
 CREATE AGGREGATE @extschema@.quantile_sketch_agg(value double precision) (
-    SFUNC = @extschema@.quantile_sketch_agg_trans, STYPE = internal, SSPACE = 2048,
-    FINALFUNC = @extschema@.quantile_sketch_agg_final,
-    COMBINEFUNC = @extschema@.quantile_sketch_agg_combine,
-    SERIALFUNC = @extschema@.quantile_sketch_agg_serialize,
-    DESERIALFUNC = @extschema@.quantile_sketch_agg_deserialize,
+    SFUNC = @extschema@.quantile_sketch_state_trans, STYPE = @extschema@.quantile_sketch, SSPACE = 2048,
+    FINALFUNC = @extschema@.quantile_sketch_state_final,
+    COMBINEFUNC = @extschema@.quantile_sketch_state_combine,
     PARALLEL = SAFE);
 CREATE AGGREGATE @extschema@.quantile_sketch_agg(value double precision, relative_accuracy double precision) (
-    SFUNC = @extschema@.quantile_sketch_agg_trans, STYPE = internal, SSPACE = 2048,
-    FINALFUNC = @extschema@.quantile_sketch_agg_final,
-    COMBINEFUNC = @extschema@.quantile_sketch_agg_combine,
-    SERIALFUNC = @extschema@.quantile_sketch_agg_serialize,
-    DESERIALFUNC = @extschema@.quantile_sketch_agg_deserialize,
+    SFUNC = @extschema@.quantile_sketch_state_trans, STYPE = @extschema@.quantile_sketch, SSPACE = 2048,
+    FINALFUNC = @extschema@.quantile_sketch_state_final,
+    COMBINEFUNC = @extschema@.quantile_sketch_state_combine,
     PARALLEL = SAFE);
 CREATE AGGREGATE @extschema@.rollup(@extschema@.quantile_sketch) (
-    SFUNC = @extschema@.quantile_sketch_rollup_trans, STYPE = internal, SSPACE = 2048,
-    FINALFUNC = @extschema@.quantile_sketch_agg_final,
-    COMBINEFUNC = @extschema@.quantile_sketch_agg_combine,
-    SERIALFUNC = @extschema@.quantile_sketch_agg_serialize,
-    DESERIALFUNC = @extschema@.quantile_sketch_agg_deserialize,
+    SFUNC = @extschema@.quantile_sketch_state_rollup, STYPE = @extschema@.quantile_sketch, SSPACE = 2048,
+    FINALFUNC = @extschema@.quantile_sketch_state_final,
+    COMBINEFUNC = @extschema@.quantile_sketch_state_combine,
     PARALLEL = SAFE);
 
 COMMENT ON AGGREGATE @extschema@.quantile_sketch_agg(double precision) IS

@@ -115,90 +115,84 @@ COMMENT ON FUNCTION @extschema@.retention_table(@extschema@.retention, text) IS
 -- Aggregates
 -- ---------------------------------------------------------------------------
 
-CREATE FUNCTION @extschema@.activity_agg_trans(internal, timestamptz, timestamptz, text, integer)
-RETURNS internal
-    AS 'MODULE_PATHNAME', 'ca_activity_agg_trans' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.activity_agg_trans(internal, timestamptz, timestamptz, text, integer, text)
-RETURNS internal
-    AS 'MODULE_PATHNAME', 'ca_activity_agg_trans' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.activity_agg_combine(internal, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'ca_activity_agg_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.activity_agg_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'ca_activity_agg_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.activity_agg_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'ca_activity_agg_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.activity_agg_final(internal) RETURNS @extschema@.activity
-    AS 'MODULE_PATHNAME', 'ca_activity_agg_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+-- the state is an activity value (an expanded object while it is built),
+-- which Citus can ship between nodes
+CREATE FUNCTION @extschema@.activity_state_trans(@extschema@.activity, timestamptz, timestamptz, text, integer)
+RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_state_trans' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.activity_state_trans(@extschema@.activity, timestamptz, timestamptz, text, integer, text)
+RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_state_trans' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.activity_state_trans(@extschema@.activity, timestamptz, timestamptz, text, integer, text, text)
+RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.activity_state_combine(@extschema@.activity, @extschema@.activity) RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_state_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.activity_state_final(@extschema@.activity) RETURNS @extschema@.activity
+    AS 'MODULE_PATHNAME', 'activity_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
-COMMENT ON FUNCTION @extschema@.activity_agg_trans(internal, timestamptz, timestamptz, text, integer) IS 'Transition function of activity_agg';
-COMMENT ON FUNCTION @extschema@.activity_agg_trans(internal, timestamptz, timestamptz, text, integer, text) IS 'Transition function of activity_agg with a locale';
-COMMENT ON FUNCTION @extschema@.activity_agg_combine(internal, internal) IS 'Combine function of activity_agg (parallel query)';
-COMMENT ON FUNCTION @extschema@.activity_agg_serialize(internal) IS 'Serialize function of activity_agg (parallel query)';
-COMMENT ON FUNCTION @extschema@.activity_agg_deserialize(bytea, internal) IS 'Deserialize function of activity_agg (parallel query)';
-COMMENT ON FUNCTION @extschema@.activity_agg_final(internal) IS 'Final function of activity_agg';
+COMMENT ON FUNCTION @extschema@.activity_state_trans(@extschema@.activity, timestamptz, timestamptz, text, integer) IS 'Transition function of activity_agg';
+COMMENT ON FUNCTION @extschema@.activity_state_trans(@extschema@.activity, timestamptz, timestamptz, text, integer, text) IS 'Transition function of activity_agg with a locale';
+COMMENT ON FUNCTION @extschema@.activity_state_trans(@extschema@.activity, timestamptz, timestamptz, text, integer, text, text) IS 'Transition function of activity_agg with a locale and a time zone';
+COMMENT ON FUNCTION @extschema@.activity_state_combine(@extschema@.activity, @extschema@.activity) IS 'Combine function of activity_agg (parallel query, Citus)';
+COMMENT ON FUNCTION @extschema@.activity_state_final(@extschema@.activity) IS 'Final function of activity_agg';
 
 CREATE AGGREGATE @extschema@.activity_agg(origin timestamptz, activity timestamptz, unit text, periods integer) (
-    SFUNC = @extschema@.activity_agg_trans, STYPE = internal,
-    FINALFUNC = @extschema@.activity_agg_final,
-    COMBINEFUNC = @extschema@.activity_agg_combine,
-    SERIALFUNC = @extschema@.activity_agg_serialize,
-    DESERIALFUNC = @extschema@.activity_agg_deserialize,
+    SFUNC = @extschema@.activity_state_trans, STYPE = @extschema@.activity, SSPACE = 1280,
+    FINALFUNC = @extschema@.activity_state_final,
+    COMBINEFUNC = @extschema@.activity_state_combine,
     PARALLEL = SAFE);
 CREATE AGGREGATE @extschema@.activity_agg(origin timestamptz, activity timestamptz, unit text, periods integer, locale text) (
-    SFUNC = @extschema@.activity_agg_trans, STYPE = internal,
-    FINALFUNC = @extschema@.activity_agg_final,
-    COMBINEFUNC = @extschema@.activity_agg_combine,
-    SERIALFUNC = @extschema@.activity_agg_serialize,
-    DESERIALFUNC = @extschema@.activity_agg_deserialize,
+    SFUNC = @extschema@.activity_state_trans, STYPE = @extschema@.activity, SSPACE = 1280,
+    FINALFUNC = @extschema@.activity_state_final,
+    COMBINEFUNC = @extschema@.activity_state_combine,
+    PARALLEL = SAFE);
+CREATE AGGREGATE @extschema@.activity_agg(origin timestamptz, activity timestamptz, unit text, periods integer, locale text,
+                                          time_zone text) (
+    SFUNC = @extschema@.activity_state_trans, STYPE = @extschema@.activity, SSPACE = 1280,
+    FINALFUNC = @extschema@.activity_state_final,
+    COMBINEFUNC = @extschema@.activity_state_combine,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.activity_agg(timestamptz, timestamptz, text, integer) IS
     'Activity of one unit (one row per event): the periods 0 .. periods - 1 after its origin''s period, in ISO weeks and the session''s TimeZone, in which it was active';
 COMMENT ON AGGREGATE @extschema@.activity_agg(timestamptz, timestamptz, text, integer, text) IS
     'Activity of one unit (one row per event), with the calendar and first day of the week of an ICU locale';
+COMMENT ON AGGREGATE @extschema@.activity_agg(timestamptz, timestamptz, text, integer, text, text) IS
+    'Activity of one unit (one row per event), with the calendar of an ICU locale (NULL: ISO weeks) and the periods in the given time zone, which the value records (the same on every node of a cluster)';
 
-CREATE FUNCTION @extschema@.retention_agg_trans(internal, @extschema@.activity) RETURNS internal
-    AS 'MODULE_PATHNAME', 'ca_retention_agg_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.retention_agg_trans(internal, @extschema@.activity, timestamptz) RETURNS internal
-    AS 'MODULE_PATHNAME', 'ca_retention_agg_trans' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.retention_rollup_trans(internal, @extschema@.retention) RETURNS internal
-    AS 'MODULE_PATHNAME', 'ca_retention_rollup_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.retention_agg_combine(internal, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'ca_retention_agg_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.retention_agg_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'ca_retention_agg_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.retention_agg_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'ca_retention_agg_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.retention_agg_final(internal) RETURNS @extschema@.retention
-    AS 'MODULE_PATHNAME', 'ca_retention_agg_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+-- the state is a retention value (an expanded object while it is built),
+-- which Citus can ship between nodes
+CREATE FUNCTION @extschema@.retention_state_trans(@extschema@.retention, @extschema@.activity) RETURNS @extschema@.retention
+    AS 'MODULE_PATHNAME', 'retention_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.retention_state_trans(@extschema@.retention, @extschema@.activity, timestamptz) RETURNS @extschema@.retention
+    AS 'MODULE_PATHNAME', 'retention_state_trans' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.retention_state_rollup(@extschema@.retention, @extschema@.retention) RETURNS @extschema@.retention
+    AS 'MODULE_PATHNAME', 'retention_state_rollup' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.retention_state_combine(@extschema@.retention, @extschema@.retention) RETURNS @extschema@.retention
+    AS 'MODULE_PATHNAME', 'retention_state_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.retention_state_final(@extschema@.retention) RETURNS @extschema@.retention
+    AS 'MODULE_PATHNAME', 'retention_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
-COMMENT ON FUNCTION @extschema@.retention_agg_trans(internal, @extschema@.activity) IS 'Transition function of retention_agg';
-COMMENT ON FUNCTION @extschema@.retention_agg_trans(internal, @extschema@.activity, timestamptz) IS 'Transition function of retention_agg with a cutoff';
-COMMENT ON FUNCTION @extschema@.retention_rollup_trans(internal, @extschema@.retention) IS 'Transition function of rollup(retention)';
-COMMENT ON FUNCTION @extschema@.retention_agg_combine(internal, internal) IS 'Combine function of the retention aggregates (parallel query)';
-COMMENT ON FUNCTION @extschema@.retention_agg_serialize(internal) IS 'Serialize function of the retention aggregates (parallel query)';
-COMMENT ON FUNCTION @extschema@.retention_agg_deserialize(bytea, internal) IS 'Deserialize function of the retention aggregates (parallel query)';
-COMMENT ON FUNCTION @extschema@.retention_agg_final(internal) IS 'Final function of the retention aggregates';
+COMMENT ON FUNCTION @extschema@.retention_state_trans(@extschema@.retention, @extschema@.activity) IS 'Transition function of retention_agg';
+COMMENT ON FUNCTION @extschema@.retention_state_trans(@extschema@.retention, @extschema@.activity, timestamptz) IS 'Transition function of retention_agg with a cutoff';
+COMMENT ON FUNCTION @extschema@.retention_state_rollup(@extschema@.retention, @extschema@.retention) IS 'Transition function of rollup(retention)';
+COMMENT ON FUNCTION @extschema@.retention_state_combine(@extschema@.retention, @extschema@.retention) IS 'Combine function of the retention aggregates (parallel query, Citus)';
+COMMENT ON FUNCTION @extschema@.retention_state_final(@extschema@.retention) IS 'Final function of the retention aggregates: the stored value, NULL for no activities';
 
 CREATE AGGREGATE @extschema@.retention_agg(@extschema@.activity) (
-    SFUNC = @extschema@.retention_agg_trans, STYPE = internal,
-    FINALFUNC = @extschema@.retention_agg_final,
-    COMBINEFUNC = @extschema@.retention_agg_combine,
-    SERIALFUNC = @extschema@.retention_agg_serialize,
-    DESERIALFUNC = @extschema@.retention_agg_deserialize,
+    SFUNC = @extschema@.retention_state_trans, STYPE = @extschema@.retention, SSPACE = 1280,
+    FINALFUNC = @extschema@.retention_state_final,
+    COMBINEFUNC = @extschema@.retention_state_combine,
     PARALLEL = SAFE);
 CREATE AGGREGATE @extschema@.retention_agg(@extschema@.activity, as_of timestamptz) (
-    SFUNC = @extschema@.retention_agg_trans, STYPE = internal,
-    FINALFUNC = @extschema@.retention_agg_final,
-    COMBINEFUNC = @extschema@.retention_agg_combine,
-    SERIALFUNC = @extschema@.retention_agg_serialize,
-    DESERIALFUNC = @extschema@.retention_agg_deserialize,
+    SFUNC = @extschema@.retention_state_trans, STYPE = @extschema@.retention, SSPACE = 1280,
+    FINALFUNC = @extschema@.retention_state_final,
+    COMBINEFUNC = @extschema@.retention_state_combine,
     PARALLEL = SAFE);
 CREATE AGGREGATE @extschema@.rollup(@extschema@.retention) (
-    SFUNC = @extschema@.retention_rollup_trans, STYPE = internal,
-    FINALFUNC = @extschema@.retention_agg_final,
-    COMBINEFUNC = @extschema@.retention_agg_combine,
-    SERIALFUNC = @extschema@.retention_agg_serialize,
-    DESERIALFUNC = @extschema@.retention_agg_deserialize,
+    SFUNC = @extschema@.retention_state_rollup, STYPE = @extschema@.retention, SSPACE = 1280,
+    FINALFUNC = @extschema@.retention_state_final,
+    COMBINEFUNC = @extschema@.retention_state_combine,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.retention_agg(@extschema@.activity) IS
     'Retention of a cohort from its units'' activities, every period counting for every unit';

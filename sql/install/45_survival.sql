@@ -91,39 +91,31 @@ COMMENT ON FUNCTION @extschema@.logrank_test(@extschema@.survival, @extschema@.s
     'Log-rank test that two survival curves are equal (as R survdiff, rho = 0)';
 
 -- aggregates
-CREATE FUNCTION @extschema@.survival_agg_trans(internal, double precision, boolean) RETURNS internal
-    AS 'MODULE_PATHNAME', 'survival_agg_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.survival_rollup_trans(internal, @extschema@.survival) RETURNS internal
-    AS 'MODULE_PATHNAME', 'survival_rollup_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.survival_agg_combine(internal, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'survival_agg_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.survival_agg_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'survival_agg_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.survival_agg_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'survival_agg_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.survival_agg_final(internal) RETURNS @extschema@.survival
-    AS 'MODULE_PATHNAME', 'survival_agg_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+-- the state is a survival value (an expanded object while it grows), which
+-- Citus can ship between nodes
+CREATE FUNCTION @extschema@.survival_state_trans(@extschema@.survival, double precision, boolean) RETURNS @extschema@.survival
+    AS 'MODULE_PATHNAME', 'survival_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.survival_state_rollup(@extschema@.survival, @extschema@.survival) RETURNS @extschema@.survival
+    AS 'MODULE_PATHNAME', 'survival_state_rollup' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.survival_state_combine(@extschema@.survival, @extschema@.survival) RETURNS @extschema@.survival
+    AS 'MODULE_PATHNAME', 'survival_state_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.survival_state_final(@extschema@.survival) RETURNS @extschema@.survival
+    AS 'MODULE_PATHNAME', 'survival_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
-COMMENT ON FUNCTION @extschema@.survival_agg_trans(internal, double precision, boolean) IS 'Transition function of survival_agg';
-COMMENT ON FUNCTION @extschema@.survival_rollup_trans(internal, @extschema@.survival) IS 'Transition function of rollup(survival)';
-COMMENT ON FUNCTION @extschema@.survival_agg_combine(internal, internal) IS 'Combine function of the survival aggregates (parallel query)';
-COMMENT ON FUNCTION @extschema@.survival_agg_serialize(internal) IS 'Serialize function of the survival aggregates (parallel query)';
-COMMENT ON FUNCTION @extschema@.survival_agg_deserialize(bytea, internal) IS 'Deserialize function of the survival aggregates (parallel query)';
-COMMENT ON FUNCTION @extschema@.survival_agg_final(internal) IS 'Final function of the survival aggregates';
+COMMENT ON FUNCTION @extschema@.survival_state_trans(@extschema@.survival, double precision, boolean) IS 'Transition function of survival_agg';
+COMMENT ON FUNCTION @extschema@.survival_state_rollup(@extschema@.survival, @extschema@.survival) IS 'Transition function of rollup(survival)';
+COMMENT ON FUNCTION @extschema@.survival_state_combine(@extschema@.survival, @extschema@.survival) IS 'Combine function of the survival aggregates and prediction_score_agg (parallel query, Citus)';
+COMMENT ON FUNCTION @extschema@.survival_state_final(@extschema@.survival) IS 'Final function of the survival aggregates: the stored value, empty for no rows';
 
 CREATE AGGREGATE @extschema@.survival_agg(duration double precision, churned boolean) (
-    SFUNC = @extschema@.survival_agg_trans, STYPE = internal,
-    FINALFUNC = @extschema@.survival_agg_final,
-    COMBINEFUNC = @extschema@.survival_agg_combine,
-    SERIALFUNC = @extschema@.survival_agg_serialize,
-    DESERIALFUNC = @extschema@.survival_agg_deserialize,
+    SFUNC = @extschema@.survival_state_trans, STYPE = @extschema@.survival, SSPACE = 1280,
+    FINALFUNC = @extschema@.survival_state_final,
+    COMBINEFUNC = @extschema@.survival_state_combine,
     PARALLEL = SAFE);
 CREATE AGGREGATE @extschema@.rollup(@extschema@.survival) (
-    SFUNC = @extschema@.survival_rollup_trans, STYPE = internal,
-    FINALFUNC = @extschema@.survival_agg_final,
-    COMBINEFUNC = @extschema@.survival_agg_combine,
-    SERIALFUNC = @extschema@.survival_agg_serialize,
-    DESERIALFUNC = @extschema@.survival_agg_deserialize,
+    SFUNC = @extschema@.survival_state_rollup, STYPE = @extschema@.survival, SSPACE = 1280,
+    FINALFUNC = @extschema@.survival_state_final,
+    COMBINEFUNC = @extschema@.survival_state_combine,
     PARALLEL = SAFE);
 
 COMMENT ON AGGREGATE @extschema@.survival_agg(double precision, boolean) IS

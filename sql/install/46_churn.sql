@@ -46,19 +46,18 @@ CREATE TYPE @extschema@.prediction_score AS (
 COMMENT ON TYPE @extschema@.prediction_score IS
     'Quality of churn predictions: units scored, AUC, Brier score and observed against predicted churn per tenth of the probability scale';
 
-CREATE FUNCTION @extschema@.prediction_score_trans(internal, double precision, boolean) RETURNS internal
-    AS 'MODULE_PATHNAME', 'prediction_score_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.prediction_score_final(internal) RETURNS @extschema@.prediction_score
-    AS 'MODULE_PATHNAME', 'prediction_score_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.prediction_score_trans(internal, double precision, boolean) IS 'Transition function of prediction_score_agg';
-COMMENT ON FUNCTION @extschema@.prediction_score_final(internal) IS 'Final function of prediction_score_agg';
+CREATE FUNCTION @extschema@.prediction_score_state_trans(@extschema@.survival, double precision, boolean) RETURNS @extschema@.survival
+    AS 'MODULE_PATHNAME', 'prediction_score_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.prediction_score_state_final(@extschema@.survival) RETURNS @extschema@.prediction_score
+    AS 'MODULE_PATHNAME', 'prediction_score_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.prediction_score_state_trans(@extschema@.survival, double precision, boolean) IS
+    'Transition function of prediction_score_agg (state: a survival value of (predicted, churned) points)';
+COMMENT ON FUNCTION @extschema@.prediction_score_state_final(@extschema@.survival) IS 'Final function of prediction_score_agg';
 
 CREATE AGGREGATE @extschema@.prediction_score_agg(predicted double precision, churned boolean) (
-    SFUNC = @extschema@.prediction_score_trans, STYPE = internal,
-    FINALFUNC = @extschema@.prediction_score_final,
-    COMBINEFUNC = @extschema@.survival_agg_combine,
-    SERIALFUNC = @extschema@.survival_agg_serialize,
-    DESERIALFUNC = @extschema@.survival_agg_deserialize,
+    SFUNC = @extschema@.prediction_score_state_trans, STYPE = @extschema@.survival, SSPACE = 1280,
+    FINALFUNC = @extschema@.prediction_score_state_final,
+    COMBINEFUNC = @extschema@.survival_state_combine,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.prediction_score_agg(double precision, boolean) IS
     'How good churn predictions were (one row per unit: predicted probability, whether it churned): n, AUC, Brier score and calibration; exact in any order and in parallel';
@@ -75,28 +74,23 @@ COMMENT ON FUNCTION @extschema@.logrank_test_strata(@extschema@.survival[], @ext
 CREATE TYPE @extschema@.logrank_result AS (chisq double precision, df integer, p_value double precision);
 COMMENT ON TYPE @extschema@.logrank_result IS 'Result of the stratified log-rank aggregate: chi-square, degrees of freedom, p-value';
 
-CREATE FUNCTION @extschema@.survival_strata_trans(internal, @extschema@.survival, @extschema@.survival) RETURNS internal
-    AS 'MODULE_PATHNAME', 'survival_strata_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.survival_strata_combine(internal, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'survival_strata_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.survival_strata_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'survival_strata_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.survival_strata_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'survival_strata_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.survival_strata_final(internal) RETURNS @extschema@.logrank_result
-    AS 'MODULE_PATHNAME', 'survival_strata_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.survival_strata_trans(internal, @extschema@.survival, @extschema@.survival) IS 'Transition function of stratified_logrank_test';
-COMMENT ON FUNCTION @extschema@.survival_strata_combine(internal, internal) IS 'Combine function of stratified_logrank_test (parallel query)';
-COMMENT ON FUNCTION @extschema@.survival_strata_serialize(internal) IS 'Serialize function of stratified_logrank_test (parallel query)';
-COMMENT ON FUNCTION @extschema@.survival_strata_deserialize(bytea, internal) IS 'Deserialize function of stratified_logrank_test (parallel query)';
-COMMENT ON FUNCTION @extschema@.survival_strata_final(internal) IS 'Final function of stratified_logrank_test';
+-- the state is a double precision[] of four terms per stratum, which Citus
+-- can ship between nodes
+CREATE FUNCTION @extschema@.survival_strata_state_trans(double precision[], @extschema@.survival, @extschema@.survival) RETURNS double precision[]
+    AS 'MODULE_PATHNAME', 'survival_strata_state_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.survival_strata_state_combine(double precision[], double precision[]) RETURNS double precision[]
+    AS 'MODULE_PATHNAME', 'survival_strata_state_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.survival_strata_state_final(double precision[]) RETURNS @extschema@.logrank_result
+    AS 'MODULE_PATHNAME', 'survival_strata_state_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.survival_strata_state_trans(double precision[], @extschema@.survival, @extschema@.survival) IS
+    'Transition function of stratified_logrank_test (state: observed minus expected, variance and the two expected counts of each stratum)';
+COMMENT ON FUNCTION @extschema@.survival_strata_state_combine(double precision[], double precision[]) IS 'Combine function of stratified_logrank_test (parallel query, Citus)';
+COMMENT ON FUNCTION @extschema@.survival_strata_state_final(double precision[]) IS 'Final function of stratified_logrank_test';
 
 CREATE AGGREGATE @extschema@.stratified_logrank_test(a @extschema@.survival, b @extschema@.survival) (
-    SFUNC = @extschema@.survival_strata_trans, STYPE = internal,
-    FINALFUNC = @extschema@.survival_strata_final,
-    COMBINEFUNC = @extschema@.survival_strata_combine,
-    SERIALFUNC = @extschema@.survival_strata_serialize,
-    DESERIALFUNC = @extschema@.survival_strata_deserialize,
+    SFUNC = @extschema@.survival_strata_state_trans, STYPE = double precision[],
+    FINALFUNC = @extschema@.survival_strata_state_final,
+    COMBINEFUNC = @extschema@.survival_strata_state_combine,
     PARALLEL = SAFE);
 COMMENT ON AGGREGATE @extschema@.stratified_logrank_test(@extschema@.survival, @extschema@.survival) IS
     'Stratified log-rank test over one row per stratum holding its two groups (as R survdiff with strata); the same in any row order';

@@ -207,7 +207,7 @@ SELECT try_recv(cohort_send(cohort_from_counts(10, 4, 1, 25.0, 100.0)));
 WITH good AS (SELECT cohort_send(cohort_from_counts(10, 4, 1, 25.0, 100.0)) AS b)
 SELECT what, try_recv(bytes) FROM good, LATERAL (VALUES
     ('empty', ''::bytea),
-    ('version 2', set_byte(b, 0, 2)),
+    ('version 3', set_byte(b, 0, 3)),
     ('truncated', substr(b, 1, 50)),
     ('extra byte', b || '\x00'::bytea),
     ('negative units', overlay(b placing '\xffffffffffffffff'::bytea from 2 for 8)),

@@ -69,5 +69,37 @@ SELECT result LIKE '22%' OR result = 'ok' AS clean, count(*) > 0 AS seen,
        bool_or(result = 'ok') AS some_accepted, bool_or(result LIKE '22%') AS some_rejected
 FROM done GROUP BY 1 ORDER BY 1;
 
+-- the same for states of the aggregates (format version 2, with shifts):
+-- 1,000 binary and 1,000 text mutations
+CREATE TEMP TABLE state_base AS
+SELECT cohort_state_combine(cohort_state_trans(cohort_state_trans(NULL, true, false, 1e6 + 10.5, 2),
+                                               false, NULL, 1e6 + 11, 4),
+                            cohort_state_trans(NULL, false, true, 2e6 + 0.25, 3)) AS c;
+WITH mutated AS (
+    SELECT n, cohort_send(c) AS b, (1 + random() * 2)::int AS k FROM state_base, generate_series(1, 1000) n
+), done AS (
+    SELECT n, fuzz_recv((SELECT m2
+                         FROM (SELECT set_byte(b, (random() * 128)::int, (random() * 255)::int) AS m1) s1,
+                              LATERAL (SELECT CASE WHEN k > 1 THEN set_byte(m1, (random() * 128)::int, (random() * 255)::int) ELSE m1 END AS m2) s2))
+           AS result
+    FROM mutated
+)
+SELECT result LIKE '22%' OR result = 'ok' AS clean, count(*) > 0 AS seen,
+       bool_or(result = 'ok') AS some_accepted, bool_or(result LIKE '22%') AS some_rejected
+FROM done GROUP BY 1 ORDER BY 1;
+WITH mutated AS (
+    SELECT n, c::text AS t, (random() * length(c::text))::int AS pos, (random() * 2)::int AS op,
+           substr('0123456789-+.eE,=/() abcxyzNaInfity', 1 + (random() * 36)::int, 1) AS ch
+    FROM state_base, generate_series(1, 1000) n
+), done AS (
+    SELECT fuzz_in(CASE op WHEN 0 THEN overlay(t placing ch from pos + 1 for 1)
+                           WHEN 1 THEN overlay(t placing ch from pos + 1 for 0)
+                           ELSE overlay(t placing '' from pos + 1 for 1) END) AS result
+    FROM mutated
+)
+SELECT result LIKE '22%' OR result = 'ok' AS clean, count(*) > 0 AS seen,
+       bool_or(result = 'ok') AS some_accepted, bool_or(result LIKE '22%') AS some_rejected
+FROM done GROUP BY 1 ORDER BY 1;
+
 DROP TABLE fuzz_raw, fuzz_one;
 DROP FUNCTION fuzz_recv(bytea), fuzz_in(text);

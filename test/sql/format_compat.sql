@@ -93,3 +93,33 @@ SELECT * FROM format_answers_1_0 EXCEPT ALL SELECT * FROM format_answers;
 SELECT * FROM format_logrank_differs;
 SELECT count(*) AS accessor_results FROM format_accessors;
 
+
+-- Version 2 of cohort (the running state of its aggregates, added in 1.1,
+-- test/data/format_1.1): text and binary give the same values, the output
+-- is what 1.1 wrote, and accessors read a state as its summary.
+\set dir11 :abs_srcdir '/data/format_1.1/'
+\set states_bin :dir11 'values.bin'
+\set states_txt :dir11 'values.txt'
+CREATE TEMP TABLE format_states (name text PRIMARY KEY, c cohort);
+CREATE TEMP TABLE format_states_text (LIKE format_states);
+CREATE TEMP TABLE format_states_raw (name text, c text);
+CREATE TEMP TABLE format_states_bytes (name text, c bytea);
+COPY format_states FROM :'states_bin' (FORMAT binary);
+COPY format_states_text FROM :'states_txt';
+COPY format_states_raw FROM :'states_txt';
+COPY format_states_bytes FROM :'states_bin' (FORMAT binary);
+SELECT count(*) AS states,
+       count(*) FILTER (WHERE b.c::text = t.c::text AND cohort_send(b.c) = cohort_send(t.c)) AS same_value,
+       count(*) FILTER (WHERE b.c::text = r.c) AS same_text,
+       count(*) FILTER (WHERE cohort_send(b.c) = y.c) AS same_bytes,
+       count(*) FILTER (WHERE get_byte(y.c, 0) = 2) AS version_2
+FROM format_states b JOIN format_states_text t USING (name) JOIN format_states_raw r USING (name)
+     JOIN format_states_bytes y USING (name);
+SELECT name, units(c), value_mean(c), value_variance(c), covariate_mean(c), value_covariate_corr(c),
+       (units(c), completions(c), churns(c), value_count(c), value_sum(c), value_mean(c), value_variance(c),
+        covariate_count(c), covariate_mean(c), value_covariate_corr(c), c::jsonb)
+       IS NOT DISTINCT FROM
+       (units(s), completions(s), churns(s), value_count(s), value_sum(s), value_mean(s), value_variance(s),
+        covariate_count(s), covariate_mean(s), value_covariate_corr(s), s::jsonb) AS as_summary
+FROM format_states, LATERAL cohort_state_final(c) AS s
+ORDER BY name;

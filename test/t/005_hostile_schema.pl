@@ -273,7 +273,8 @@ SELECT control,
 FROM analyst_data.learners GROUP BY control;
 CREATE TEMP TABLE activities AS
 SELECT i, @S@.activity_agg(signup_at, seen_at, 'week'::text, 8) AS a,
-       @S@.activity_agg(signup_at, seen_at, 'month'::text, 4, 'de-DE'::text) AS a2
+       @S@.activity_agg(signup_at, seen_at, 'month'::text, 4, 'de-DE'::text) AS a2,
+       @S@.activity_agg(signup_at, seen_at, 'week'::text, 8, NULL::text, 'Europe/Berlin'::text) AS a3
 FROM analyst_data.learners GROUP BY i;
 CREATE TEMP TABLE retentions AS
 SELECT @S@.retention_agg(a) AS r, @S@.retention_agg(a, '2026-02-01 00:00+00'::timestamptz) AS r2
@@ -289,6 +290,36 @@ FROM analyst_data.learners WINDOW w AS (ORDER BY i ROWS BETWEEN 2 PRECEDING AND 
 SELECT @S@.rollup(c) OVER (ORDER BY control ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM summaries;
 SELECT @S@.rollup(c), @S@.rollup(s), @S@.rollup(v) FROM summaries;
 SELECT @S@.rollup(r) FROM retentions;
+-- the aggregates' support functions on cohort and quantile_sketch states,
+-- called directly (they work on copies then)
+SELECT @S@.cohort_state_final(@S@.cohort_state_combine(
+           @S@.cohort_state_rollup(@S@.cohort_state_trans(NULL::@S@.cohort, true), c),
+           @S@.cohort_state_trans(@S@.cohort_state_trans(@S@.cohort_state_trans(NULL::@S@.cohort,
+               true, false), true, false, 2.5::float8), false, true, 1.5::float8, 3::float8))),
+       @S@.quantile_sketch_state_final(@S@.quantile_sketch_state_combine(
+           @S@.quantile_sketch_state_rollup(NULL::@S@.quantile_sketch, s),
+           @S@.quantile_sketch_state_trans(s, 42::float8))),
+       @S@.quantile_sketch_state_trans(NULL::@S@.quantile_sketch, 1::float8, 0.001::float8)
+FROM summaries;
+SELECT @S@.survival_state_final(@S@.survival_state_combine(@S@.survival_state_rollup(NULL::@S@.survival, v),
+           @S@.survival_state_trans(v, 3::float8, true))),
+       @S@.prediction_score_state_final(@S@.prediction_score_state_trans(NULL::@S@.survival, 0.25::float8, false)),
+       @S@.survival_strata_state_final(@S@.survival_strata_state_combine(
+           @S@.survival_strata_state_trans(NULL::float8[], v, v), NULL::float8[])),
+       @S@.aa_state_final(@S@.aa_state_combine(@S@.aa_state_trans(NULL::@S@.aa, 'u1'::text, true, false, 1::float8),
+           @S@.aa_state_trans(NULL::@S@.aa, 'u2'::text, false, NULL::boolean, NULL::float8, 200)))
+FROM summaries;
+SELECT @S@.activity_state_final(@S@.activity_state_combine(x, x)),
+       @S@.activity_state_trans(NULL::@S@.activity, '2026-01-05 08:00+00'::timestamptz,
+           '2026-01-20 08:00+00'::timestamptz, 'week'::text, 8, 'de-DE'::text),
+       @S@.activity_state_trans(NULL::@S@.activity, '2026-01-05 08:00+00'::timestamptz,
+           '2026-01-20 08:00+00'::timestamptz, 'week'::text, 8, NULL::text, 'Europe/Berlin'::text)
+FROM (SELECT @S@.activity_state_trans(NULL::@S@.activity, '2026-01-05 08:00+00'::timestamptz,
+          '2026-01-20 08:00+00'::timestamptz, 'week'::text, 8) AS x) AS t;
+SELECT @S@.retention_state_final(@S@.retention_state_combine(@S@.retention_state_rollup(NULL::@S@.retention, r),
+           @S@.retention_state_trans(NULL::@S@.retention, a))),
+       @S@.retention_state_trans(NULL::@S@.retention, a, '2026-02-01 00:00+00'::timestamptz)
+FROM retentions, (SELECT a FROM activities LIMIT 1) AS one;
 
 -- cohort
 SELECT @S@.cohort_in(@S@.cohort_out(c)), @S@.cohort_send(c), @S@.cohort_to_jsonb(c), c::jsonb,
