@@ -11,6 +11,8 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
+use RolloutWorkers;
+
 my $node = PostgreSQL::Test::Cluster->new('on_demand');
 $node->init;
 $node->append_conf('postgresql.conf', qq{
@@ -25,17 +27,10 @@ lc_messages = 'C'
 $node->start;
 
 my @dbs = map { "d$_" } 1 .. 5;
-my $setup = q{
-CREATE EXTENSION cohort_analyzer;
-CREATE TABLE requests AS
-SELECT now() - interval '1 minute' + s * interval '100 milliseconds' AS ts, arm,
-       s % 50 = 0 AS is_error, 10::float8 AS latency_ms
-FROM generate_series(0, 6600) AS s, unnest(ARRAY['control', 'treatment']) AS arm;
-};
 foreach my $db (@dbs)
 {
 	$node->safe_psql('postgres', "CREATE DATABASE $db");
-	$node->safe_psql($db, $setup);
+	$node->safe_psql($db, DATABASE_SETUP);
 }
 $node->safe_psql('postgres', 'CREATE DATABASE nox');
 
@@ -63,11 +58,6 @@ sub wait_for_log
 }
 
 my $workers = q{SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'cohort_analyzer worker'};
-sub workers_of
-{
-	my ($db) = @_;
-	return "SELECT (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'cohort_analyzer worker' AND datname = '$db')";
-}
 
 like(log_since_restart(), qr/scan of database "d1": 0 running rollout\(s\)/, 'd1 has no running rollout');
 like(log_since_restart(), qr/scan of database "nox": the extension is not installed/, 'nox has no extension');
@@ -90,14 +80,6 @@ is($planned, 2, 'the parallel aggregate plans two workers') or diag($explain);
 is($launched, $planned, 'and launches all of them');
 
 # --- a rollout started brings a worker, which leaves when it is done --------
-sub plan_json
-{
-	my ($n) = @_;    # checkpoints a second apart
-	my $cps = join(', ', map { "\"$_ seconds\"" } 1 .. $n);
-	return qq({"phases": [{"name": "only", "traffic": 0.5, "duration": "$n seconds", "checkpoints": [$cps],
-		"thresholds": {"error_rate": {"max": 0.5}}}], "min_requests": 5, "srm": "off"});
-}
-
 my $t0 = $node->safe_psql('d1', 'SELECT clock_timestamp()');
 $node->safe_psql('d1', "SELECT rollout_create('r1', 'requests', '" . plan_json(2) . "'); SELECT rollout_start('r1');");
 ok($node->poll_query_until('postgres', workers_of('d1') . ' = 1'), 'starting a rollout brings d1 a worker');

@@ -10,6 +10,8 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 
+use RolloutWorkers;
+
 my $node = PostgreSQL::Test::Cluster->new('no_slot');
 $node->init;
 $node->append_conf('postgresql.conf', qq{
@@ -24,31 +26,10 @@ lc_messages = 'C'
 });
 $node->start;
 
-my $setup = q{
-CREATE EXTENSION cohort_analyzer;
-CREATE TABLE requests AS
-SELECT now() - interval '1 minute' + s * interval '100 milliseconds' AS ts, arm,
-       s % 50 = 0 AS is_error, 10::float8 AS latency_ms
-FROM generate_series(0, 6600) AS s, unnest(ARRAY['control', 'treatment']) AS arm;
-};
 foreach my $db ('a', 'b')
 {
 	$node->safe_psql('postgres', "CREATE DATABASE $db");
-	$node->safe_psql($db, $setup);
-}
-
-sub plan_json
-{
-	my ($n) = @_;    # checkpoints a second apart
-	my $cps = join(', ', map { "\"$_ seconds\"" } 1 .. $n);
-	return qq({"phases": [{"name": "only", "traffic": 0.5, "duration": "$n seconds", "checkpoints": [$cps],
-		"thresholds": {"error_rate": {"max": 0.5}}}], "min_requests": 5, "srm": "off"});
-}
-
-sub workers_of
-{
-	my ($db) = @_;
-	return "SELECT (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'cohort_analyzer worker' AND datname = '$db')";
+	$node->safe_psql($db, DATABASE_SETUP);
 }
 
 my $log_start = -s $node->logfile;
