@@ -4993,23 +4993,84 @@ CREATE TYPE @extschema@.rollout_bucket_summary AS (
 COMMENT ON TYPE @extschema@.rollout_bucket_summary IS
     'One bucket of one arm (arm NULL: rows of an unrecognised arm value arm_value): requests, errors, treatment minutes observed and down, latency sketch of the finite latencies with the -Infinity (below) and Infinity (above) counts, request-level cohort';
 
-CREATE TYPE @extschema@.rollout_unit_summary AS (
-    arm text,
-    unit_id text,
-    requests bigint,
-    completed boolean,
-    churned boolean,
-    revenue double precision
+-- The units of an arm, each with its outcomes or-ed and its revenue summed,
+-- are kept in one value (a unit map, src/core/unit_map.h): a tick merges
+-- the new rows' map into the stored one, and a checkpoint reads one value
+-- per arm, not a row per unit.
+CREATE FUNCTION @extschema@.rollout_unit_map_trans(internal, text, boolean, boolean, double precision)
+RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C PARALLEL SAFE;
+CREATE FUNCTION @extschema@.rollout_unit_map_union_trans(internal, bytea)
+RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C PARALLEL SAFE;
+CREATE FUNCTION @extschema@.rollout_unit_map_combine(internal, internal)
+RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C PARALLEL SAFE;
+CREATE FUNCTION @extschema@.rollout_unit_map_serial(internal)
+RETURNS bytea AS 'MODULE_PATHNAME' LANGUAGE C STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.rollout_unit_map_deserial(bytea, internal)
+RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.rollout_unit_map_final(internal)
+RETURNS bytea AS 'MODULE_PATHNAME' LANGUAGE C PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.rollout_unit_map_trans(internal, text, boolean, boolean, double precision) IS
+    'Transition function of rollout_unit_map_agg';
+COMMENT ON FUNCTION @extschema@.rollout_unit_map_union_trans(internal, bytea) IS
+    'Transition function of rollout_unit_map_union';
+COMMENT ON FUNCTION @extschema@.rollout_unit_map_combine(internal, internal) IS
+    'Combine function of rollout_unit_map_agg and rollout_unit_map_union';
+COMMENT ON FUNCTION @extschema@.rollout_unit_map_serial(internal) IS
+    'Serialize function of rollout_unit_map_agg and rollout_unit_map_union';
+COMMENT ON FUNCTION @extschema@.rollout_unit_map_deserial(bytea, internal) IS
+    'Deserialize function of rollout_unit_map_agg and rollout_unit_map_union';
+COMMENT ON FUNCTION @extschema@.rollout_unit_map_final(internal) IS
+    'Final function of rollout_unit_map_agg and rollout_unit_map_union: the unit map';
+
+CREATE AGGREGATE @extschema@.rollout_unit_map_agg(unit text, completed boolean, churned boolean,
+                                                  revenue double precision) (
+    SFUNC = @extschema@.rollout_unit_map_trans,
+    STYPE = internal,
+    FINALFUNC = @extschema@.rollout_unit_map_final,
+    COMBINEFUNC = @extschema@.rollout_unit_map_combine,
+    SERIALFUNC = @extschema@.rollout_unit_map_serial,
+    DESERIALFUNC = @extschema@.rollout_unit_map_deserial,
+    PARALLEL = SAFE
 );
-COMMENT ON TYPE @extschema@.rollout_unit_summary IS
-    'The requests of one unit in one arm: count, completed and churned or-ed, revenue summed';
+COMMENT ON AGGREGATE @extschema@.rollout_unit_map_agg(text, boolean, boolean, double precision) IS
+    'Unit map of the rows: per unit (rows with a NULL unit skipped) completed and churned or-ed, revenue summed, as bool_or and sum do';
+
+CREATE AGGREGATE @extschema@.rollout_unit_map_union(bytea) (
+    SFUNC = @extschema@.rollout_unit_map_union_trans,
+    STYPE = internal,
+    FINALFUNC = @extschema@.rollout_unit_map_final,
+    COMBINEFUNC = @extschema@.rollout_unit_map_combine,
+    SERIALFUNC = @extschema@.rollout_unit_map_serial,
+    DESERIALFUNC = @extschema@.rollout_unit_map_deserial,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.rollout_unit_map_union(bytea) IS
+    'Unit maps merged into one: a unit in several gets its outcomes or-ed and its revenues summed';
+
+CREATE FUNCTION @extschema@.rollout_unit_map_merge(a bytea, b bytea) RETURNS bytea
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.rollout_unit_map_merge(bytea, bytea) IS
+    'Two unit maps merged in one pass (NULL stands for no units)';
+CREATE FUNCTION @extschema@.rollout_unit_map_units(map bytea) RETURNS bigint
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.rollout_unit_map_units(bytea) IS
+    'Number of units in a unit map (0 for NULL)';
+CREATE FUNCTION @extschema@.rollout_unit_map_overlap(a bytea, b bytea) RETURNS bigint
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.rollout_unit_map_overlap(bytea, bytea) IS
+    'Number of units in both unit maps (0 when either is NULL)';
+CREATE FUNCTION @extschema@.rollout_unit_map_cohort(map bytea) RETURNS @extschema@.cohort
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.rollout_unit_map_cohort(bytea) IS
+    'The cohort of a unit map''s units, as cohort_agg over one row per unit (NULL: the empty cohort)';
 
 CREATE TYPE @extschema@.rollout_summary AS (
     buckets @extschema@.rollout_bucket_summary[],
-    units @extschema@.rollout_unit_summary[]
+    control_units bytea,
+    treatment_units bytea
 );
 COMMENT ON TYPE @extschema@.rollout_summary IS
-    'What one pass over a range of a rollout source returns: its bucket summaries and its units';
+    'What one pass over a range of a rollout source returns: its bucket summaries and, with units, the unit map of each arm';
 
 CREATE TABLE @extschema@.rollout_buckets (
     rollout_id bigint NOT NULL,
@@ -5030,19 +5091,17 @@ CREATE INDEX rollout_buckets_idx ON @extschema@.rollout_buckets (rollout_id, pha
 COMMENT ON TABLE @extschema@.rollout_buckets IS
     'Summaries of the closed buckets of time of running rollouts'' current phases, per arm (written only by the rollout functions)';
 
-CREATE TABLE @extschema@.rollout_units (
+CREATE TABLE @extschema@.rollout_unit_maps (
     rollout_id bigint NOT NULL,
-    phase_run integer NOT NULL,
     arm text NOT NULL,
-    unit_id text NOT NULL,
-    requests bigint NOT NULL,
-    completed boolean,
-    churned boolean,
-    revenue double precision,
-    PRIMARY KEY (rollout_id, phase_run, arm, unit_id)
+    phase_run integer NOT NULL,
+    units bytea NOT NULL,
+    PRIMARY KEY (rollout_id, arm)
 );
-COMMENT ON TABLE @extschema@.rollout_units IS
-    'Per unit and arm of running rollouts'' current phases, over the summarized buckets: requests, completed and churned or-ed, revenue summed (written only by the rollout functions)';
+-- rewritten every tick: compressing it would cost more than it saves
+ALTER TABLE @extschema@.rollout_unit_maps ALTER COLUMN units SET STORAGE EXTERNAL;
+COMMENT ON TABLE @extschema@.rollout_unit_maps IS
+    'Per arm of running rollouts'' current phases, the units of the summarized buckets (a unit map: completed and churned or-ed, revenue summed) (written only by the rollout functions)';
 
 CREATE TABLE @extschema@.rollout_summary_marks (
     rollout_id bigint PRIMARY KEY,
@@ -5054,15 +5113,14 @@ COMMENT ON TABLE @extschema@.rollout_summary_marks IS
     'How far each rollout''s current phase is summarized (buckets before summarized_until), and the late rows found at its last check';
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollout_buckets', '');
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollout_units', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollout_unit_maps', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollout_summary_marks', '');
-REVOKE ALL ON @extschema@.rollout_buckets, @extschema@.rollout_units, @extschema@.rollout_summary_marks FROM PUBLIC;
+REVOKE ALL ON @extschema@.rollout_buckets, @extschema@.rollout_unit_maps, @extschema@.rollout_summary_marks FROM PUBLIC;
 
 -- One pass over the rows of [range_start, range_end), read with the
 -- caller's rights: per minute (counted from phase_start) and arm, then
--- rolled up per bucket; with units, per (arm, unit) from the same rows
--- (grouped on the unit's own type, as the full-window measurement does,
--- and stored as text).
+-- rolled up per bucket; with units, a unit map per minute and arm (units
+-- by their text), merged per arm.
 CREATE FUNCTION @extschema@.rollout_summarize(
     source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz,
     bucket interval, plan jsonb, relative_accuracy double precision, with_units boolean,
@@ -5076,7 +5134,7 @@ RETURNS @extschema@.rollout_summary
         result @extschema@.rollout_summary;
     BEGIN
         EXECUTE pg_catalog.format($q$
-            WITH r AS %s (
+            WITH r AS (
                 SELECT pg_catalog.date_bin('1 minute', ts, $3) AS minute, arm, arm_value, is_error, latency_ms,
                        completed, churned, revenue, %s AS unit_id
                 FROM %s WHERE ts >= $1 AND ts < $2),
@@ -5086,7 +5144,7 @@ RETURNS @extschema@.rollout_summary
                            FILTER (WHERE arm = 'treatment' AND latency_ms > '-Infinity' AND latency_ms < 'Infinity') AS sketch,
                        count(*) FILTER (WHERE arm = 'treatment' AND latency_ms = '-Infinity') AS below,
                        count(*) FILTER (WHERE arm = 'treatment' AND latency_ms = 'Infinity') AS above,
-                       %s AS cohort
+                       %s AS cohort, %s AS units
                 FROM r GROUP BY minute, arm, arm_value)
             SELECT (SELECT pg_catalog.array_agg(b)
                     FROM (SELECT ROW(pg_catalog.date_bin($4, minute, $3), arm, arm_value, sum(n)::bigint, sum(e)::bigint,
@@ -5095,20 +5153,16 @@ RETURNS @extschema@.rollout_summary
                                      @extschema@.rollup(sketch), sum(below)::bigint, sum(above)::bigint,
                                      @extschema@.rollup(cohort))::@extschema@.rollout_bucket_summary AS b
                           FROM minutes GROUP BY pg_catalog.date_bin($4, minute, $3), arm, arm_value) AS x),
-                   %s$q$,
-            CASE WHEN with_units THEN 'MATERIALIZED' ELSE '' END,
+                   (SELECT @extschema@.rollout_unit_map_union(units) FROM minutes WHERE arm = 'control'),
+                   (SELECT @extschema@.rollout_unit_map_union(units) FROM minutes WHERE arm = 'treatment')$q$,
             CASE WHEN with_units THEN 'unit_id' ELSE 'NULL::text' END,
             rel,
             CASE WHEN with_cohorts AND NOT with_units
                  THEN '@extschema@.cohort_agg(completed, churned, revenue)' ELSE 'NULL::@extschema@.cohort' END,
             CASE WHEN with_units
-                 THEN $u$(SELECT pg_catalog.array_agg(u)
-                          FROM (SELECT ROW(arm, unit_id::text, count(*), pg_catalog.bool_or(completed),
-                                           pg_catalog.bool_or(churned), sum(revenue))::@extschema@.rollout_unit_summary AS u
-                                FROM r WHERE arm IS NOT NULL AND unit_id IS NOT NULL
-                                GROUP BY arm, unit_id) AS y)$u$
-                 ELSE 'NULL::@extschema@.rollout_unit_summary[]' END)
-            INTO result.buckets, result.units
+                 THEN '@extschema@.rollout_unit_map_agg(unit_id::text, completed, churned, revenue) FILTER (WHERE arm IS NOT NULL)'
+                 ELSE 'NULL::bytea' END)
+            INTO result.buckets, result.control_units, result.treatment_units
             USING range_start, range_end, phase_start, bucket, relative_accuracy;
         RETURN result;
     END
@@ -5224,7 +5278,7 @@ RETURNS integer
         IF NOT FOUND OR mark.phase_run <> r.phase_run THEN
             -- a new phase run: what was summarized belongs to the old window
             DELETE FROM @extschema@.rollout_buckets WHERE rollout_id = r.id;
-            DELETE FROM @extschema@.rollout_units WHERE rollout_id = r.id;
+            DELETE FROM @extschema@.rollout_unit_maps WHERE rollout_id = r.id;
             INSERT INTO @extschema@.rollout_summary_marks (rollout_id, phase_run, summarized_until)
             VALUES (r.id, r.phase_run, r.phase_started_at)
             ON CONFLICT (rollout_id) DO UPDATE
@@ -5249,19 +5303,12 @@ RETURNS integer
         INSERT INTO @extschema@.rollout_buckets
         SELECT r.id, r.phase_run, b.* FROM pg_catalog.unnest(s.buckets) AS b;
         GET DIAGNOSTICS stored = ROW_COUNT;
-        INSERT INTO @extschema@.rollout_units AS x
-        SELECT r.id, r.phase_run, u.* FROM pg_catalog.unnest(s.units) AS u
-        ON CONFLICT (rollout_id, phase_run, arm, unit_id) DO UPDATE SET
-            requests = x.requests + excluded.requests,
-            completed = CASE WHEN x.completed IS NULL THEN excluded.completed
-                             WHEN excluded.completed IS NULL THEN x.completed
-                             ELSE x.completed OR excluded.completed END,
-            churned = CASE WHEN x.churned IS NULL THEN excluded.churned
-                           WHEN excluded.churned IS NULL THEN x.churned
-                           ELSE x.churned OR excluded.churned END,
-            revenue = CASE WHEN x.revenue IS NULL THEN excluded.revenue
-                           WHEN excluded.revenue IS NULL THEN x.revenue
-                           ELSE x.revenue + excluded.revenue END;
+        INSERT INTO @extschema@.rollout_unit_maps AS x (rollout_id, arm, phase_run, units)
+        SELECT r.id, a.arm, r.phase_run, a.units
+          FROM (VALUES ('control', s.control_units), ('treatment', s.treatment_units)) AS a (arm, units)
+         WHERE a.units IS NOT NULL
+        ON CONFLICT (rollout_id, arm) DO UPDATE
+            SET units = @extschema@.rollout_unit_map_merge(x.units, excluded.units);
         UPDATE @extschema@.rollout_summary_marks SET summarized_until = range_end WHERE rollout_id = r.id;
         RETURN stored;
     END
@@ -5333,6 +5380,8 @@ CREATE FUNCTION @extschema@.rollout_measure_incremental(
         q double precision;
         counts jsonb;
         late bigint;
+        control_map bytea;
+        treatment_map bytea;
     BEGIN
         SELECT x.summarized_until INTO until FROM @extschema@.rollout_summary_marks x
          WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run;
@@ -5381,26 +5430,21 @@ CREATE FUNCTION @extschema@.rollout_measure_incremental(
                          WHERE t.arm IS NULL) AS b
                  GROUP BY b.arm_value) AS v;
 
-        -- units: the stored ones merged with the tail's
+        -- units: the stored map of each arm merged with the tail's
         IF with_units THEN
-            WITH u AS (
-                SELECT x.arm, x.unit_id, x.completed, x.churned, x.revenue FROM @extschema@.rollout_units x
-                 WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run
-                UNION ALL
-                SELECT t.arm, t.unit_id, t.completed, t.churned, t.revenue FROM pg_catalog.unnest(tail.units) AS t),
-            per AS (
-                SELECT u.arm, u.unit_id, pg_catalog.bool_or(u.completed) AS completed,
-                       pg_catalog.bool_or(u.churned) AS churned, pg_catalog.sum(u.revenue) AS revenue
-                  FROM u GROUP BY u.arm, u.unit_id)
-            SELECT (SELECT @extschema@.cohort_agg(p.completed, p.churned, p.revenue) FILTER (WHERE p.arm = 'control')
-                      FROM per p WHERE with_cohorts),
-                   (SELECT @extschema@.cohort_agg(p.completed, p.churned, p.revenue) FILTER (WHERE p.arm = 'treatment')
-                      FROM per p WHERE with_cohorts),
-                   count(*) FILTER (WHERE c.c AND NOT c.t), count(*) FILTER (WHERE c.t AND NOT c.c),
-                   count(*) FILTER (WHERE c.c AND c.t)
-              INTO m.control_cohort, m.treatment_cohort, m.control_units, m.treatment_units, m.crossover_units
-              FROM (SELECT pg_catalog.bool_or(p.arm = 'control') AS c, pg_catalog.bool_or(p.arm = 'treatment') AS t
-                      FROM per p GROUP BY p.unit_id) AS c;
+            control_map := @extschema@.rollout_unit_map_merge(
+                (SELECT x.units FROM @extschema@.rollout_unit_maps x
+                  WHERE x.rollout_id = r.id AND x.arm = 'control' AND x.phase_run = r.phase_run),
+                tail.control_units);
+            treatment_map := @extschema@.rollout_unit_map_merge(
+                (SELECT x.units FROM @extschema@.rollout_unit_maps x
+                  WHERE x.rollout_id = r.id AND x.arm = 'treatment' AND x.phase_run = r.phase_run),
+                tail.treatment_units);
+            m.control_cohort := CASE WHEN with_cohorts THEN @extschema@.rollout_unit_map_cohort(control_map) END;
+            m.treatment_cohort := CASE WHEN with_cohorts THEN @extschema@.rollout_unit_map_cohort(treatment_map) END;
+            m.crossover_units := @extschema@.rollout_unit_map_overlap(control_map, treatment_map);
+            m.control_units := @extschema@.rollout_unit_map_units(control_map) - m.crossover_units;
+            m.treatment_units := @extschema@.rollout_unit_map_units(treatment_map) - m.crossover_units;
         END IF;
 
         -- latency: exact while the window is small enough (auto), else the
@@ -5713,7 +5757,7 @@ RETURNS @extschema@.rollouts
         -- a finished rollout's summaries have nothing left to serve
         IF new_state IN ('completed', 'rolled_back') THEN
             DELETE FROM @extschema@.rollout_buckets x WHERE x.rollout_id = r.id;
-            DELETE FROM @extschema@.rollout_units x WHERE x.rollout_id = r.id;
+            DELETE FROM @extschema@.rollout_unit_maps x WHERE x.rollout_id = r.id;
             DELETE FROM @extschema@.rollout_summary_marks x WHERE x.rollout_id = r.id;
         END IF;
 

@@ -513,7 +513,7 @@ RETURNS @extschema@.rollouts
         -- a finished rollout's summaries have nothing left to serve
         IF new_state IN ('completed', 'rolled_back') THEN
             DELETE FROM @extschema@.rollout_buckets x WHERE x.rollout_id = r.id;
-            DELETE FROM @extschema@.rollout_units x WHERE x.rollout_id = r.id;
+            DELETE FROM @extschema@.rollout_unit_maps x WHERE x.rollout_id = r.id;
             DELETE FROM @extschema@.rollout_summary_marks x WHERE x.rollout_id = r.id;
         END IF;
 

@@ -73,12 +73,24 @@ SELECT rollout_create('incr_sketch', 'incr_requests', pg_temp.incr_plan('increme
 SELECT rollout_start('incr_sketch', :t0);
 SELECT rollout_tick_one(id, :t0::timestamptz + interval '15 minutes', 'worker') AS decisions
 FROM rollouts WHERE name = 'incr_sketch';
--- the per-unit table: one row per unit and arm, the rows of the summarized
--- 14 minutes (the checkpoint at 15 minutes was decided at 15 minutes, the
--- last minute not yet settled)
-SELECT count(*) AS units, count(DISTINCT unit_id) AS distinct_units, sum(requests) AS requests,
-       (SELECT count(*) FROM incr_requests WHERE ts < :t0::timestamptz + interval '14 minutes') AS source_rows
-FROM rollout_units u JOIN rollouts r ON r.id = u.rollout_id AND r.name = 'incr_sketch';
+-- the unit maps: per arm, the units of the summarized 14 minutes (the
+-- checkpoint at 15 minutes was decided at 15 minutes, the last minute not
+-- yet settled), and their cohort as cohort_agg over one row per unit (the
+-- moments to 1e-12 relative: the units are summed in another order)
+WITH src AS (
+    SELECT arm, unit_id, bool_or(completed) AS completed, bool_or(churned) AS churned, sum(revenue)::float8 AS revenue
+    FROM incr_requests WHERE ts < :t0::timestamptz + interval '14 minutes' GROUP BY arm, unit_id),
+ref AS (SELECT arm, count(*) AS units, cohort_agg(completed, churned, revenue) AS c FROM src GROUP BY arm)
+SELECT m.arm, rollout_unit_map_units(m.units) AS units, ref.units AS source_units,
+       units(rollout_unit_map_cohort(m.units)) = units(ref.c)
+       AND completions(rollout_unit_map_cohort(m.units)) = completions(ref.c)
+       AND churns(rollout_unit_map_cohort(m.units)) = churns(ref.c)
+       AND abs(value_sum(rollout_unit_map_cohort(m.units)) - value_sum(ref.c)) <= 1e-12 * value_sum(ref.c)
+       AND abs(value_variance(rollout_unit_map_cohort(m.units)) - value_variance(ref.c))
+           <= 1e-12 * value_variance(ref.c) AS cohort_as_cohort_agg
+FROM rollout_unit_maps m JOIN rollouts r ON r.id = m.rollout_id AND r.name = 'incr_sketch'
+JOIN ref ON ref.arm = m.arm
+ORDER BY m.arm;
 SELECT k, d.metrics -> k ->> 'method' AS method, (d.metrics -> k ->> 'relative_accuracy')::float8 AS alpha,
        abs((d.metrics -> k ->> 'value')::float8 - e.exact) <= 0.01 * e.exact AS within_alpha,
        (d.metrics -> k -> 'bounds' ->> 0)::float8 <= e.exact AND e.exact <= (d.metrics -> k -> 'bounds' ->> 1)::float8
@@ -114,3 +126,23 @@ SELECT rollout_plan_validate(pg_temp.incr_plan('incremental') || '{"latency": {"
 SELECT rollout_plan_validate(pg_temp.incr_plan('incremental') || '{"latency": {"relative_accuracy": 0.5}}');
 SELECT rollout_plan_validate(pg_temp.incr_plan('sometimes'));
 SELECT (rollout_plan_measurement(pg_temp.incr_plan('incremental') || '{"bucket": "5 minutes"}')).*;
+
+-- unit maps: NULL units skipped, NULL outcomes ignored as bool_or does,
+-- revenues summed; merging two maps equals one map of all the rows
+SELECT rollout_unit_map_units(m) AS units, rollout_unit_map_cohort(m) AS cohort
+FROM (SELECT rollout_unit_map_agg(u, c, h, r) AS m
+      FROM (VALUES ('a', true, NULL::boolean, 1.5::float8), ('a', NULL, false, 2.0), (NULL, true, true, 100),
+                   ('b', false, NULL, NULL), ('', NULL, NULL, NULL)) AS v (u, c, h, r)) AS x;
+WITH rows AS (SELECT 'u' || (i % 37) AS u, i % 3 = 0 AS c, i % 5 = 0 AS h, (i % 4) * 0.5 AS r, i FROM generate_series(1, 500) AS i)
+SELECT rollout_unit_map_merge((SELECT rollout_unit_map_agg(u, c, h, r) FROM rows WHERE i <= 200),
+                              (SELECT rollout_unit_map_agg(u, c, h, r) FROM rows WHERE i > 200))
+       = (SELECT rollout_unit_map_agg(u, c, h, r) FROM rows) AS merge_equals_whole,
+       (SELECT rollout_unit_map_union(m) FROM (SELECT rollout_unit_map_agg(u, c, h, r) AS m FROM rows GROUP BY i % 7) AS g)
+       = (SELECT rollout_unit_map_agg(u, c, h, r) FROM rows) AS union_equals_whole,
+       rollout_unit_map_overlap((SELECT rollout_unit_map_agg(u, c, h, r) FROM rows WHERE i <= 20),
+                                (SELECT rollout_unit_map_agg(u, c, h, r) FROM rows WHERE i > 10 AND i <= 30)) AS overlap,
+       rollout_unit_map_merge(NULL, NULL) IS NULL AS null_merge, rollout_unit_map_units(NULL) AS null_units;
+-- corrupt maps are refused, naming what is wrong
+SELECT rollout_unit_map_units('\x00'::bytea);
+SELECT rollout_unit_map_cohort('\x4341554d020000000000000000000000'::bytea);
+SELECT rollout_unit_map_merge('\x4341554d010000000100000000000000'::bytea, NULL);

@@ -45,7 +45,7 @@ kill 'KILL', $pid;
 ok( $node->poll_query_until('postgres', 'SELECT true'), 'the server is back after the crash');
 
 is( $node->safe_psql('postgres',
-		"SELECT (SELECT count(*) FROM rollout_buckets) || ' ' || (SELECT count(*) FROM rollout_units) || ' '
+		"SELECT (SELECT count(*) FROM rollout_buckets) || ' ' || (SELECT count(*) FROM rollout_unit_maps) || ' '
 		 || (SELECT count(*) FROM rollout_summary_marks m JOIN rollouts r ON r.id = m.rollout_id
 		     WHERE m.summarized_until > r.phase_started_at)"),
 	'0 0 0', 'nothing of the killed summary was written');
@@ -65,10 +65,11 @@ is( $node->safe_psql('postgres', q{
 		SELECT (SELECT sum(requests) FROM rollout_buckets) = count(*)
 		       AND (SELECT sum(errors) FILTER (WHERE arm = 'treatment') FROM rollout_buckets)
 		           = count(*) FILTER (WHERE arm = 'treatment' AND is_error)
-		       AND (SELECT sum(requests) FROM rollout_units) = count(*)
+		       AND (SELECT sum(rollout_unit_map_units(units)) FROM rollout_unit_maps)
+		           = count(DISTINCT (arm, unit_id))
 		FROM requests, rollout_summary_marks m
 		WHERE ts < m.summarized_until}),
-	't', 'the stored buckets and units count every row of the source once');
+	't', 'the stored buckets count every row of the source once, the unit maps every unit');
 is( $node->safe_psql('postgres',
 		"SELECT failures FROM rollouts WHERE name = 'crash'"), '0', 'the rollout has no recorded failure');
 

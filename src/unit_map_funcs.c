@@ -1,0 +1,300 @@
+/*
+ * unit_map_funcs.c
+ *		SQL-callable glue of the per-unit maps of incremental checkpoints
+ *		(src/core/unit_map.h): the aggregate that builds one from rows, and
+ *		the functions that merge, count, meet and summarize stored maps.
+ *
+ * A map is stored as bytea; every function checks the bytes it is given.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+#include "ca_util.h"
+#include "cohort_accum.h"
+#include "cohort_type.h"
+#include "unit_map.h"
+
+static void *
+unit_alloc(void *ctx, void *ptr, size_t size)
+{
+	if (size == 0)
+	{
+		pfree(ptr);
+		return NULL;
+	}
+	if (ptr == NULL)
+		return MemoryContextAllocHuge((MemoryContext) ctx, size);
+	return repalloc_huge(ptr, size);
+}
+
+/* A checked map from a bytea argument. */
+static const uint8 *
+arg_map(FunctionCallInfo fcinfo, int n)
+{
+	bytea	   *b = PG_GETARG_BYTEA_PP(n);
+	const uint8 *map = (const uint8 *) VARDATA_ANY(b);
+	const char *problem = unit_map_problem(map, VARSIZE_ANY_EXHDR(b));
+
+	if (problem != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid unit map in argument %d", n + 1),
+				 errdetail("%s.", problem)));
+	return map;
+}
+
+static bytea *
+alloc_map_bytea(size_t size)
+{
+	bytea	   *out;
+
+	if (size > MaxAllocSize - VARHDRSZ)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("the units of a rollout arm take more than 1 GB"),
+				 errhint("Use \"measurement\": \"full\" in the plan for this many units.")));
+	out = palloc(VARHDRSZ + size);
+	SET_VARSIZE(out, VARHDRSZ + size);
+	return out;
+}
+
+static bytea *
+builder_bytea(UnitMapBuilder *b)
+{
+	bytea	   *out = alloc_map_bytea(unit_builder_encoded_size(b));
+
+	unit_builder_encode(b, (uint8 *) VARDATA(out));
+	return out;
+}
+
+static UnitMapBuilder *
+new_builder(MemoryContext cxt)
+{
+	UnitMapBuilder *b = MemoryContextAlloc(cxt, sizeof(UnitMapBuilder));
+
+	unit_builder_init(b, unit_alloc, cxt);
+	return b;
+}
+
+static CaFlag
+arg_flag(FunctionCallInfo fcinfo, int n)
+{
+	if (PG_ARGISNULL(n))
+		return CA_FLAG_NULL;
+	return PG_GETARG_BOOL(n) ? CA_FLAG_TRUE : CA_FLAG_FALSE;
+}
+
+static void
+report_unit_status(CaStatus st)
+{
+	if (st == CA_TOO_MANY)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("unit_id is longer than %d bytes", UNIT_MAP_MAX_KEY)));
+	ca_report_status(st, "revenue of a unit");
+}
+
+/*
+ * rollout_unit_map_agg(unit text, completed boolean, churned boolean,
+ * revenue double precision): rows with a NULL unit are skipped.
+ */
+PG_FUNCTION_INFO_V1(rollout_unit_map_trans);
+Datum
+rollout_unit_map_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = ca_agg_context(fcinfo, "rollout_unit_map_trans");
+	UnitMapBuilder *b;
+	text	   *key;
+	CaStatus	st;
+
+	b = PG_ARGISNULL(0) ? new_builder(aggcontext) :
+		(UnitMapBuilder *) PG_GETARG_POINTER(0);
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(b);
+	key = PG_GETARG_TEXT_PP(1);
+	st = unit_builder_add(b, VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key),
+						  arg_flag(fcinfo, 2), arg_flag(fcinfo, 3),
+						  !PG_ARGISNULL(4),
+						  PG_ARGISNULL(4) ? 0.0 : PG_GETARG_FLOAT8(4));
+	if (st != CA_OK)
+		report_unit_status(st);
+	PG_RETURN_POINTER(b);
+}
+
+/* rollout_unit_map_union(map bytea): the units of stored maps, merged. */
+PG_FUNCTION_INFO_V1(rollout_unit_map_union_trans);
+Datum
+rollout_unit_map_union_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = ca_agg_context(fcinfo, "rollout_unit_map_union_trans");
+	UnitMapBuilder *b;
+	CaStatus	st;
+
+	b = PG_ARGISNULL(0) ? new_builder(aggcontext) :
+		(UnitMapBuilder *) PG_GETARG_POINTER(0);
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(b);
+	st = unit_builder_add_map(b, arg_map(fcinfo, 1), 0);
+	if (st != CA_OK)
+		report_unit_status(st);
+	PG_RETURN_POINTER(b);
+}
+
+PG_FUNCTION_INFO_V1(rollout_unit_map_combine);
+Datum
+rollout_unit_map_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = ca_agg_context(fcinfo, "rollout_unit_map_combine");
+	UnitMapBuilder *a = PG_ARGISNULL(0) ? NULL : (UnitMapBuilder *) PG_GETARG_POINTER(0);
+	UnitMapBuilder *b = PG_ARGISNULL(1) ? NULL : (UnitMapBuilder *) PG_GETARG_POINTER(1);
+	size_t		i;
+
+	if (b == NULL)
+	{
+		if (a == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(a);
+	}
+	if (a == NULL)
+		a = new_builder(aggcontext);
+	for (i = 0; i < b->capacity; i++)
+	{
+		const UnitRecord *u = &b->slots[i];
+		CaStatus	st;
+
+		if (u->key == NULL)
+			continue;
+		st = unit_builder_add(a, u->key, u->keylen,
+							  !(u->flags & UNIT_COMPLETED_KNOWN) ? CA_FLAG_NULL :
+							  (u->flags & UNIT_COMPLETED) ? CA_FLAG_TRUE : CA_FLAG_FALSE,
+							  !(u->flags & UNIT_CHURNED_KNOWN) ? CA_FLAG_NULL :
+							  (u->flags & UNIT_CHURNED) ? CA_FLAG_TRUE : CA_FLAG_FALSE,
+							  (u->flags & UNIT_REVENUE_KNOWN) != 0, u->revenue);
+		if (st != CA_OK)
+			report_unit_status(st);
+	}
+	PG_RETURN_POINTER(a);
+}
+
+PG_FUNCTION_INFO_V1(rollout_unit_map_serial);
+Datum
+rollout_unit_map_serial(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(builder_bytea((UnitMapBuilder *) PG_GETARG_POINTER(0)));
+}
+
+PG_FUNCTION_INFO_V1(rollout_unit_map_deserial);
+Datum
+rollout_unit_map_deserial(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = ca_agg_context(fcinfo, "rollout_unit_map_deserial");
+	const uint8 *map = arg_map(fcinfo, 0);
+	UnitMapBuilder *b = new_builder(aggcontext);
+	CaStatus	st = unit_builder_add_map(b, map, 0);
+
+	if (st != CA_OK)
+		report_unit_status(st);
+	PG_RETURN_POINTER(b);
+}
+
+PG_FUNCTION_INFO_V1(rollout_unit_map_final);
+Datum
+rollout_unit_map_final(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_BYTEA_P(builder_bytea((UnitMapBuilder *) PG_GETARG_POINTER(0)));
+}
+
+/* rollout_unit_map_merge(a bytea, b bytea): NULL stands for no units. */
+PG_FUNCTION_INFO_V1(rollout_unit_map_merge);
+Datum
+rollout_unit_map_merge(PG_FUNCTION_ARGS)
+{
+	const uint8 *a,
+			   *b;
+	bytea	   *out;
+	size_t		len;
+	CaStatus	st;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+	{
+		int			n = PG_ARGISNULL(0) ? 1 : 0;
+
+		if (PG_ARGISNULL(n))
+			PG_RETURN_NULL();
+		(void) arg_map(fcinfo, n);
+		PG_RETURN_DATUM(PG_GETARG_DATUM(n));
+	}
+	a = arg_map(fcinfo, 0);
+	b = arg_map(fcinfo, 1);
+	len = VARSIZE_ANY_EXHDR(PG_GETARG_BYTEA_PP(0)) +
+		VARSIZE_ANY_EXHDR(PG_GETARG_BYTEA_PP(1));
+	out = alloc_map_bytea(len);
+	st = unit_map_merge(a, b, (uint8 *) VARDATA(out), &len);
+	if (st != CA_OK)
+		report_unit_status(st);
+	SET_VARSIZE(out, VARHDRSZ + len);
+	PG_RETURN_BYTEA_P(out);
+}
+
+PG_FUNCTION_INFO_V1(rollout_unit_map_units);
+Datum
+rollout_unit_map_units(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_INT64(0);
+	PG_RETURN_INT64((int64) unit_map_count(arg_map(fcinfo, 0)));
+}
+
+PG_FUNCTION_INFO_V1(rollout_unit_map_overlap);
+Datum
+rollout_unit_map_overlap(PG_FUNCTION_ARGS)
+{
+	const uint8 *a,
+			   *b;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_INT64(0);
+	a = arg_map(fcinfo, 0);
+	b = arg_map(fcinfo, 1);
+	PG_RETURN_INT64((int64) unit_map_overlap(a, b));
+}
+
+/*
+ * rollout_unit_map_cohort(map bytea): the cohort of the units, as
+ * cohort_agg over one row per unit (its or-ed outcomes and summed revenue);
+ * NULL, like no rows, gives the empty cohort.
+ */
+PG_FUNCTION_INFO_V1(rollout_unit_map_cohort);
+Datum
+rollout_unit_map_cohort(PG_FUNCTION_ARGS)
+{
+	UnitMapReader r;
+	UnitRecord	u;
+	CohortAccum acc;
+	CohortStats stats;
+
+	cohort_accum_init(&acc);
+	if (PG_ARGISNULL(0))
+	{
+		cohort_accum_finish(&acc, &stats);
+		PG_RETURN_COHORT(cohort_make(&stats));
+	}
+	unit_map_read_start(&r, arg_map(fcinfo, 0));
+	while (unit_map_read_next(&r, &u))
+	{
+		CohortUnit	cu;
+		CaStatus	st;
+
+		unit_record_cohort_unit(&u, &cu);
+		st = cohort_accum_add(&acc, &cu);
+		if (st != CA_OK)
+			ca_report_status(st, "cohort_agg value or covariate");
+	}
+	cohort_accum_finish(&acc, &stats);
+	PG_RETURN_COHORT(cohort_make(&stats));
+}
