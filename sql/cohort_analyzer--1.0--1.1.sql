@@ -2624,10 +2624,11 @@ CREATE OR REPLACE FUNCTION @extschema@.rollout_plan_source_fields(plan jsonb) RE
                     USING ERRCODE = 'invalid_parameter_value';
             END IF;
             FOR k, v IN SELECT * FROM pg_catalog.jsonb_each(plan -> 'columns') LOOP
-                IF k NOT IN ('ts', 'arm', 'is_error', 'latency_ms', 'revenue', 'completed', 'churned', 'unit_id') THEN
+                IF k NOT IN ('ts', 'arm', 'is_error', 'latency_ms', 'revenue', 'completed', 'churned', 'unit_id',
+                             'arrival') THEN
                     RAISE EXCEPTION 'invalid rollout plan: unknown field "%" in columns', k
                         USING ERRCODE = 'invalid_parameter_value',
-                              HINT = 'Fields are ts, arm, is_error, latency_ms, revenue, completed, churned and unit_id.';
+                              HINT = 'Fields are ts, arm, is_error, latency_ms, revenue, completed, churned, unit_id and arrival.';
                 END IF;
                 IF pg_catalog.jsonb_typeof(v) <> 'string' OR v #>> '{}' = '' THEN
                     RAISE EXCEPTION 'invalid rollout plan: columns.% must be a column name', k
@@ -2900,9 +2901,14 @@ CREATE OR REPLACE FUNCTION @extschema@.rollout_source_query(source text, plan js
                 USING ERRCODE = 'undefined_table';
         END IF;
         plan := COALESCE(plan, '{}'::jsonb);
-        FOR field, kind IN VALUES ('ts', 'time'), ('arm', 'label'), ('is_error', 'boolean'),
-                                  ('latency_ms', 'number'), ('revenue', 'number?'),
-                                  ('completed', 'boolean?'), ('churned', 'boolean?'), ('unit_id', 'any?') LOOP
+        -- arrival (when rows were written, for the check of late rows) only
+        -- where the plan names its column
+        FOR field, kind IN SELECT f.field, f.kind
+                           FROM (VALUES ('ts', 'time'), ('arm', 'label'), ('is_error', 'boolean'),
+                                        ('latency_ms', 'number'), ('revenue', 'number?'),
+                                        ('completed', 'boolean?'), ('churned', 'boolean?'), ('unit_id', 'any?'),
+                                        ('arrival', 'time')) AS f (field, kind)
+                           WHERE f.field <> 'arrival' OR plan -> 'columns' ? 'arrival' LOOP
             col := @extschema@.rollout_source_column(rel, plan, field);
             what := CASE WHEN plan -> 'columns' ? field
                          THEN pg_catalog.format('column "%s" (plan columns.%s)', plan -> 'columns' ->> field, field)
@@ -2957,7 +2963,7 @@ CREATE OR REPLACE FUNCTION @extschema@.rollout_source_query(source text, plan js
     END
     $$;
 COMMENT ON FUNCTION @extschema@.rollout_source_query(text, jsonb) IS
-    'Checks a rollout source''s columns (named by the plan''s "columns") and returns its rows as the measurement reads them: a FROM item with ts, arm, arm_value, is_error, latency_ms, revenue, completed, churned, unit_id';
+    'Checks a rollout source''s columns (named by the plan''s "columns") and returns its rows as the measurement reads them: a FROM item with ts, arm, arm_value, is_error, latency_ms, revenue, completed, churned, unit_id (and arrival when the plan names it)';
 
 CREATE OR REPLACE FUNCTION @extschema@.rollout_measure(
     source text, window_start timestamptz, window_end timestamptz,
@@ -4997,51 +5003,37 @@ COMMENT ON TYPE @extschema@.rollout_bucket_summary IS
 -- are kept in one value (a unit map, src/core/unit_map.h): a tick merges
 -- the new rows' map into the stored one, and a checkpoint reads one value
 -- per arm, not a row per unit.
-CREATE FUNCTION @extschema@.rollout_unit_map_trans(internal, text, boolean, boolean, double precision)
-RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C PARALLEL SAFE;
-CREATE FUNCTION @extschema@.rollout_unit_map_union_trans(internal, bytea)
-RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C PARALLEL SAFE;
-CREATE FUNCTION @extschema@.rollout_unit_map_combine(internal, internal)
-RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C PARALLEL SAFE;
-CREATE FUNCTION @extschema@.rollout_unit_map_serial(internal)
-RETURNS bytea AS 'MODULE_PATHNAME' LANGUAGE C STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.rollout_unit_map_deserial(bytea, internal)
-RETURNS internal AS 'MODULE_PATHNAME' LANGUAGE C STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.rollout_unit_map_final(internal)
-RETURNS bytea AS 'MODULE_PATHNAME' LANGUAGE C PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.rollout_unit_map_trans(internal, text, boolean, boolean, double precision) IS
+-- The state of both aggregates is the map itself, built in place (an
+-- expanded object), so that Citus can compute them on its workers.
+CREATE FUNCTION @extschema@.rollout_unit_map_state_trans(bytea, text, boolean, boolean, double precision)
+RETURNS bytea AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.rollout_unit_map_state_union(bytea, bytea)
+RETURNS bytea AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.rollout_unit_map_state_final(bytea)
+RETURNS bytea AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.rollout_unit_map_state_trans(bytea, text, boolean, boolean, double precision) IS
     'Transition function of rollout_unit_map_agg';
-COMMENT ON FUNCTION @extschema@.rollout_unit_map_union_trans(internal, bytea) IS
-    'Transition function of rollout_unit_map_union';
-COMMENT ON FUNCTION @extschema@.rollout_unit_map_combine(internal, internal) IS
-    'Combine function of rollout_unit_map_agg and rollout_unit_map_union';
-COMMENT ON FUNCTION @extschema@.rollout_unit_map_serial(internal) IS
-    'Serialize function of rollout_unit_map_agg and rollout_unit_map_union';
-COMMENT ON FUNCTION @extschema@.rollout_unit_map_deserial(bytea, internal) IS
-    'Deserialize function of rollout_unit_map_agg and rollout_unit_map_union';
-COMMENT ON FUNCTION @extschema@.rollout_unit_map_final(internal) IS
-    'Final function of rollout_unit_map_agg and rollout_unit_map_union: the unit map';
+COMMENT ON FUNCTION @extschema@.rollout_unit_map_state_union(bytea, bytea) IS
+    'Transition function of rollout_unit_map_union, and combine function of both unit map aggregates';
+COMMENT ON FUNCTION @extschema@.rollout_unit_map_state_final(bytea) IS
+    'Final function of the unit map aggregates: the stored unit map';
 
 CREATE AGGREGATE @extschema@.rollout_unit_map_agg(unit text, completed boolean, churned boolean,
                                                   revenue double precision) (
-    SFUNC = @extschema@.rollout_unit_map_trans,
-    STYPE = internal,
-    FINALFUNC = @extschema@.rollout_unit_map_final,
-    COMBINEFUNC = @extschema@.rollout_unit_map_combine,
-    SERIALFUNC = @extschema@.rollout_unit_map_serial,
-    DESERIALFUNC = @extschema@.rollout_unit_map_deserial,
+    SFUNC = @extschema@.rollout_unit_map_state_trans,
+    STYPE = bytea,
+    FINALFUNC = @extschema@.rollout_unit_map_state_final,
+    COMBINEFUNC = @extschema@.rollout_unit_map_state_union,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.rollout_unit_map_agg(text, boolean, boolean, double precision) IS
     'Unit map of the rows: per unit (rows with a NULL unit skipped) completed and churned or-ed, revenue summed, as bool_or and sum do';
 
 CREATE AGGREGATE @extschema@.rollout_unit_map_union(bytea) (
-    SFUNC = @extschema@.rollout_unit_map_union_trans,
-    STYPE = internal,
-    FINALFUNC = @extschema@.rollout_unit_map_final,
-    COMBINEFUNC = @extschema@.rollout_unit_map_combine,
-    SERIALFUNC = @extschema@.rollout_unit_map_serial,
-    DESERIALFUNC = @extschema@.rollout_unit_map_deserial,
+    SFUNC = @extschema@.rollout_unit_map_state_union,
+    STYPE = bytea,
+    FINALFUNC = @extschema@.rollout_unit_map_state_final,
+    COMBINEFUNC = @extschema@.rollout_unit_map_state_union,
     PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.rollout_unit_map_union(bytea) IS
@@ -5107,10 +5099,12 @@ CREATE TABLE @extschema@.rollout_summary_marks (
     rollout_id bigint PRIMARY KEY,
     phase_run integer NOT NULL,
     summarized_until timestamptz NOT NULL,
-    late_rows bigint
+    late_rows bigint,
+    arrival_mark timestamptz,
+    late_buckets jsonb
 );
 COMMENT ON TABLE @extschema@.rollout_summary_marks IS
-    'How far each rollout''s current phase is summarized (buckets before summarized_until), and the late rows found at its last check';
+    'How far each rollout''s current phase is summarized (buckets before summarized_until), the late rows found so far (in all and per bucket) and, with an arrival column, up to which arrival time rows were checked';
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollout_buckets', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollout_unit_maps', '');
@@ -5120,7 +5114,10 @@ REVOKE ALL ON @extschema@.rollout_buckets, @extschema@.rollout_unit_maps, @extsc
 -- One pass over the rows of [range_start, range_end), read with the
 -- caller's rights: per minute (counted from phase_start) and arm, then
 -- rolled up per bucket; with units, a unit map per minute and arm (units
--- by their text), merged per arm.
+-- by their text), merged per arm.  The planner cannot know that the rows
+-- fall in few minutes (it takes each ts for a group of its own), so it
+-- would sort every row, on disk, to group them; sorting is disabled here,
+-- which makes it hash the few groups.
 CREATE FUNCTION @extschema@.rollout_summarize(
     source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz,
     bucket interval, plan jsonb, relative_accuracy double precision, with_units boolean,
@@ -5128,6 +5125,7 @@ CREATE FUNCTION @extschema@.rollout_summarize(
 RETURNS @extschema@.rollout_summary
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
+    SET enable_sort = off
     AS $$
     DECLARE
         rel text := @extschema@.rollout_source_query(source, plan);
@@ -5209,36 +5207,85 @@ RETURNS double precision[]
 COMMENT ON FUNCTION @extschema@.rollout_latency_as(regrole, text, timestamptz, timestamptz, double precision[], jsonb, interval) IS
     'rollout_latency run with the rights of the given owner, read-only, within measure_timeout (not executable by ordinary roles)';
 
--- Rows per bucket of a range, for the check of late rows.
+-- Rows per bucket of a range, for the check of late rows: every bucket, or
+-- (arrival_from not NULL) only the buckets of the rows that arrived in
+-- [arrival_from, arrival_to), each counted whole through its ts range.
 CREATE FUNCTION @extschema@.rollout_count(
-    source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz, bucket interval, plan jsonb)
+    source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz, bucket interval, plan jsonb,
+    arrival_from timestamptz DEFAULT NULL, arrival_to timestamptz DEFAULT NULL)
 RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
     AS $$
     DECLARE
+        rel text := @extschema@.rollout_source_query(source, plan);
         result jsonb;
     BEGIN
-        EXECUTE pg_catalog.format(
-            'SELECT pg_catalog.jsonb_object_agg(b, n) FROM (
-                 SELECT pg_catalog.date_bin($4, ts, $3) AS b, count(*) AS n
-                 FROM %s WHERE ts >= $1 AND ts < $2 GROUP BY 1) AS x',
-            @extschema@.rollout_source_query(source, plan))
-            INTO result
-            USING range_start, range_end, phase_start, bucket;
+        IF arrival_from IS NULL THEN
+            EXECUTE pg_catalog.format(
+                'SELECT pg_catalog.jsonb_object_agg(b, n) FROM (
+                     SELECT pg_catalog.date_bin($4, ts, $3) AS b, count(*) AS n
+                     FROM %s WHERE ts >= $1 AND ts < $2 GROUP BY 1) AS x', rel)
+                INTO result
+                USING range_start, range_end, phase_start, bucket;
+        ELSE
+            EXECUTE pg_catalog.format(
+                'SELECT pg_catalog.jsonb_object_agg(s.b, c.n)
+                 FROM (SELECT DISTINCT pg_catalog.date_bin($4, ts, $3) AS b FROM %s
+                       WHERE arrival >= $5 AND arrival < $6 AND ts >= $1 AND ts < $2) AS s,
+                      LATERAL (SELECT count(*) AS n FROM %s WHERE ts >= s.b AND ts < s.b + $4) AS c', rel, rel)
+                INTO result
+                USING range_start, range_end, phase_start, bucket, arrival_from, arrival_to;
+        END IF;
         RETURN COALESCE(result, '{}'::jsonb);
     END
     $$;
-COMMENT ON FUNCTION @extschema@.rollout_count(text, timestamptz, timestamptz, timestamptz, interval, jsonb) IS
-    'Rows of a rollout source per bucket of [range_start, range_end) (buckets counted from phase_start), read with the caller''s privileges';
+COMMENT ON FUNCTION @extschema@.rollout_count(text, timestamptz, timestamptz, timestamptz, interval, jsonb, timestamptz, timestamptz) IS
+    'Rows of a rollout source per bucket of [range_start, range_end) (buckets counted from phase_start), read with the caller''s privileges: every bucket, or only those of the rows that arrived in [arrival_from, arrival_to)';
 
 CREATE FUNCTION @extschema@.rollout_count_as(
     owner regrole, source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz,
-    bucket interval, plan jsonb, measure_timeout interval)
+    bucket interval, plan jsonb, arrival_from timestamptz, arrival_to timestamptz, measure_timeout interval)
 RETURNS jsonb
-    AS 'MODULE_PATHNAME', 'rollout_read_as_role' LANGUAGE C VOLATILE STRICT;
-COMMENT ON FUNCTION @extschema@.rollout_count_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, interval) IS
+    AS 'MODULE_PATHNAME', 'rollout_read_as_role' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rollout_count_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, timestamptz, timestamptz, interval) IS
     'rollout_count run with the rights of the given owner, read-only, within measure_timeout (not executable by ordinary roles)';
+
+-- Adds to a locked rollout's mark the late rows of the buckets in counts
+-- (rows per bucket, as rollout_count gives them): the rows above those
+-- stored and those already found late.
+CREATE FUNCTION @extschema@.rollout_note_late_rows(r @extschema@.rollouts, counts jsonb) RETURNS bigint
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        known jsonb;
+        found jsonb;
+        added bigint;
+    BEGIN
+        SELECT COALESCE(x.late_buckets, '{}'::jsonb) INTO known FROM @extschema@.rollout_summary_marks x
+         WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run;
+        SELECT COALESCE(pg_catalog.jsonb_object_agg(c.key, c.late), '{}'::jsonb), COALESCE(sum(c.late), 0)::bigint
+          INTO found, added
+          FROM (SELECT c.key, c.value::bigint - COALESCE(s.n, 0) - COALESCE((known ->> c.key)::bigint, 0) AS late
+                  FROM pg_catalog.jsonb_each_text(counts) AS c
+                  LEFT JOIN (SELECT x.bucket_start, pg_catalog.sum(x.requests) AS n FROM @extschema@.rollout_buckets x
+                              WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run GROUP BY x.bucket_start) AS s
+                    ON s.bucket_start = c.key::timestamptz) AS c
+         WHERE c.late > 0;
+        IF added > 0 THEN
+            UPDATE @extschema@.rollout_summary_marks x
+               SET late_rows = COALESCE(x.late_rows, 0) + added,
+                   late_buckets = (SELECT pg_catalog.jsonb_object_agg(k.key, COALESCE((known ->> k.key)::bigint, 0)
+                                                                          + COALESCE((found ->> k.key)::bigint, 0))
+                                     FROM (SELECT pg_catalog.jsonb_object_keys(known || found) AS key) AS k)
+             WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run;
+        END IF;
+        RETURN added;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_note_late_rows(@extschema@.rollouts, jsonb) IS
+    'Adds the late rows of the counted buckets (rows above those stored and those already found late) to a rollout''s mark; returns how many were new';
 
 -- The end of the last bucket closed by up_to: bucket boundaries count from
 -- the phase start.
@@ -5279,13 +5326,25 @@ RETURNS integer
             -- a new phase run: what was summarized belongs to the old window
             DELETE FROM @extschema@.rollout_buckets WHERE rollout_id = r.id;
             DELETE FROM @extschema@.rollout_unit_maps WHERE rollout_id = r.id;
-            INSERT INTO @extschema@.rollout_summary_marks (rollout_id, phase_run, summarized_until)
-            VALUES (r.id, r.phase_run, r.phase_started_at)
+            INSERT INTO @extschema@.rollout_summary_marks
+                (rollout_id, phase_run, summarized_until, late_rows, arrival_mark, late_buckets)
+            VALUES (r.id, r.phase_run, r.phase_started_at, NULL, r.phase_started_at, NULL)
             ON CONFLICT (rollout_id) DO UPDATE
-                SET phase_run = excluded.phase_run, summarized_until = excluded.summarized_until, late_rows = NULL;
+                SET phase_run = excluded.phase_run, summarized_until = excluded.summarized_until, late_rows = NULL,
+                    arrival_mark = excluded.arrival_mark, late_buckets = NULL;
             range_start := r.phase_started_at;
         ELSE
             range_start := mark.summarized_until;
+            -- with an arrival column: the summarized buckets that rows
+            -- arrived in since the last round, counted again
+            IF r.plan -> 'columns' ? 'arrival' AND up_to > mark.arrival_mark THEN
+                IF range_start > r.phase_started_at THEN
+                    PERFORM @extschema@.rollout_note_late_rows(r, @extschema@.rollout_count_as(
+                        r.owner_id, r.source, r.phase_started_at, range_start, r.phase_started_at, cfg.bucket,
+                        r.plan, mark.arrival_mark, up_to, @extschema@.rollout_measure_timeout(r.plan)));
+                END IF;
+                UPDATE @extschema@.rollout_summary_marks x SET arrival_mark = up_to WHERE x.rollout_id = r.id;
+            END IF;
         END IF;
         range_end := @extschema@.rollout_bucket_floor(r.phase_started_at, cfg.bucket, up_to);
         IF range_end <= range_start THEN
@@ -5378,8 +5437,8 @@ CREATE FUNCTION @extschema@.rollout_measure_incremental(
         method text;
         k bigint;
         q double precision;
-        counts jsonb;
         late bigint;
+        arrival boolean := COALESCE(r.plan -> 'columns' ? 'arrival', false);
         control_map bytea;
         treatment_map bytea;
     BEGIN
@@ -5472,17 +5531,17 @@ CREATE FUNCTION @extschema@.rollout_measure_incremental(
         END IF;
 
         -- late rows: rows of summarized buckets that were not there when
-        -- their bucket was summarized, counted at the phase's last checkpoint
-        IF last_checkpoint AND until > r.phase_started_at THEN
-            counts := @extschema@.rollout_count_as(r.owner_id, r.source, r.phase_started_at, until,
-                                                   r.phase_started_at, cfg.bucket, r.plan, timeout);
-            SELECT COALESCE(pg_catalog.sum(GREATEST(c.value::bigint - COALESCE(s.n, 0), 0)), 0)::bigint INTO late
-              FROM pg_catalog.jsonb_each_text(counts) AS c
-              LEFT JOIN (SELECT x.bucket_start, pg_catalog.sum(x.requests) AS n FROM @extschema@.rollout_buckets x
-                          WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run GROUP BY x.bucket_start) AS s
-                ON s.bucket_start = c.key::timestamptz;
-            UPDATE @extschema@.rollout_summary_marks x SET late_rows = late
+        -- their bucket was summarized; with an arrival column found by the
+        -- rounds, else counted at the phase's last checkpoint (every bucket)
+        IF NOT arrival AND last_checkpoint AND until > r.phase_started_at THEN
+            PERFORM @extschema@.rollout_note_late_rows(r, @extschema@.rollout_count_as(
+                r.owner_id, r.source, r.phase_started_at, until, r.phase_started_at, cfg.bucket, r.plan,
+                NULL, NULL, timeout));
+        END IF;
+        IF arrival OR (last_checkpoint AND until > r.phase_started_at) THEN
+            SELECT COALESCE(x.late_rows, 0) INTO late FROM @extschema@.rollout_summary_marks x
              WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run;
+            late := COALESCE(late, 0);
         END IF;
 
         info := pg_catalog.jsonb_build_object(
@@ -5491,7 +5550,7 @@ CREATE FUNCTION @extschema@.rollout_measure_incremental(
                 'method', 'incremental', 'bucket', COALESCE(r.plan ->> 'bucket', '1 minute'),
                 'settle', COALESCE(r.plan ->> 'settle', '1 minute'),
                 'summarized_until', until, 'stored_buckets', stored, 'late_rows', late,
-                'late_rows_checked', last_checkpoint AND until > r.phase_started_at));
+                'late_rows_checked', late IS NOT NULL, 'arrival', r.plan -> 'columns' -> 'arrival'));
     END
     $$;
 COMMENT ON FUNCTION @extschema@.rollout_measure_incremental(@extschema@.rollouts, timestamptz, double precision[], boolean) IS
@@ -5501,7 +5560,8 @@ COMMENT ON FUNCTION @extschema@.rollout_measure_incremental(@extschema@.rollouts
 REVOKE ALL ON FUNCTION
     @extschema@.rollout_summarize_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, double precision, boolean, boolean, interval),
     @extschema@.rollout_latency_as(regrole, text, timestamptz, timestamptz, double precision[], jsonb, interval),
-    @extschema@.rollout_count_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, interval),
+    @extschema@.rollout_count_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, timestamptz, timestamptz, interval),
+    @extschema@.rollout_note_late_rows(@extschema@.rollouts, jsonb),
     @extschema@.rollout_summarize_rollout(@extschema@.rollouts, timestamptz),
     @extschema@.rollout_summary_due(@extschema@.rollouts, timestamptz),
     @extschema@.rollout_worklist(timestamptz),

@@ -204,9 +204,15 @@ rollout_read_as_role(PG_FUNCTION_ARGS)
 static Datum
 read_as_role(FunctionCallInfo fcinfo, const char *inner)
 {
-	Oid			roleid = PG_GETARG_OID(0);
-	Interval   *timeout = PG_GETARG_INTERVAL_P(PG_NARGS() - 1);
+	Oid			roleid;
+	Interval   *timeout;
 	double		ms;
+
+	/* the functions that take NULL arguments are not strict: not these */
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(PG_NARGS() - 1))
+		PG_RETURN_NULL();
+	roleid = PG_GETARG_OID(0);
+	timeout = PG_GETARG_INTERVAL_P(PG_NARGS() - 1);
 
 	if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(roleid)))
 		ereport(ERROR,

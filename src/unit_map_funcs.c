@@ -12,6 +12,7 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
+#include "agg_state.h"
 #include "ca_util.h"
 #include "cohort_accum.h"
 #include "cohort_type.h"
@@ -70,22 +71,15 @@ builder_bytea(UnitMapBuilder *b)
 	return out;
 }
 
-static UnitMapBuilder *
-new_builder(MemoryContext cxt)
+static struct varlena *
+unit_flatten(void *payload)
 {
-	UnitMapBuilder *b = MemoryContextAlloc(cxt, sizeof(UnitMapBuilder));
-
-	unit_builder_init(b, unit_alloc, cxt);
-	return b;
+	return (struct varlena *) builder_bytea((UnitMapBuilder *) payload);
 }
 
-static CaFlag
-arg_flag(FunctionCallInfo fcinfo, int n)
-{
-	if (PG_ARGISNULL(n))
-		return CA_FLAG_NULL;
-	return PG_GETARG_BOOL(n) ? CA_FLAG_TRUE : CA_FLAG_FALSE;
-}
+static const CaStateKind unit_map_kind = {"unit map state", unit_flatten};
+
+#define UB(st) ((UnitMapBuilder *) (st)->payload)
 
 static void
 report_unit_status(CaStatus st)
@@ -97,116 +91,114 @@ report_unit_status(CaStatus st)
 	ca_report_status(st, "revenue of a unit");
 }
 
+/* Adds argument n (a stored map or a state, not NULL) to a builder. */
+static void
+add_arg(FunctionCallInfo fcinfo, int n, UnitMapBuilder *b)
+{
+	UnitMapBuilder *src = ca_state_payload(PG_GETARG_DATUM(n), &unit_map_kind);
+	CaStatus	st;
+
+	st = src != NULL ? unit_builder_add_builder(b, src) :
+		unit_builder_add_map(b, arg_map(fcinfo, n));
+	if (st != CA_OK)
+		report_unit_status(st);
+}
+
+/* A new state, with the units of argument n unless n < 0. */
+static CaState *
+state_new(FunctionCallInfo fcinfo, int n)
+{
+	CaState    *st = ca_state_new(fcinfo, &unit_map_kind);
+	UnitMapBuilder *b = MemoryContextAlloc(ca_state_context(st), sizeof(UnitMapBuilder));
+
+	unit_builder_init(b, unit_alloc, ca_state_context(st));
+	st->payload = b;
+	if (n >= 0)
+		add_arg(fcinfo, n, b);
+	return st;
+}
+
+/* The state to update (argument 0, not NULL): itself when owned, else a copy. */
+static pg_attribute_always_inline CaState *
+state_arg(FunctionCallInfo fcinfo)
+{
+	CaState    *st = ca_state_owned(fcinfo, &unit_map_kind);
+
+	return likely(st != NULL) ? st : state_new(fcinfo, 0);
+}
+
+static CaFlag
+arg_flag(FunctionCallInfo fcinfo, int n)
+{
+	if (PG_ARGISNULL(n))
+		return CA_FLAG_NULL;
+	return PG_GETARG_BOOL(n) ? CA_FLAG_TRUE : CA_FLAG_FALSE;
+}
+
 /*
  * rollout_unit_map_agg(unit text, completed boolean, churned boolean,
- * revenue double precision): rows with a NULL unit are skipped.
+ * revenue double precision): the state is the map itself (bytea), built
+ * in place as an expanded object; rows with a NULL unit are skipped.
  */
-PG_FUNCTION_INFO_V1(rollout_unit_map_trans);
+PG_FUNCTION_INFO_V1(rollout_unit_map_state_trans);
 Datum
-rollout_unit_map_trans(PG_FUNCTION_ARGS)
+rollout_unit_map_state_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = ca_agg_context(fcinfo, "rollout_unit_map_trans");
-	UnitMapBuilder *b;
+	CaState    *st = PG_ARGISNULL(0) ? state_new(fcinfo, -1) : state_arg(fcinfo);
 	text	   *key;
-	CaStatus	st;
+	CaStatus	status;
 
-	b = PG_ARGISNULL(0) ? new_builder(aggcontext) :
-		(UnitMapBuilder *) PG_GETARG_POINTER(0);
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(b);
-	key = PG_GETARG_TEXT_PP(1);
-	st = unit_builder_add(b, VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key),
-						  arg_flag(fcinfo, 2), arg_flag(fcinfo, 3),
-						  !PG_ARGISNULL(4),
-						  PG_ARGISNULL(4) ? 0.0 : PG_GETARG_FLOAT8(4));
-	if (st != CA_OK)
-		report_unit_status(st);
-	PG_RETURN_POINTER(b);
-}
-
-/* rollout_unit_map_union(map bytea): the units of stored maps, merged. */
-PG_FUNCTION_INFO_V1(rollout_unit_map_union_trans);
-Datum
-rollout_unit_map_union_trans(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggcontext = ca_agg_context(fcinfo, "rollout_unit_map_union_trans");
-	UnitMapBuilder *b;
-	CaStatus	st;
-
-	b = PG_ARGISNULL(0) ? new_builder(aggcontext) :
-		(UnitMapBuilder *) PG_GETARG_POINTER(0);
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(b);
-	st = unit_builder_add_map(b, arg_map(fcinfo, 1), 0);
-	if (st != CA_OK)
-		report_unit_status(st);
-	PG_RETURN_POINTER(b);
-}
-
-PG_FUNCTION_INFO_V1(rollout_unit_map_combine);
-Datum
-rollout_unit_map_combine(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggcontext = ca_agg_context(fcinfo, "rollout_unit_map_combine");
-	UnitMapBuilder *a = PG_ARGISNULL(0) ? NULL : (UnitMapBuilder *) PG_GETARG_POINTER(0);
-	UnitMapBuilder *b = PG_ARGISNULL(1) ? NULL : (UnitMapBuilder *) PG_GETARG_POINTER(1);
-	size_t		i;
-
-	if (b == NULL)
+	if (!PG_ARGISNULL(1))
 	{
-		if (a == NULL)
+		key = PG_GETARG_TEXT_PP(1);
+		status = unit_builder_add(UB(st), VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key),
+								  arg_flag(fcinfo, 2), arg_flag(fcinfo, 3),
+								  !PG_ARGISNULL(4),
+								  PG_ARGISNULL(4) ? 0.0 : PG_GETARG_FLOAT8(4));
+		if (status != CA_OK)
+			report_unit_status(status);
+	}
+	CA_RETURN_STATE(st);
+}
+
+/* rollout_unit_map_union(map bytea), and the combine function of both. */
+PG_FUNCTION_INFO_V1(rollout_unit_map_state_union);
+Datum
+rollout_unit_map_state_union(PG_FUNCTION_ARGS)
+{
+	CaState    *st;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
-		PG_RETURN_POINTER(a);
+		st = state_arg(fcinfo);
+		CA_RETURN_STATE(st);
 	}
-	if (a == NULL)
-		a = new_builder(aggcontext);
-	for (i = 0; i < b->capacity; i++)
+	if (PG_ARGISNULL(0))
 	{
-		const UnitRecord *u = &b->slots[i];
-		CaStatus	st;
-
-		if (u->key == NULL)
-			continue;
-		st = unit_builder_add(a, u->key, u->keylen,
-							  !(u->flags & UNIT_COMPLETED_KNOWN) ? CA_FLAG_NULL :
-							  (u->flags & UNIT_COMPLETED) ? CA_FLAG_TRUE : CA_FLAG_FALSE,
-							  !(u->flags & UNIT_CHURNED_KNOWN) ? CA_FLAG_NULL :
-							  (u->flags & UNIT_CHURNED) ? CA_FLAG_TRUE : CA_FLAG_FALSE,
-							  (u->flags & UNIT_REVENUE_KNOWN) != 0, u->revenue);
-		if (st != CA_OK)
-			report_unit_status(st);
+		st = state_new(fcinfo, 1);
+		CA_RETURN_STATE(st);
 	}
-	PG_RETURN_POINTER(a);
+	st = state_arg(fcinfo);
+	add_arg(fcinfo, 1, UB(st));
+	CA_RETURN_STATE(st);
 }
 
-PG_FUNCTION_INFO_V1(rollout_unit_map_serial);
+/* The stored map: flat, checked. */
+PG_FUNCTION_INFO_V1(rollout_unit_map_state_final);
 Datum
-rollout_unit_map_serial(PG_FUNCTION_ARGS)
+rollout_unit_map_state_final(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BYTEA_P(builder_bytea((UnitMapBuilder *) PG_GETARG_POINTER(0)));
-}
+	UnitMapBuilder *b;
 
-PG_FUNCTION_INFO_V1(rollout_unit_map_deserial);
-Datum
-rollout_unit_map_deserial(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggcontext = ca_agg_context(fcinfo, "rollout_unit_map_deserial");
-	const uint8 *map = arg_map(fcinfo, 0);
-	UnitMapBuilder *b = new_builder(aggcontext);
-	CaStatus	st = unit_builder_add_map(b, map, 0);
-
-	if (st != CA_OK)
-		report_unit_status(st);
-	PG_RETURN_POINTER(b);
-}
-
-PG_FUNCTION_INFO_V1(rollout_unit_map_final);
-Datum
-rollout_unit_map_final(PG_FUNCTION_ARGS)
-{
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	PG_RETURN_BYTEA_P(builder_bytea((UnitMapBuilder *) PG_GETARG_POINTER(0)));
+	b = ca_state_payload(PG_GETARG_DATUM(0), &unit_map_kind);
+	if (b != NULL)
+		PG_RETURN_BYTEA_P(builder_bytea(b));
+	(void) arg_map(fcinfo, 0);
+	PG_RETURN_BYTEA_P(PG_GETARG_BYTEA_P(0));
 }
 
 /* rollout_unit_map_merge(a bytea, b bytea): NULL stands for no units. */

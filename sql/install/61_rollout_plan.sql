@@ -153,10 +153,11 @@ CREATE FUNCTION @extschema@.rollout_plan_source_fields(plan jsonb) RETURNS void
                     USING ERRCODE = 'invalid_parameter_value';
             END IF;
             FOR k, v IN SELECT * FROM pg_catalog.jsonb_each(plan -> 'columns') LOOP
-                IF k NOT IN ('ts', 'arm', 'is_error', 'latency_ms', 'revenue', 'completed', 'churned', 'unit_id') THEN
+                IF k NOT IN ('ts', 'arm', 'is_error', 'latency_ms', 'revenue', 'completed', 'churned', 'unit_id',
+                             'arrival') THEN
                     RAISE EXCEPTION 'invalid rollout plan: unknown field "%" in columns', k
                         USING ERRCODE = 'invalid_parameter_value',
-                              HINT = 'Fields are ts, arm, is_error, latency_ms, revenue, completed, churned and unit_id.';
+                              HINT = 'Fields are ts, arm, is_error, latency_ms, revenue, completed, churned, unit_id and arrival.';
                 END IF;
                 IF pg_catalog.jsonb_typeof(v) <> 'string' OR v #>> '{}' = '' THEN
                     RAISE EXCEPTION 'invalid rollout plan: columns.% must be a column name', k

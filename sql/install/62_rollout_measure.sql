@@ -74,9 +74,14 @@ CREATE FUNCTION @extschema@.rollout_source_query(source text, plan jsonb) RETURN
                 USING ERRCODE = 'undefined_table';
         END IF;
         plan := COALESCE(plan, '{}'::jsonb);
-        FOR field, kind IN VALUES ('ts', 'time'), ('arm', 'label'), ('is_error', 'boolean'),
-                                  ('latency_ms', 'number'), ('revenue', 'number?'),
-                                  ('completed', 'boolean?'), ('churned', 'boolean?'), ('unit_id', 'any?') LOOP
+        -- arrival (when rows were written, for the check of late rows) only
+        -- where the plan names its column
+        FOR field, kind IN SELECT f.field, f.kind
+                           FROM (VALUES ('ts', 'time'), ('arm', 'label'), ('is_error', 'boolean'),
+                                        ('latency_ms', 'number'), ('revenue', 'number?'),
+                                        ('completed', 'boolean?'), ('churned', 'boolean?'), ('unit_id', 'any?'),
+                                        ('arrival', 'time')) AS f (field, kind)
+                           WHERE f.field <> 'arrival' OR plan -> 'columns' ? 'arrival' LOOP
             col := @extschema@.rollout_source_column(rel, plan, field);
             what := CASE WHEN plan -> 'columns' ? field
                          THEN pg_catalog.format('column "%s" (plan columns.%s)', plan -> 'columns' ->> field, field)
@@ -131,7 +136,7 @@ CREATE FUNCTION @extschema@.rollout_source_query(source text, plan jsonb) RETURN
     END
     $$;
 COMMENT ON FUNCTION @extschema@.rollout_source_query(text, jsonb) IS
-    'Checks a rollout source''s columns (named by the plan''s "columns") and returns its rows as the measurement reads them: a FROM item with ts, arm, arm_value, is_error, latency_ms, revenue, completed, churned, unit_id';
+    'Checks a rollout source''s columns (named by the plan''s "columns") and returns its rows as the measurement reads them: a FROM item with ts, arm, arm_value, is_error, latency_ms, revenue, completed, churned, unit_id (and arrival when the plan names it)';
 
 -- One scan of the window for the counts (and, without unit_id, the cohorts);
 -- the treatment's rows again for its minutes and its exact latency

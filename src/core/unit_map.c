@@ -183,16 +183,28 @@ unit_builder_add(UnitMapBuilder *b, const char *key, size_t keylen,
 }
 
 CaStatus
-unit_builder_add_map(UnitMapBuilder *b, const uint8_t *map, size_t len)
+unit_builder_add_map(UnitMapBuilder *b, const uint8_t *map)
 {
 	UnitMapReader r;
 	UnitRecord	u;
 	CaStatus	st;
 
-	(void) len;
 	unit_map_read_start(&r, map);
 	while (unit_map_read_next(&r, &u))
 		if ((st = builder_merge_record(b, &u)) != CA_OK)
+			return st;
+	return CA_OK;
+}
+
+CaStatus
+unit_builder_add_builder(UnitMapBuilder *b, const UnitMapBuilder *src)
+{
+	size_t		i;
+	CaStatus	st;
+
+	for (i = 0; i < src->capacity; i++)
+		if (src->slots[i].key != NULL &&
+			(st = builder_merge_record(b, &src->slots[i])) != CA_OK)
 			return st;
 	return CA_OK;
 }

@@ -82,8 +82,9 @@ extern CaStatus unit_builder_add(UnitMapBuilder *b, const char *key, size_t keyl
 								 CaFlag completed, CaFlag churned,
 								 bool has_revenue, double revenue);
 
-/* Adds every unit of a valid encoded map. */
-extern CaStatus unit_builder_add_map(UnitMapBuilder *b, const uint8_t *map, size_t len);
+/* Adds every unit of a valid encoded map, or of another builder. */
+extern CaStatus unit_builder_add_map(UnitMapBuilder *b, const uint8_t *map);
+extern CaStatus unit_builder_add_builder(UnitMapBuilder *b, const UnitMapBuilder *src);
 
 /* The encoded size, and the encoding (sorts the table's units). */
 extern size_t unit_builder_encoded_size(const UnitMapBuilder *b);

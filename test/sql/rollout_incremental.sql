@@ -119,6 +119,44 @@ SELECT checkpoint_no, decision, metrics -> 'summary' -> 'late_rows' AS late_rows
        metrics -> 'summary' -> 'late_rows_checked' AS checked, metrics -> 'requests' AS requests
 FROM rollout_decisions WHERE rollout = 'incr_late' AND checkpoint_no IS NOT NULL ORDER BY id;
 
+-- with an arrival column (plan columns.arrival) each round counts again
+-- the summarized buckets of the rows that arrived since the last round, so
+-- every checkpoint reports the late rows found so far; a row that arrived
+-- after its bucket closed but before it was summarized is not late
+CREATE TABLE incr_arrival_src AS
+SELECT *, ts AS loaded_at FROM incr_requests WHERE ts < :t0::timestamptz + interval '3 minutes';
+INSERT INTO incr_arrival_src
+SELECT :t0::timestamptz + interval '2 minutes 59 seconds', 'control', false, 10, 0, false, false, 'in time',
+       :t0::timestamptz + interval '3 minutes 10 seconds';
+CREATE INDEX ON incr_arrival_src (loaded_at);
+SELECT rollout_create('incr_arrival', 'incr_arrival_src', pg_temp.incr_plan('incremental') || '{
+    "columns": {"arrival": "loaded_at"}, "phases": [
+    {"name": "only", "traffic": 0.1, "duration": "10 minutes", "checkpoints": ["5 minutes", "10 minutes"],
+     "thresholds": {"error_rate": {"max": 0.05}}}]}') > 0 AS created;
+SELECT rollout_start('incr_arrival', :t0);
+SELECT rollout_tick_one(id, :t0::timestamptz + interval '4 minutes', 'worker') AS decisions
+FROM rollouts WHERE name = 'incr_arrival';
+-- minutes 3 to 10 arrive as they happen; 10 rows of minute 1 arrive at 4:30
+INSERT INTO incr_arrival_src
+SELECT *, ts FROM incr_requests
+WHERE ts >= :t0::timestamptz + interval '3 minutes' AND ts < :t0::timestamptz + interval '10 minutes';
+INSERT INTO incr_arrival_src
+SELECT :t0::timestamptz + interval '1 minute', 'treatment', false, 10, 0, false, false, 'late',
+       :t0::timestamptz + interval '4 minutes 30 seconds'
+FROM generate_series(1, 10);
+SELECT rollout_tick_one(id, :t0::timestamptz + interval '6 minutes', 'worker') AS decisions
+FROM rollouts WHERE name = 'incr_arrival';
+SELECT late_rows, late_buckets FROM rollout_summary_marks m JOIN rollouts r ON r.id = m.rollout_id
+WHERE r.name = 'incr_arrival';
+SELECT rollout_tick_one(id, :t0::timestamptz + interval '10 minutes', 'worker') AS decisions
+FROM rollouts WHERE name = 'incr_arrival';
+SELECT checkpoint_no, decision, metrics -> 'summary' -> 'late_rows' AS late_rows,
+       metrics -> 'summary' -> 'late_rows_checked' AS checked, metrics -> 'summary' ->> 'arrival' AS arrival
+FROM rollout_decisions WHERE rollout = 'incr_arrival' AND checkpoint_no IS NOT NULL ORDER BY id;
+-- the arrival column must exist and hold times
+SELECT rollout_create('bad', 'incr_arrival_src', pg_temp.incr_plan('incremental') || '{"columns": {"arrival": "loaded"}}');
+SELECT rollout_create('bad', 'incr_arrival_src', pg_temp.incr_plan('incremental') || '{"columns": {"arrival": "unit_id"}}');
+
 -- plan fields
 SELECT rollout_plan_validate(pg_temp.incr_plan('incremental') || '{"bucket": "90 seconds"}');
 SELECT rollout_plan_validate(pg_temp.incr_plan('incremental') || '{"settle": "-1 minute"}');
@@ -142,6 +180,20 @@ SELECT rollout_unit_map_merge((SELECT rollout_unit_map_agg(u, c, h, r) FROM rows
        rollout_unit_map_overlap((SELECT rollout_unit_map_agg(u, c, h, r) FROM rows WHERE i <= 20),
                                 (SELECT rollout_unit_map_agg(u, c, h, r) FROM rows WHERE i > 10 AND i <= 30)) AS overlap,
        rollout_unit_map_merge(NULL, NULL) IS NULL AS null_merge, rollout_unit_map_units(NULL) AS null_units;
+-- in parallel (the state is the map itself, merged by the combine
+-- function) the map is the same
+CREATE TABLE incr_units_par AS
+SELECT 'u' || (i % 5000) AS u, i % 3 = 0 AS c, i % 5 = 0 AS h, (i % 4) * 0.5 AS r FROM generate_series(1, 200000) AS i;
+ANALYZE incr_units_par;
+CREATE TEMP TABLE incr_units_serial AS SELECT rollout_unit_map_agg(u, c, h, r) AS m FROM incr_units_par;
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT rollout_unit_map_agg(u, c, h, r) FROM incr_units_par;
+SELECT rollout_unit_map_agg(u, c, h, r) = (SELECT m FROM incr_units_serial) AS parallel_equals_serial,
+       rollout_unit_map_units(rollout_unit_map_agg(u, c, h, r)) AS units
+FROM incr_units_par;
+RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
 -- corrupt maps are refused, naming what is wrong
 SELECT rollout_unit_map_units('\x00'::bytea);
 SELECT rollout_unit_map_cohort('\x4341554d020000000000000000000000'::bytea);

@@ -201,7 +201,23 @@ test_build_and_merge(void)
 		size_t		lc;
 
 		unit_builder_init(&c, test_alloc, NULL);
-		CHECK(unit_builder_add_map(&c, mall, lall) == CA_OK);
+		CHECK(unit_builder_add_map(&c, mall) == CA_OK);
+		(void) lall;
+		mc = encode(&c, &lc);
+		CHECK(lc == lall && memcmp(mc, mall, lc) == 0);
+		free(mc);
+		builder_free(&c);
+	}
+
+	/* a builder added to another equals the merge of their encodings */
+	{
+		UnitMapBuilder c;
+		uint8_t    *mc;
+		size_t		lc;
+
+		unit_builder_init(&c, test_alloc, NULL);
+		CHECK(unit_builder_add_builder(&c, &a) == CA_OK);
+		CHECK(unit_builder_add_builder(&c, &b) == CA_OK);
 		mc = encode(&c, &lc);
 		CHECK(lc == lall && memcmp(mc, mall, lc) == 0);
 		free(mc);
