@@ -7,24 +7,30 @@
 # settled buckets and decides a checkpoint when one is due); at each
 # checkpoint the full-window rollout on the same source is decided too.
 # Reported: the time of each checkpoint, the total deciding time of the
-# phase (every tick of the incremental rollout), and the bare scan of the
-# whole window (count).  Both plans allow a measurement an hour (the
-# full-window checkpoints of 40 million rows take longer than the default
-# measure_timeout of 30 s).
+# phase (every tick of the incremental rollout), the bare scan of the
+# whole window (count), and one pass of the summarizing aggregates over the
+# whole window (what reading every row once costs).  Both plans allow a
+# measurement an hour (the full-window checkpoints of 40 million rows take
+# longer than the default measure_timeout of 30 s).  Rows carry the time
+# they arrive (loaded_at, the incremental plan's arrival column); at 2:00,
+# LATE rows arrive for 1:30, after their bucket was summarized.
 #
-#   bench/rollout_scale.sh      (ROWS=40000000 SLICE='1 minute' by default;
-#                                ROWS=4000000 for a quick run)
+#   bench/rollout_scale.sh      (ROWS=40000000 SLICE='1 minute' LATE=1000 by
+#                                default; ROWS=4000000 for a quick run)
 . "$(dirname "$0")/lib.sh"
 ROWS=${ROWS:-40000000}
 SLICE=${SLICE:-1 minute}
+LATE=${LATE:-1000}
 T0="2026-03-02 09:00+00"
 
 bench_start "max_wal_size = '8GB'" "checkpoint_timeout = '30min'" "autovacuum = off"
 bench_sql -o /dev/null <<SQL
 CREATE EXTENSION cohort_analyzer;
 CREATE UNLOGGED TABLE requests (ts timestamptz, arm text, is_error boolean, latency_ms float8,
-                                revenue float8, completed boolean, churned boolean, unit_id bigint);
+                                revenue float8, completed boolean, churned boolean, unit_id bigint,
+                                loaded_at timestamptz);
 CREATE INDEX ON requests (ts);
+CREATE INDEX ON requests (loaded_at);
 -- the requests of [t_from, t_to): evenly spread, 50,000 learners, those
 -- with a number divisible by 10 in the treatment
 CREATE FUNCTION arrive(t_from timestamptz, t_to timestamptz) RETURNS void LANGUAGE plpgsql AS \$\$
@@ -34,7 +40,7 @@ BEGIN
     INSERT INTO requests
     SELECT ts, CASE WHEN u % 10 = 0 THEN 'treatment' ELSE 'control' END, random() < 0.001,
            round((20 + 30 * -ln(1 - random()))::numeric, 1)::float8,
-           round((0.4 * -ln(1 - random()))::numeric, 2)::float8, random() < 0.05, random() < 0.01, u
+           round((0.4 * -ln(1 - random()))::numeric, 2)::float8, random() < 0.05, random() < 0.01, u, t_to
     FROM (SELECT t_from + (i::float8 / n) * (t_to - t_from) AS ts, (random() * 49999)::bigint AS u
           FROM generate_series(0, n - 1) AS i OFFSET 0) AS r;
 END
@@ -49,7 +55,9 @@ BEGIN
 END
 \$\$;
 CREATE FUNCTION plan(measurement text) RETURNS jsonb LANGUAGE sql AS \$\$
-    SELECT jsonb_build_object('measurement', measurement, 'measure_timeout', '1 hour', 'phases', jsonb_build_array(
+    SELECT jsonb_build_object('measurement', measurement, 'measure_timeout', '1 hour',
+        'columns', CASE WHEN measurement = 'incremental' THEN '{"arrival": "loaded_at"}'::jsonb ELSE '{}' END,
+        'phases', jsonb_build_array(
         jsonb_build_object('name', 'ramp', 'traffic', 0.1, 'duration', '4 hours',
             'checkpoints', rollout_default_plan() -> 'phases' -> 1 -> 'checkpoints',
             'thresholds', rollout_default_plan() -> 'phases' -> 1 -> 'thresholds'
@@ -67,6 +75,12 @@ for i in $(seq 1 "$n"); do
     bench_sql -q -o /dev/null -c "SELECT arrive(timestamptz '$T0' + ($i - 1) * interval '$SLICE',
         least(timestamptz '$T0' + $i * interval '$SLICE', timestamptz '$T0' + interval '4 hours'))"
     [ $((i % 30)) -eq 1 ] && bench_sql -q -c "ANALYZE requests"
+    # late rows: at 2:00, rows of 1:30 (summarized half an hour ago) arrive
+    if [ "$(bench_sql -At -c "SELECT timestamptz '$T0' + $i * interval '$SLICE' = timestamptz '$T0' + interval '2 hours'")" = t ]; then
+        bench_sql -q -o /dev/null -c "INSERT INTO requests SELECT timestamptz '$T0' + interval '90 minutes',
+            CASE WHEN g % 10 = 0 THEN 'treatment' ELSE 'control' END, false, 50, 0, false, false, g % 50000,
+            timestamptz '$T0' + interval '2 hours' FROM generate_series(1, $LATE) AS g"
+    fi
     bench_sql -q -o /dev/null <<SQL
 WITH at AS (SELECT least(timestamptz '$T0' + $i * interval '$SLICE', timestamptz '$T0' + interval '4 hours') AS t),
      due AS (SELECT next_checkpoint_at <= at.t AS due FROM rollouts, at WHERE name = 'incremental')
@@ -80,9 +94,11 @@ SQL
 done
 bench_sql -q -o /dev/null -c "VACUUM ANALYZE requests"
 scan=$(bench_ms "" "SELECT count(*) FROM requests WHERE ts >= '$T0' AND ts < timestamptz '$T0' + interval '4 hours'")
+onepass=$(bench_ms "" "SELECT rollout_summarize('requests', '$T0', timestamptz '$T0' + interval '4 hours', '$T0', '1 minute',
+    (SELECT plan FROM rollouts WHERE name = 'incremental'), 0.005, true, true) IS NOT NULL")
 
 echo
-echo "rows: $ROWS over 4 hours, 10% treatment, slices of $SLICE, jit off, $(nproc) cores"
+echo "rows: $ROWS over 4 hours (and $LATE late), 10% treatment, slices of $SLICE, jit off, $(nproc) cores"
 echo
 echo "| checkpoint | rows in window | full window (ms) | incremental (ms) | decisions equal | p99 exact | p99 incremental [bounds] |"
 echo "|---|---:|---:|---:|---|---:|---|"
@@ -108,13 +124,17 @@ SELECT format('total deciding time of the phase: full window %s ms (its 6 checkp
               round(sum(ms) FILTER (WHERE method = 'incremental')::numeric, 1),
               count(*) FILTER (WHERE method = 'incremental'),
               round(sum(ms) FILTER (WHERE method = 'incremental' AND checkpoint)::numeric, 1), $scan)
-       || E'\n' || format('incremental: max checkpoint %s ms, last / first %s, total / bare scan %s; full window: total / bare scan %s; late rows at the last checkpoint: %s',
+       || E'\n' || format('one pass of the summarizing aggregates over the whole window: %s ms', $onepass)
+       || E'\n' || format('incremental: max checkpoint %s ms, last / first %s, total / bare scan %s, total / one pass %s; full window: total / bare scan %s, total / one pass %s',
               round(max(ms) FILTER (WHERE method = 'incremental' AND checkpoint)::numeric, 1),
               round(((array_agg(ms ORDER BY at DESC) FILTER (WHERE method = 'incremental' AND checkpoint))[1]
                      / (array_agg(ms ORDER BY at) FILTER (WHERE method = 'incremental' AND checkpoint))[1])::numeric, 2),
               round((sum(ms) FILTER (WHERE method = 'incremental') / $scan)::numeric, 2),
+              round((sum(ms) FILTER (WHERE method = 'incremental') / $onepass)::numeric, 2),
               round((sum(ms) FILTER (WHERE method = 'full') / $scan)::numeric, 2),
-              (SELECT metrics -> 'summary' ->> 'late_rows' FROM rollout_decisions
-               WHERE rollout = 'incremental' AND checkpoint_no = 5))
+              round((sum(ms) FILTER (WHERE method = 'full') / $onepass)::numeric, 2))
+       || E'\n' || (SELECT format('late rows reported by the incremental checkpoints: %s (%s arrived late)',
+                                   string_agg(metrics -> 'summary' ->> 'late_rows', ', ' ORDER BY checkpoint_no), $LATE)
+                     FROM rollout_decisions WHERE rollout = 'incremental' AND checkpoint_no IS NOT NULL)
 FROM timings;
 SQL

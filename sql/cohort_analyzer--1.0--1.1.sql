@@ -5113,8 +5113,10 @@ REVOKE ALL ON @extschema@.rollout_buckets, @extschema@.rollout_unit_maps, @extsc
 
 -- One pass over the rows of [range_start, range_end), read with the
 -- caller's rights: per minute (counted from phase_start) and arm, then
--- rolled up per bucket; with units, a unit map per minute and arm (units
--- by their text), merged per arm.  The planner cannot know that the rows
+-- rolled up per bucket; with units, a unit map per arm (units by their
+-- text): over a range of up to 2 minutes (a round, a checkpoint's tail)
+-- one per minute and arm from the same pass, merged; over a longer range a
+-- second pass, so that memory holds one map per arm.  The planner cannot know that the rows
 -- fall in few minutes (it takes each ts for a group of its own), so it
 -- would sort every row, on disk, to group them; sorting is disabled here,
 -- which makes it hash the few groups.
@@ -5129,6 +5131,7 @@ RETURNS @extschema@.rollout_summary
     AS $$
     DECLARE
         rel text := @extschema@.rollout_source_query(source, plan);
+        per_minute boolean := with_units AND range_end - range_start <= interval '2 minutes';
         result @extschema@.rollout_summary;
     BEGIN
         EXECUTE pg_catalog.format($q$
@@ -5151,15 +5154,27 @@ RETURNS @extschema@.rollout_summary
                                      @extschema@.rollup(sketch), sum(below)::bigint, sum(above)::bigint,
                                      @extschema@.rollup(cohort))::@extschema@.rollout_bucket_summary AS b
                           FROM minutes GROUP BY pg_catalog.date_bin($4, minute, $3), arm, arm_value) AS x),
-                   (SELECT @extschema@.rollout_unit_map_union(units) FROM minutes WHERE arm = 'control'),
-                   (SELECT @extschema@.rollout_unit_map_union(units) FROM minutes WHERE arm = 'treatment')$q$,
+                   u.control, u.treatment
+            FROM %s AS u$q$,
             CASE WHEN with_units THEN 'unit_id' ELSE 'NULL::text' END,
             rel,
             CASE WHEN with_cohorts AND NOT with_units
                  THEN '@extschema@.cohort_agg(completed, churned, revenue)' ELSE 'NULL::@extschema@.cohort' END,
-            CASE WHEN with_units
+            CASE WHEN per_minute
                  THEN '@extschema@.rollout_unit_map_agg(unit_id::text, completed, churned, revenue) FILTER (WHERE arm IS NOT NULL)'
-                 ELSE 'NULL::bytea' END)
+                 ELSE 'NULL::bytea' END,
+            CASE WHEN per_minute
+                 THEN $u$(SELECT @extschema@.rollout_unit_map_union(units) FILTER (WHERE arm = 'control') AS control,
+                                 @extschema@.rollout_unit_map_union(units) FILTER (WHERE arm = 'treatment') AS treatment
+                          FROM minutes)$u$
+                 WHEN with_units
+                 THEN pg_catalog.format(
+                     $u$(SELECT @extschema@.rollout_unit_map_agg(unit_id::text, completed, churned, revenue)
+                                    FILTER (WHERE arm = 'control') AS control,
+                                @extschema@.rollout_unit_map_agg(unit_id::text, completed, churned, revenue)
+                                    FILTER (WHERE arm = 'treatment') AS treatment
+                         FROM %s WHERE ts >= $1 AND ts < $2)$u$, rel)
+                 ELSE '(SELECT NULL::bytea AS control, NULL::bytea AS treatment)' END)
             INTO result.buckets, result.control_units, result.treatment_units
             USING range_start, range_end, phase_start, bucket, relative_accuracy;
         RETURN result;
