@@ -94,7 +94,7 @@ SQL
 done
 bench_sql -q -o /dev/null -c "VACUUM ANALYZE requests"
 scan=$(bench_ms "" "SELECT count(*) FROM requests WHERE ts >= '$T0' AND ts < timestamptz '$T0' + interval '4 hours'")
-onepass=$(bench_ms "" "SELECT rollout_summarize('requests', '$T0', timestamptz '$T0' + interval '4 hours', '$T0', '1 minute',
+onepass=$(bench_ms "" "SELECT rollout_summarize((SELECT source FROM rollouts WHERE name = 'incremental'), '$T0', timestamptz '$T0' + interval '4 hours', '$T0', '1 minute',
     (SELECT plan FROM rollouts WHERE name = 'incremental'), 0.005, true, true) IS NOT NULL")
 
 echo
