@@ -80,6 +80,21 @@ unit_builder_init(UnitMapBuilder *b, UnitAllocFn alloc, void *ctx)
 	memset(b->slots, 0, b->capacity * sizeof(UnitRecord));
 }
 
+void
+unit_builder_free(UnitMapBuilder *b)
+{
+	size_t		i;
+
+	for (i = 0; i < b->n_old; i++)
+		b->alloc(b->alloc_ctx, b->old_arenas[i], 0);
+	if (b->old_arenas != NULL)
+		b->alloc(b->alloc_ctx, b->old_arenas, 0);
+	if (b->arena != NULL)
+		b->alloc(b->alloc_ctx, b->arena, 0);
+	b->alloc(b->alloc_ctx, b->slots, 0);
+	memset(b, 0, sizeof(*b));
+}
+
 static void
 grow_table(UnitMapBuilder *b)
 {
@@ -348,8 +363,8 @@ unit_map_read_next(UnitMapReader *r, UnitRecord *out)
 	return true;
 }
 
-CaStatus
-unit_map_merge(const uint8_t *a, const uint8_t *b, uint8_t *out, size_t *outlen)
+/* Two maps read side by side, in their common order. */
+typedef struct MapPair
 {
 	UnitMapReader ra,
 				rb;
@@ -357,40 +372,61 @@ unit_map_merge(const uint8_t *a, const uint8_t *b, uint8_t *out, size_t *outlen)
 				ub;
 	bool		has_a,
 				has_b;
+} MapPair;
+
+static void
+pair_start(MapPair *p, const uint8_t *a, const uint8_t *b)
+{
+	unit_map_read_start(&p->ra, a);
+	unit_map_read_start(&p->rb, b);
+	p->has_a = unit_map_read_next(&p->ra, &p->ua);
+	p->has_b = unit_map_read_next(&p->rb, &p->ub);
+}
+
+/* Which comes next: < 0 a's unit, > 0 b's, 0 the same unit in both. */
+static int
+pair_cmp(const MapPair *p)
+{
+	return !p->has_a ? 1 : !p->has_b ? -1 : record_cmp(&p->ua, &p->ub);
+}
+
+static void
+pair_advance(MapPair *p, int c)
+{
+	if (c <= 0)
+		p->has_a = unit_map_read_next(&p->ra, &p->ua);
+	if (c >= 0)
+		p->has_b = unit_map_read_next(&p->rb, &p->ub);
+}
+
+CaStatus
+unit_map_merge(const uint8_t *a, const uint8_t *b, uint8_t *out, size_t *outlen)
+{
+	MapPair		p;
 	uint8_t    *start = out;
 	uint64_t	n = 0;
 
-	unit_map_read_start(&ra, a);
-	unit_map_read_start(&rb, b);
-	has_a = unit_map_read_next(&ra, &ua);
-	has_b = unit_map_read_next(&rb, &ub);
+	pair_start(&p, a, b);
 	out += UNIT_MAP_HEADER_SIZE;
-	while (has_a || has_b)
+	while (p.has_a || p.has_b)
 	{
-		int			c = !has_a ? 1 : !has_b ? -1 : record_cmp(&ua, &ub);
+		int			c = pair_cmp(&p);
 
 		if (c < 0)
-		{
-			out = write_record(out, &ua, ua.flags, ua.revenue);
-			has_a = unit_map_read_next(&ra, &ua);
-		}
+			out = write_record(out, &p.ua, p.ua.flags, p.ua.revenue);
 		else if (c > 0)
-		{
-			out = write_record(out, &ub, ub.flags, ub.revenue);
-			has_b = unit_map_read_next(&rb, &ub);
-		}
+			out = write_record(out, &p.ub, p.ub.flags, p.ub.revenue);
 		else
 		{
-			uint8_t		flags = ua.flags;
-			double		revenue = ua.revenue;
-			CaStatus	st = merge_into(&flags, &revenue, ub.flags, ub.revenue);
+			uint8_t		flags = p.ua.flags;
+			double		revenue = p.ua.revenue;
+			CaStatus	st = merge_into(&flags, &revenue, p.ub.flags, p.ub.revenue);
 
 			if (st != CA_OK)
 				return st;
-			out = write_record(out, &ua, flags, revenue);
-			has_a = unit_map_read_next(&ra, &ua);
-			has_b = unit_map_read_next(&rb, &ub);
+			out = write_record(out, &p.ua, flags, revenue);
 		}
+		pair_advance(&p, c);
 		n++;
 	}
 	write_header(start, n);
@@ -401,28 +437,16 @@ unit_map_merge(const uint8_t *a, const uint8_t *b, uint8_t *out, size_t *outlen)
 uint64_t
 unit_map_overlap(const uint8_t *a, const uint8_t *b)
 {
-	UnitMapReader ra,
-				rb;
-	UnitRecord	ua,
-				ub;
-	bool		has_a,
-				has_b;
+	MapPair		p;
 	uint64_t	n = 0;
 
-	unit_map_read_start(&ra, a);
-	unit_map_read_start(&rb, b);
-	has_a = unit_map_read_next(&ra, &ua);
-	has_b = unit_map_read_next(&rb, &ub);
-	while (has_a && has_b)
+	pair_start(&p, a, b);
+	while (p.has_a && p.has_b)
 	{
-		int			c = record_cmp(&ua, &ub);
+		int			c = pair_cmp(&p);
 
-		if (c <= 0)
-			has_a = unit_map_read_next(&ra, &ua);
-		if (c >= 0)
-			has_b = unit_map_read_next(&rb, &ub);
-		if (c == 0)
-			n++;
+		n += c == 0;
+		pair_advance(&p, c);
 	}
 	return n;
 }

@@ -72,6 +72,9 @@ extern uint64_t unit_map_hash(const char *key, size_t len);
 
 extern void unit_builder_init(UnitMapBuilder *b, UnitAllocFn alloc, void *ctx);
 
+/* Frees what the builder allocated (in the server, its context goes anyway). */
+extern void unit_builder_free(UnitMapBuilder *b);
+
 /*
  * Adds one row of a unit; an outcome of CA_FLAG_NULL leaves the unit's
  * outcome as it is, as bool_or ignores NULLs.  CA_TOO_MANY for a key longer

@@ -18,6 +18,7 @@
 #include "calendar.h"
 #include "ddsketch.h"
 #include "exact_sum.h"
+#include "unit_map.h"
 #include "survival.h"
 
 static const char *outdir;
@@ -227,6 +228,32 @@ sum_seed(int k, const double *v, int n)
 	write_seed("fuzz_exact_sum", k, buf, 3 + 4 * (size_t) ndigits);
 }
 
+static void
+unit_map_seed(int k, int units, int rows)
+{
+	UnitMapBuilder b;
+	uint8_t    *buf;
+	size_t		len;
+	int			i;
+
+	unit_builder_init(&b, dd_alloc, NULL);
+	for (i = 0; i < rows; i++)
+	{
+		char		key[24];
+		int			u = (int) (uniform() * units);
+
+		snprintf(key, sizeof(key), "learner-%d", u);
+		(void) unit_builder_add(&b, key, strlen(key), (CaFlag) (i % 3 - 1), (CaFlag) (u % 3 - 1),
+								i % 4 != 0, (double) (i % 7) * 0.25);
+	}
+	len = unit_builder_encoded_size(&b);
+	buf = xalloc(len);
+	unit_builder_encode(&b, buf);
+	write_seed("fuzz_unit_map", k, buf, len);
+	free(buf);
+	unit_builder_free(&b);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -290,5 +317,9 @@ main(int argc, char **argv)
 	sum_seed(3, sum2, 4);
 	sum_seed(4, sum3, 1);
 	sum_seed(5, sum4, 3);
+
+	unit_map_seed(1, 1, 1);		/* one unit */
+	unit_map_seed(2, 20, 60);		/* a few units, repeated */
+	unit_map_seed(3, 300, 500);	/* hundreds of units */
 	return 0;
 }

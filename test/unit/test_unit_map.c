@@ -33,18 +33,6 @@ test_alloc(void *ctx, void *ptr, size_t size)
 	return realloc(ptr, size);
 }
 
-static void
-builder_free(UnitMapBuilder *b)
-{
-	size_t		i;
-
-	for (i = 0; i < b->n_old; i++)
-		free(b->old_arenas[i]);
-	free(b->old_arenas);
-	free(b->arena);
-	free(b->slots);
-}
-
 static uint8_t *
 encode(UnitMapBuilder *b, size_t *len)
 {
@@ -206,7 +194,7 @@ test_build_and_merge(void)
 		mc = encode(&c, &lc);
 		CHECK(lc == lall && memcmp(mc, mall, lc) == 0);
 		free(mc);
-		builder_free(&c);
+		unit_builder_free(&c);
 	}
 
 	/* a builder added to another equals the merge of their encodings */
@@ -221,7 +209,7 @@ test_build_and_merge(void)
 		mc = encode(&c, &lc);
 		CHECK(lc == lall && memcmp(mc, mall, lc) == 0);
 		free(mc);
-		builder_free(&c);
+		unit_builder_free(&c);
 	}
 
 	for (i = 0; i < NUNITS; i++)
@@ -235,9 +223,9 @@ test_build_and_merge(void)
 	free(mb);
 	free(mall);
 	free(merged);
-	builder_free(&a);
-	builder_free(&b);
-	builder_free(&all);
+	unit_builder_free(&a);
+	unit_builder_free(&b);
+	unit_builder_free(&all);
 }
 
 static void
@@ -280,7 +268,7 @@ test_cohort_units_and_limits(void)
 			CHECK(cu.has_value && cu.value == 1e308);
 	}
 	free(m);
-	builder_free(&b);
+	unit_builder_free(&b);
 }
 
 /* every truncation and every byte changed in certain fields is caught */
@@ -330,7 +318,7 @@ test_corrupt(void)
 	CHECK(unit_map_problem((const uint8_t *) "CAUM", 4) != NULL);
 	free(bad);
 	free(m);
-	builder_free(&b);
+	unit_builder_free(&b);
 }
 
 int
