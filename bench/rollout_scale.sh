@@ -12,7 +12,8 @@
 # whole window (what reading every row once costs).  Both plans allow a
 # measurement an hour (the full-window checkpoints of 40 million rows take
 # longer than the default measure_timeout of 30 s).  Rows carry the time
-# they arrive (loaded_at, the incremental plan's arrival column); at 2:00,
+# they arrive (loaded_at, up to 2 s after ts: the incremental plan's
+# arrival column); at 2:00,
 # LATE rows arrive for 1:30, after their bucket was summarized.
 #
 #   bench/rollout_scale.sh      (ROWS=40000000 SLICE='1 minute' LATE=1000 by
@@ -40,7 +41,8 @@ BEGIN
     INSERT INTO requests
     SELECT ts, CASE WHEN u % 10 = 0 THEN 'treatment' ELSE 'control' END, random() < 0.001,
            round((20 + 30 * -ln(1 - random()))::numeric, 1)::float8,
-           round((0.4 * -ln(1 - random()))::numeric, 2)::float8, random() < 0.05, random() < 0.01, u, t_to
+           round((0.4 * -ln(1 - random()))::numeric, 2)::float8, random() < 0.05, random() < 0.01, u,
+           ts + random() * interval '2 seconds'
     FROM (SELECT t_from + (i::float8 / n) * (t_to - t_from) AS ts, (random() * 49999)::bigint AS u
           FROM generate_series(0, n - 1) AS i OFFSET 0) AS r;
 END

@@ -19,10 +19,11 @@ CREATE TYPE @extschema@.rollout_bucket_summary AS (
     latency @extschema@.quantile_sketch,
     latency_below bigint,
     latency_above bigint,
-    cohort @extschema@.cohort
+    cohort @extschema@.cohort,
+    after_mark bigint
 );
 COMMENT ON TYPE @extschema@.rollout_bucket_summary IS
-    'One bucket of one arm (arm NULL: rows of an unrecognised arm value arm_value): requests, errors, treatment minutes observed and down, latency sketch of the finite latencies with the -Infinity (below) and Infinity (above) counts, request-level cohort';
+    'One bucket of one arm (arm NULL: rows of an unrecognised arm value arm_value): requests, errors, treatment minutes observed and down, latency sketch of the finite latencies with the -Infinity (below) and Infinity (above) counts, request-level cohort, and the rows that arrived at or after the round''s arrival mark';
 
 -- The units of an arm, each with its outcomes or-ed and its revenue summed,
 -- are kept in one value (a unit map, src/core/unit_map.h): a tick merges
@@ -102,7 +103,8 @@ CREATE TABLE @extschema@.rollout_buckets (
     latency @extschema@.quantile_sketch,
     latency_below bigint NOT NULL,
     latency_above bigint NOT NULL,
-    cohort @extschema@.cohort
+    cohort @extschema@.cohort,
+    after_mark bigint NOT NULL DEFAULT 0
 );
 CREATE INDEX rollout_buckets_idx ON @extschema@.rollout_buckets (rollout_id, phase_run, bucket_start);
 COMMENT ON TABLE @extschema@.rollout_buckets IS
@@ -126,10 +128,11 @@ CREATE TABLE @extschema@.rollout_summary_marks (
     summarized_until timestamptz NOT NULL,
     late_rows bigint,
     arrival_mark timestamptz,
-    late_buckets jsonb
+    late_buckets jsonb,
+    arrivals jsonb
 );
 COMMENT ON TABLE @extschema@.rollout_summary_marks IS
-    'How far each rollout''s current phase is summarized (buckets before summarized_until), the late rows found so far (in all and per bucket) and, with an arrival column, up to which arrival time rows were checked';
+    'How far each rollout''s current phase is summarized (buckets before summarized_until), the late rows found so far (in all and per bucket) and, with an arrival column, up to which arrival time rows were checked and how many of each summarized bucket arrived at or after its round''s mark';
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollout_buckets', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.rollout_unit_maps', '');
@@ -148,7 +151,7 @@ REVOKE ALL ON @extschema@.rollout_buckets, @extschema@.rollout_unit_maps, @extsc
 CREATE FUNCTION @extschema@.rollout_summarize(
     source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz,
     bucket interval, plan jsonb, relative_accuracy double precision, with_units boolean,
-    with_cohorts boolean)
+    with_cohorts boolean, arrival_mark timestamptz DEFAULT NULL)
 RETURNS @extschema@.rollout_summary
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
@@ -162,7 +165,7 @@ RETURNS @extschema@.rollout_summary
         EXECUTE pg_catalog.format($q$
             WITH r AS (
                 SELECT pg_catalog.date_bin('1 minute', ts, $3) AS minute, arm, arm_value, is_error, latency_ms,
-                       completed, churned, revenue, %s AS unit_id
+                       completed, churned, revenue, %s AS unit_id, %s AS after_mark
                 FROM %s WHERE ts >= $1 AND ts < $2),
             minutes AS (
                 SELECT minute, arm, arm_value, count(*) AS n, count(*) FILTER (WHERE is_error) AS e,
@@ -170,6 +173,7 @@ RETURNS @extschema@.rollout_summary
                            FILTER (WHERE arm = 'treatment' AND latency_ms > '-Infinity' AND latency_ms < 'Infinity') AS sketch,
                        count(*) FILTER (WHERE arm = 'treatment' AND latency_ms = '-Infinity') AS below,
                        count(*) FILTER (WHERE arm = 'treatment' AND latency_ms = 'Infinity') AS above,
+                       count(*) FILTER (WHERE after_mark) AS after_mark,
                        %s AS cohort, %s AS units
                 FROM r GROUP BY minute, arm, arm_value)
             SELECT (SELECT pg_catalog.array_agg(b)
@@ -177,11 +181,12 @@ RETURNS @extschema@.rollout_summary
                                      count(*) FILTER (WHERE arm = 'treatment'),
                                      count(*) FILTER (WHERE arm = 'treatment' AND 2 * e >= n),
                                      @extschema@.rollup(sketch), sum(below)::bigint, sum(above)::bigint,
-                                     @extschema@.rollup(cohort))::@extschema@.rollout_bucket_summary AS b
+                                     @extschema@.rollup(cohort), sum(after_mark)::bigint)::@extschema@.rollout_bucket_summary AS b
                           FROM minutes GROUP BY pg_catalog.date_bin($4, minute, $3), arm, arm_value) AS x),
                    u.control, u.treatment
             FROM %s AS u$q$,
             CASE WHEN with_units THEN 'unit_id' ELSE 'NULL::text' END,
+            CASE WHEN arrival_mark IS NOT NULL THEN 'arrival >= $6' ELSE 'false' END,
             rel,
             CASE WHEN with_cohorts AND NOT with_units
                  THEN '@extschema@.cohort_agg(completed, churned, revenue)' ELSE 'NULL::@extschema@.cohort' END,
@@ -201,20 +206,20 @@ RETURNS @extschema@.rollout_summary
                          FROM %s WHERE ts >= $1 AND ts < $2)$u$, rel)
                  ELSE '(SELECT NULL::bytea AS control, NULL::bytea AS treatment)' END)
             INTO result.buckets, result.control_units, result.treatment_units
-            USING range_start, range_end, phase_start, bucket, relative_accuracy;
+            USING range_start, range_end, phase_start, bucket, relative_accuracy, arrival_mark;
         RETURN result;
     END
     $$;
-COMMENT ON FUNCTION @extschema@.rollout_summarize(text, timestamptz, timestamptz, timestamptz, interval, jsonb, double precision, boolean, boolean) IS
+COMMENT ON FUNCTION @extschema@.rollout_summarize(text, timestamptz, timestamptz, timestamptz, interval, jsonb, double precision, boolean, boolean, timestamptz) IS
     'One pass over [range_start, range_end) of a rollout source with the caller''s privileges: its bucket summaries (minutes counted from phase_start) and, with units, its units';
 
 CREATE FUNCTION @extschema@.rollout_summarize_as(
     owner regrole, source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz,
     bucket interval, plan jsonb, relative_accuracy double precision, with_units boolean,
-    with_cohorts boolean, measure_timeout interval)
+    with_cohorts boolean, arrival_mark timestamptz, measure_timeout interval)
 RETURNS @extschema@.rollout_summary
-    AS 'MODULE_PATHNAME', 'rollout_read_as_role' LANGUAGE C VOLATILE STRICT;
-COMMENT ON FUNCTION @extschema@.rollout_summarize_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, double precision, boolean, boolean, interval) IS
+    AS 'MODULE_PATHNAME', 'rollout_read_as_role' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION @extschema@.rollout_summarize_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, double precision, boolean, boolean, timestamptz, interval) IS
     'rollout_summarize run with the rights of the given owner, read-only, unable to change rollouts, within measure_timeout (not executable by ordinary roles)';
 
 -- The exact latency quantiles of the treatment over a window.
@@ -247,9 +252,8 @@ RETURNS double precision[]
 COMMENT ON FUNCTION @extschema@.rollout_latency_as(regrole, text, timestamptz, timestamptz, double precision[], jsonb, interval) IS
     'rollout_latency run with the rights of the given owner, read-only, within measure_timeout (not executable by ordinary roles)';
 
--- Rows per bucket of a range, for the check of late rows: every bucket, or
--- (arrival_from not NULL) only the buckets of the rows that arrived in
--- [arrival_from, arrival_to), each counted whole through its ts range.
+-- Rows per bucket of a range, for the check of late rows: all of them, or
+-- (arrival_from not NULL) those that arrived in [arrival_from, arrival_to).
 CREATE FUNCTION @extschema@.rollout_count(
     source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz, bucket interval, plan jsonb,
     arrival_from timestamptz DEFAULT NULL, arrival_to timestamptz DEFAULT NULL)
@@ -270,10 +274,9 @@ RETURNS jsonb
                 USING range_start, range_end, phase_start, bucket;
         ELSE
             EXECUTE pg_catalog.format(
-                'SELECT pg_catalog.jsonb_object_agg(s.b, c.n)
-                 FROM (SELECT DISTINCT pg_catalog.date_bin($4, ts, $3) AS b FROM %s
-                       WHERE arrival >= $5 AND arrival < $6 AND ts >= $1 AND ts < $2) AS s,
-                      LATERAL (SELECT count(*) AS n FROM %s WHERE ts >= s.b AND ts < s.b + $4) AS c', rel, rel)
+                'SELECT pg_catalog.jsonb_object_agg(b, n) FROM (
+                     SELECT pg_catalog.date_bin($4, ts, $3) AS b, count(*) AS n
+                     FROM %s WHERE arrival >= $5 AND arrival < $6 AND ts >= $1 AND ts < $2 GROUP BY 1) AS x', rel)
                 INTO result
                 USING range_start, range_end, phase_start, bucket, arrival_from, arrival_to;
         END IF;
@@ -281,7 +284,7 @@ RETURNS jsonb
     END
     $$;
 COMMENT ON FUNCTION @extschema@.rollout_count(text, timestamptz, timestamptz, timestamptz, interval, jsonb, timestamptz, timestamptz) IS
-    'Rows of a rollout source per bucket of [range_start, range_end) (buckets counted from phase_start), read with the caller''s privileges: every bucket, or only those of the rows that arrived in [arrival_from, arrival_to)';
+    'Rows of a rollout source per bucket of [range_start, range_end) (buckets counted from phase_start), read with the caller''s privileges: all of them, or those that arrived in [arrival_from, arrival_to)';
 
 CREATE FUNCTION @extschema@.rollout_count_as(
     owner regrole, source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz,
@@ -327,6 +330,43 @@ CREATE FUNCTION @extschema@.rollout_note_late_rows(r @extschema@.rollouts, count
 COMMENT ON FUNCTION @extschema@.rollout_note_late_rows(@extschema@.rollouts, jsonb) IS
     'Adds the late rows of the counted buckets (rows above those stored and those already found late) to a rollout''s mark; returns how many were new';
 
+-- With an arrival column: adds the rows of summarized buckets that arrived
+-- in a round's window (counts per bucket) to the mark.  A bucket's late
+-- rows are those that arrived at or after the mark of the round that
+-- summarized it less those of them that round read (after_mark): each
+-- such arrival is counted by exactly one later round.
+CREATE FUNCTION @extschema@.rollout_note_arrivals(r @extschema@.rollouts, counts jsonb) RETURNS bigint
+    LANGUAGE plpgsql VOLATILE
+    SET search_path = pg_catalog, pg_temp
+    AS $$
+    DECLARE
+        total jsonb;
+        per_bucket jsonb;
+        late bigint;
+    BEGIN
+        SELECT COALESCE(pg_catalog.jsonb_object_agg(k.key, COALESCE((x.arrivals ->> k.key)::bigint, 0)
+                                                           + COALESCE((counts ->> k.key)::bigint, 0)), '{}'::jsonb)
+          INTO total
+          FROM @extschema@.rollout_summary_marks x,
+               LATERAL (SELECT pg_catalog.jsonb_object_keys(COALESCE(x.arrivals, '{}'::jsonb) || counts) AS key) AS k
+         WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run;
+        SELECT pg_catalog.jsonb_object_agg(a.key, a.late) FILTER (WHERE a.late > 0),
+               COALESCE(sum(a.late) FILTER (WHERE a.late > 0), 0)::bigint
+          INTO per_bucket, late
+          FROM (SELECT c.key, c.value::bigint - COALESCE(s.n, 0) AS late
+                  FROM pg_catalog.jsonb_each_text(total) AS c
+                  LEFT JOIN (SELECT x.bucket_start, pg_catalog.sum(x.after_mark) AS n FROM @extschema@.rollout_buckets x
+                              WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run GROUP BY x.bucket_start) AS s
+                    ON s.bucket_start = c.key::timestamptz) AS a;
+        UPDATE @extschema@.rollout_summary_marks x
+           SET arrivals = total, late_buckets = per_bucket, late_rows = late
+         WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run;
+        RETURN late;
+    END
+    $$;
+COMMENT ON FUNCTION @extschema@.rollout_note_arrivals(@extschema@.rollouts, jsonb) IS
+    'With an arrival column: adds a round''s arrivals in summarized buckets to a rollout''s mark and sets its late rows (per bucket, the arrivals at or after the summarizing round''s mark less those that round read); returns the late rows';
+
 -- The end of the last bucket closed by up_to: bucket boundaries count from
 -- the phase start.
 CREATE FUNCTION @extschema@.rollout_bucket_floor(phase_start timestamptz, bucket interval, up_to timestamptz)
@@ -357,6 +397,7 @@ RETURNS integer
         range_end timestamptz;
         s @extschema@.rollout_summary;
         stored integer;
+        arrival boolean := COALESCE(r.plan -> 'columns' ? 'arrival', false);
     BEGIN
         IF NOT cfg.incremental OR r.state <> 'running' OR r.phase_started_at IS NULL THEN
             RETURN 0;
@@ -368,18 +409,18 @@ RETURNS integer
             DELETE FROM @extschema@.rollout_unit_maps WHERE rollout_id = r.id;
             INSERT INTO @extschema@.rollout_summary_marks
                 (rollout_id, phase_run, summarized_until, late_rows, arrival_mark, late_buckets)
-            VALUES (r.id, r.phase_run, r.phase_started_at, NULL, r.phase_started_at, NULL)
+            VALUES (r.id, r.phase_run, r.phase_started_at, NULL, GREATEST(up_to, r.phase_started_at), NULL)
             ON CONFLICT (rollout_id) DO UPDATE
                 SET phase_run = excluded.phase_run, summarized_until = excluded.summarized_until, late_rows = NULL,
-                    arrival_mark = excluded.arrival_mark, late_buckets = NULL;
+                    arrival_mark = excluded.arrival_mark, late_buckets = NULL, arrivals = NULL;
             range_start := r.phase_started_at;
         ELSE
             range_start := mark.summarized_until;
-            -- with an arrival column: the summarized buckets that rows
-            -- arrived in since the last round, counted again
-            IF r.plan -> 'columns' ? 'arrival' AND up_to > mark.arrival_mark THEN
+            -- with an arrival column: the rows that arrived since the last
+            -- round in summarized buckets, per bucket
+            IF arrival AND up_to > mark.arrival_mark THEN
                 IF range_start > r.phase_started_at THEN
-                    PERFORM @extschema@.rollout_note_late_rows(r, @extschema@.rollout_count_as(
+                    PERFORM @extschema@.rollout_note_arrivals(r, @extschema@.rollout_count_as(
                         r.owner_id, r.source, r.phase_started_at, range_start, r.phase_started_at, cfg.bucket,
                         r.plan, mark.arrival_mark, up_to, @extschema@.rollout_measure_timeout(r.plan)));
                 END IF;
@@ -397,7 +438,7 @@ RETURNS integer
             @extschema@.rollout_source_column(pg_catalog.to_regclass(r.source), r.plan, 'unit_id'::text) IS NOT NULL,
             EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(phase -> 'thresholds') AS t
                     WHERE @extschema@.rollout_metric_kind(t) = 'guardrail'),
-            @extschema@.rollout_measure_timeout(r.plan));
+            CASE WHEN arrival THEN up_to END, @extschema@.rollout_measure_timeout(r.plan));
 
         INSERT INTO @extschema@.rollout_buckets
         SELECT r.id, r.phase_run, b.* FROM pg_catalog.unnest(s.buckets) AS b;
@@ -488,7 +529,7 @@ CREATE FUNCTION @extschema@.rollout_measure_incremental(
         IF checkpoint_at > until THEN
             tail := @extschema@.rollout_summarize_as(
                 r.owner_id, r.source, until, checkpoint_at, r.phase_started_at, cfg.bucket, r.plan,
-                cfg.relative_accuracy, with_units, with_cohorts, timeout);
+                cfg.relative_accuracy, with_units, with_cohorts, NULL, timeout);
         END IF;
 
         -- the buckets: counts, minutes, latency sketch, request-level cohorts
@@ -598,7 +639,8 @@ COMMENT ON FUNCTION @extschema@.rollout_measure_incremental(@extschema@.rollouts
 
 -- Internal: they read as a rollout's owner, or write the summaries.
 REVOKE ALL ON FUNCTION
-    @extschema@.rollout_summarize_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, double precision, boolean, boolean, interval),
+    @extschema@.rollout_summarize_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, double precision, boolean, boolean, timestamptz, interval),
+    @extschema@.rollout_note_arrivals(@extschema@.rollouts, jsonb),
     @extschema@.rollout_latency_as(regrole, text, timestamptz, timestamptz, double precision[], jsonb, interval),
     @extschema@.rollout_count_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, timestamptz, timestamptz, interval),
     @extschema@.rollout_note_late_rows(@extschema@.rollouts, jsonb),
