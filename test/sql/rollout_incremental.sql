@@ -119,10 +119,10 @@ SELECT checkpoint_no, decision, metrics -> 'summary' -> 'late_rows' AS late_rows
        metrics -> 'summary' -> 'late_rows_checked' AS checked, metrics -> 'requests' AS requests
 FROM rollout_decisions WHERE rollout = 'incr_late' AND checkpoint_no IS NOT NULL ORDER BY id;
 
--- with an arrival column (plan columns.arrival) each round counts again
--- the summarized buckets of the rows that arrived since the last round, so
--- every checkpoint reports the late rows found so far; a row that arrived
--- after its bucket closed but before it was summarized is not late
+-- with an arrival column (plan columns.arrival) each round counts the rows
+-- that arrived since the last round in summarized buckets, so every
+-- checkpoint reports the late rows found so far; a row that arrived after
+-- its bucket closed but before it was summarized is not late
 CREATE TABLE incr_arrival_src AS
 SELECT *, ts AS loaded_at FROM incr_requests WHERE ts < :t0::timestamptz + interval '3 minutes';
 INSERT INTO incr_arrival_src
