@@ -474,6 +474,9 @@ SELECT @S@.rollout_bucket_floor('2026-03-02 09:00+00'::timestamptz, '1 minute'::
 SELECT s.* FROM @S@.rollout_summarize('analyst_data.requests'::text, '2026-03-02 09:00+00'::timestamptz,
                                       '2026-03-02 09:20+00'::timestamptz, '2026-03-02 09:00+00'::timestamptz,
                                       '1 minute'::interval, '{}'::jsonb, 0.01::float8, true, true) AS s;
+SELECT @S@.rollout_unit_map_cohort(@S@.rollout_unit_map_state_final(@S@.rollout_unit_map_state_union(
+           @S@.rollout_unit_map_state_trans(NULL::bytea, 'u1'::text, true, false, 1.5::float8),
+           @S@.rollout_unit_map_state_trans(NULL::bytea, 'u2'::text, NULL::boolean, true, NULL::float8))));
 SELECT @S@.rollout_latency('analyst_data.requests'::text, '2026-03-02 09:00+00'::timestamptz,
                            '2026-03-02 09:20+00'::timestamptz, '{0.5,0.99}'::float8[], '{}'::jsonb),
        @S@.rollout_count('analyst_data.requests'::text, '2026-03-02 09:00+00'::timestamptz,
