@@ -31,9 +31,9 @@ unit_alloc(void *ctx, void *ptr, size_t size)
 	return repalloc_huge(ptr, size);
 }
 
-/* A checked map from a bytea argument. */
+/* A checked map from a bytea argument (its length in *len when asked). */
 static const uint8 *
-arg_map(FunctionCallInfo fcinfo, int n)
+arg_map_len(FunctionCallInfo fcinfo, int n, size_t *len)
 {
 	bytea	   *b = PG_GETARG_BYTEA_PP(n);
 	const uint8 *map = (const uint8 *) VARDATA_ANY(b);
@@ -44,8 +44,12 @@ arg_map(FunctionCallInfo fcinfo, int n)
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid unit map in argument %d", n + 1),
 				 errdetail("%s.", problem)));
+	if (len != NULL)
+		*len = VARSIZE_ANY_EXHDR(b);
 	return map;
 }
+
+#define arg_map(fcinfo, n)	arg_map_len(fcinfo, n, NULL)
 
 static bytea *
 alloc_map_bytea(size_t size)
@@ -209,7 +213,9 @@ rollout_unit_map_merge(PG_FUNCTION_ARGS)
 	const uint8 *a,
 			   *b;
 	bytea	   *out;
-	size_t		len;
+	size_t		alen,
+				blen,
+				len;
 	CaStatus	st;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
@@ -221,11 +227,9 @@ rollout_unit_map_merge(PG_FUNCTION_ARGS)
 		(void) arg_map(fcinfo, n);
 		PG_RETURN_DATUM(PG_GETARG_DATUM(n));
 	}
-	a = arg_map(fcinfo, 0);
-	b = arg_map(fcinfo, 1);
-	len = VARSIZE_ANY_EXHDR(PG_GETARG_BYTEA_PP(0)) +
-		VARSIZE_ANY_EXHDR(PG_GETARG_BYTEA_PP(1));
-	out = alloc_map_bytea(len);
+	a = arg_map_len(fcinfo, 0, &alen);
+	b = arg_map_len(fcinfo, 1, &blen);
+	out = alloc_map_bytea(alen + blen);
 	st = unit_map_merge(a, b, (uint8 *) VARDATA(out), &len);
 	if (st != CA_OK)
 		report_unit_status(st);

@@ -294,41 +294,37 @@ RETURNS jsonb
 COMMENT ON FUNCTION @extschema@.rollout_count_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, timestamptz, timestamptz, interval) IS
     'rollout_count run with the rights of the given owner, read-only, within measure_timeout (not executable by ordinary roles)';
 
--- Adds to a locked rollout's mark the late rows of the buckets in counts
--- (rows per bucket, as rollout_count gives them): the rows above those
--- stored and those already found late.
-CREATE FUNCTION @extschema@.rollout_note_late_rows(r @extschema@.rollouts, counts jsonb) RETURNS bigint
+-- Sets a locked rollout's late rows from counts per bucket: the rows above
+-- those its buckets were summarized with (counts of whole buckets), or,
+-- with arrivals, above those the summarizing rounds read at or after their
+-- arrival mark (after_mark).
+CREATE FUNCTION @extschema@.rollout_note_late_rows(r @extschema@.rollouts, counts jsonb, arrivals boolean)
+RETURNS bigint
     LANGUAGE plpgsql VOLATILE
     SET search_path = pg_catalog, pg_temp
     AS $$
     DECLARE
-        known jsonb;
-        found jsonb;
-        added bigint;
+        per_bucket jsonb;
+        late bigint;
     BEGIN
-        SELECT COALESCE(x.late_buckets, '{}'::jsonb) INTO known FROM @extschema@.rollout_summary_marks x
-         WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run;
-        SELECT COALESCE(pg_catalog.jsonb_object_agg(c.key, c.late), '{}'::jsonb), COALESCE(sum(c.late), 0)::bigint
-          INTO found, added
-          FROM (SELECT c.key, c.value::bigint - COALESCE(s.n, 0) - COALESCE((known ->> c.key)::bigint, 0) AS late
+        SELECT pg_catalog.jsonb_object_agg(a.key, a.late) FILTER (WHERE a.late > 0),
+               COALESCE(sum(a.late) FILTER (WHERE a.late > 0), 0)::bigint
+          INTO per_bucket, late
+          FROM (SELECT c.key, c.value::bigint - COALESCE(s.n, 0) AS late
                   FROM pg_catalog.jsonb_each_text(counts) AS c
-                  LEFT JOIN (SELECT x.bucket_start, pg_catalog.sum(x.requests) AS n FROM @extschema@.rollout_buckets x
+                  LEFT JOIN (SELECT x.bucket_start,
+                                    pg_catalog.sum(CASE WHEN arrivals THEN x.after_mark ELSE x.requests END) AS n
+                               FROM @extschema@.rollout_buckets x
                               WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run GROUP BY x.bucket_start) AS s
-                    ON s.bucket_start = c.key::timestamptz) AS c
-         WHERE c.late > 0;
-        IF added > 0 THEN
-            UPDATE @extschema@.rollout_summary_marks x
-               SET late_rows = COALESCE(x.late_rows, 0) + added,
-                   late_buckets = (SELECT pg_catalog.jsonb_object_agg(k.key, COALESCE((known ->> k.key)::bigint, 0)
-                                                                          + COALESCE((found ->> k.key)::bigint, 0))
-                                     FROM (SELECT pg_catalog.jsonb_object_keys(known || found) AS key) AS k)
-             WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run;
-        END IF;
-        RETURN added;
+                    ON s.bucket_start = c.key::timestamptz) AS a;
+        UPDATE @extschema@.rollout_summary_marks x
+           SET late_buckets = per_bucket, late_rows = late
+         WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run;
+        RETURN late;
     END
     $$;
-COMMENT ON FUNCTION @extschema@.rollout_note_late_rows(@extschema@.rollouts, jsonb) IS
-    'Adds the late rows of the counted buckets (rows above those stored and those already found late) to a rollout''s mark; returns how many were new';
+COMMENT ON FUNCTION @extschema@.rollout_note_late_rows(@extschema@.rollouts, jsonb, boolean) IS
+    'Sets a rollout''s late rows (in all and per bucket) from counts per bucket: rows above those stored, or (arrivals) above those the summarizing rounds read at or after their arrival mark; returns them';
 
 -- With an arrival column: adds the rows of summarized buckets that arrived
 -- in a round's window (counts per bucket) to the mark.  A bucket's late
@@ -341,8 +337,6 @@ CREATE FUNCTION @extschema@.rollout_note_arrivals(r @extschema@.rollouts, counts
     AS $$
     DECLARE
         total jsonb;
-        per_bucket jsonb;
-        late bigint;
     BEGIN
         SELECT COALESCE(pg_catalog.jsonb_object_agg(k.key, COALESCE((x.arrivals ->> k.key)::bigint, 0)
                                                            + COALESCE((counts ->> k.key)::bigint, 0)), '{}'::jsonb)
@@ -350,18 +344,9 @@ CREATE FUNCTION @extschema@.rollout_note_arrivals(r @extschema@.rollouts, counts
           FROM @extschema@.rollout_summary_marks x,
                LATERAL (SELECT pg_catalog.jsonb_object_keys(COALESCE(x.arrivals, '{}'::jsonb) || counts) AS key) AS k
          WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run;
-        SELECT pg_catalog.jsonb_object_agg(a.key, a.late) FILTER (WHERE a.late > 0),
-               COALESCE(sum(a.late) FILTER (WHERE a.late > 0), 0)::bigint
-          INTO per_bucket, late
-          FROM (SELECT c.key, c.value::bigint - COALESCE(s.n, 0) AS late
-                  FROM pg_catalog.jsonb_each_text(total) AS c
-                  LEFT JOIN (SELECT x.bucket_start, pg_catalog.sum(x.after_mark) AS n FROM @extschema@.rollout_buckets x
-                              WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run GROUP BY x.bucket_start) AS s
-                    ON s.bucket_start = c.key::timestamptz) AS a;
-        UPDATE @extschema@.rollout_summary_marks x
-           SET arrivals = total, late_buckets = per_bucket, late_rows = late
+        UPDATE @extschema@.rollout_summary_marks x SET arrivals = total
          WHERE x.rollout_id = r.id AND x.phase_run = r.phase_run;
-        RETURN late;
+        RETURN @extschema@.rollout_note_late_rows(r, total, true);
     END
     $$;
 COMMENT ON FUNCTION @extschema@.rollout_note_arrivals(@extschema@.rollouts, jsonb) IS
@@ -617,7 +602,7 @@ CREATE FUNCTION @extschema@.rollout_measure_incremental(
         IF NOT arrival AND last_checkpoint AND until > r.phase_started_at THEN
             PERFORM @extschema@.rollout_note_late_rows(r, @extschema@.rollout_count_as(
                 r.owner_id, r.source, r.phase_started_at, until, r.phase_started_at, cfg.bucket, r.plan,
-                NULL, NULL, timeout));
+                NULL, NULL, timeout), false);
         END IF;
         IF arrival OR (last_checkpoint AND until > r.phase_started_at) THEN
             SELECT COALESCE(x.late_rows, 0) INTO late FROM @extschema@.rollout_summary_marks x
@@ -643,7 +628,7 @@ REVOKE ALL ON FUNCTION
     @extschema@.rollout_note_arrivals(@extschema@.rollouts, jsonb),
     @extschema@.rollout_latency_as(regrole, text, timestamptz, timestamptz, double precision[], jsonb, interval),
     @extschema@.rollout_count_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, timestamptz, timestamptz, interval),
-    @extschema@.rollout_note_late_rows(@extschema@.rollouts, jsonb),
+    @extschema@.rollout_note_late_rows(@extschema@.rollouts, jsonb, boolean),
     @extschema@.rollout_summarize_rollout(@extschema@.rollouts, timestamptz),
     @extschema@.rollout_summary_due(@extschema@.rollouts, timestamptz),
     @extschema@.rollout_worklist(timestamptz),

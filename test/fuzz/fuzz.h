@@ -37,6 +37,24 @@ fuzz_malloc(size_t size)
 	return p;
 }
 
+/* realloc semantics for the allocators of src/core: size 0 frees */
+static inline void *
+fuzz_alloc(void *ctx, void *ptr, size_t size)
+{
+	void	   *p;
+
+	(void) ctx;
+	if (size == 0)
+	{
+		free(ptr);
+		return NULL;
+	}
+	p = realloc(ptr, size);
+	if (p == NULL)
+		abort();
+	return p;
+}
+
 /* The input as a NUL-terminated string (cut at its first NUL). */
 static inline char *
 fuzz_cstring(const uint8_t *data, size_t size)

@@ -11,23 +11,6 @@
 #include "ddsketch.h"
 #include "fuzz.h"
 
-static void *
-fuzz_alloc(void *ctx, void *ptr, size_t size)
-{
-	void	   *p;
-
-	(void) ctx;
-	if (size == 0)
-	{
-		free(ptr);
-		return NULL;
-	}
-	p = realloc(ptr, size);
-	if (p == NULL)
-		abort();
-	return p;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

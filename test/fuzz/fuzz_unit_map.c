@@ -11,21 +11,6 @@
 #include "fuzz.h"
 #include "unit_map.h"
 
-static void *
-fuzz_realloc(void *ctx, void *ptr, size_t size)
-{
-	(void) ctx;
-	if (size == 0)
-	{
-		free(ptr);
-		return NULL;
-	}
-	ptr = realloc(ptr, size);
-	if (ptr == NULL)
-		abort();
-	return ptr;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -46,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(n == unit_map_count(data));
 	FUZZ_CHECK(unit_map_overlap(data, data) == n);
 
-	unit_builder_init(&b, fuzz_realloc, NULL);
+	unit_builder_init(&b, fuzz_alloc, NULL);
 	FUZZ_CHECK(unit_builder_add_map(&b, data) == CA_OK);
 	len = unit_builder_encoded_size(&b);
 	FUZZ_CHECK(len == size);

@@ -9,23 +9,6 @@
 #include "ddsketch.h"
 #include "unit.h"
 
-static void *
-test_alloc(void *ctx, void *ptr, size_t size)
-{
-	void	   *p;
-
-	(void) ctx;
-	if (size == 0)
-	{
-		free(ptr);
-		return NULL;
-	}
-	p = realloc(ptr, size);
-	if (p == NULL)
-		abort();
-	return p;
-}
-
 /* xorshift64*: reproducible across platforms, unlike rand() */
 static uint64_t rng_state = 88172645463325252ULL;
 

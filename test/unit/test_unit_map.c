@@ -21,18 +21,6 @@ typedef struct Ref
 	double		revenue;
 } Ref;
 
-static void *
-test_alloc(void *ctx, void *ptr, size_t size)
-{
-	(void) ctx;
-	if (size == 0)
-	{
-		free(ptr);
-		return NULL;
-	}
-	return realloc(ptr, size);
-}
-
 static uint8_t *
 encode(UnitMapBuilder *b, size_t *len)
 {
