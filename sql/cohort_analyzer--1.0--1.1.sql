@@ -5060,10 +5060,11 @@ COMMENT ON FUNCTION @extschema@.rollout_unit_map_cohort(bytea) IS
 CREATE TYPE @extschema@.rollout_summary AS (
     buckets @extschema@.rollout_bucket_summary[],
     control_units bytea,
-    treatment_units bytea
+    treatment_units bytea,
+    arrivals jsonb
 );
 COMMENT ON TYPE @extschema@.rollout_summary IS
-    'What one pass over a range of a rollout source returns: its bucket summaries and, with units, the unit map of each arm';
+    'What one pass over a range of a rollout source returns: its bucket summaries, with units the unit map of each arm, and when asked the rows of earlier buckets that arrived since a given time (per bucket)';
 
 CREATE TABLE @extschema@.rollout_buckets (
     rollout_id bigint NOT NULL,
@@ -5119,14 +5120,18 @@ REVOKE ALL ON @extschema@.rollout_buckets, @extschema@.rollout_unit_maps, @extsc
 -- rolled up per bucket; with units, a unit map per arm (units by their
 -- text): over a range of up to 2 minutes (a round, a checkpoint's tail)
 -- one per minute and arm from the same pass, merged; over a longer range a
--- second pass, so that memory holds one map per arm.  The planner cannot know that the rows
+-- second pass, so that memory holds one map per arm.  With arrivals_since,
+-- the same pass also counts per bucket the rows of [phase_start,
+-- range_start) that arrived in [arrivals_since, arrival_mark): a round's
+-- new rows are mostly the ones that arrived since the last round, so one
+-- read of them serves both.  The planner cannot know that the rows
 -- fall in few minutes (it takes each ts for a group of its own), so it
 -- would sort every row, on disk, to group them; sorting is disabled here,
 -- which makes it hash the few groups.
 CREATE FUNCTION @extschema@.rollout_summarize(
     source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz,
     bucket interval, plan jsonb, relative_accuracy double precision, with_units boolean,
-    with_cohorts boolean, arrival_mark timestamptz DEFAULT NULL)
+    with_cohorts boolean, arrival_mark timestamptz DEFAULT NULL, arrivals_since timestamptz DEFAULT NULL)
 RETURNS @extschema@.rollout_summary
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
@@ -5135,13 +5140,16 @@ RETURNS @extschema@.rollout_summary
     DECLARE
         rel text := @extschema@.rollout_source_query(source, plan);
         per_minute boolean := with_units AND range_end - range_start <= interval '2 minutes';
+        late boolean := arrivals_since IS NOT NULL AND arrival_mark IS NOT NULL;
         result @extschema@.rollout_summary;
     BEGIN
+        -- the rows of earlier minutes (arrivals only) form groups of their
+        -- own, below range_start, that only the arrival counts read
         EXECUTE pg_catalog.format($q$
             WITH r AS (
                 SELECT pg_catalog.date_bin('1 minute', ts, $3) AS minute, arm, arm_value, is_error, latency_ms,
                        completed, churned, revenue, %s AS unit_id, %s AS after_mark
-                FROM %s WHERE ts >= $1 AND ts < $2),
+                FROM %s WHERE %s),
             minutes AS (
                 SELECT minute, arm, arm_value, count(*) AS n, count(*) FILTER (WHERE is_error) AS e,
                        @extschema@.quantile_sketch_agg(latency_ms, $5)
@@ -5151,27 +5159,38 @@ RETURNS @extschema@.rollout_summary
                        count(*) FILTER (WHERE after_mark) AS after_mark,
                        %s AS cohort, %s AS units
                 FROM r GROUP BY minute, arm, arm_value)
-            SELECT (SELECT pg_catalog.array_agg(b)
+            SELECT %s,
+                   (SELECT pg_catalog.array_agg(b)
                     FROM (SELECT ROW(pg_catalog.date_bin($4, minute, $3), arm, arm_value, sum(n)::bigint, sum(e)::bigint,
                                      count(*) FILTER (WHERE arm = 'treatment'),
                                      count(*) FILTER (WHERE arm = 'treatment' AND 2 * e >= n),
                                      @extschema@.rollup(sketch), sum(below)::bigint, sum(above)::bigint,
                                      @extschema@.rollup(cohort), sum(after_mark)::bigint)::@extschema@.rollout_bucket_summary AS b
-                          FROM minutes GROUP BY pg_catalog.date_bin($4, minute, $3), arm, arm_value) AS x),
+                          FROM minutes WHERE minute >= $1
+                          GROUP BY pg_catalog.date_bin($4, minute, $3), arm, arm_value) AS x),
                    u.control, u.treatment
             FROM %s AS u$q$,
             CASE WHEN with_units THEN 'unit_id' ELSE 'NULL::text' END,
             CASE WHEN arrival_mark IS NOT NULL THEN 'arrival >= $6' ELSE 'false' END,
             rel,
+            CASE WHEN late
+                 THEN '(ts >= $1 AND ts < $2 OR arrival >= $7 AND arrival < $6 AND ts >= $3 AND ts < $1)'
+                 ELSE 'ts >= $1 AND ts < $2' END,
             CASE WHEN with_cohorts AND NOT with_units
                  THEN '@extschema@.cohort_agg(completed, churned, revenue)' ELSE 'NULL::@extschema@.cohort' END,
             CASE WHEN per_minute
-                 THEN '@extschema@.rollout_unit_map_agg(unit_id::text, completed, churned, revenue) FILTER (WHERE arm IS NOT NULL)'
+                 THEN $u$@extschema@.rollout_unit_map_agg(unit_id::text, completed, churned, revenue)
+                          FILTER (WHERE arm IS NOT NULL AND minute >= $1)$u$
                  ELSE 'NULL::bytea' END,
+            CASE WHEN late
+                 THEN $a$(SELECT COALESCE(pg_catalog.jsonb_object_agg(b, n), '{}')
+                          FROM (SELECT pg_catalog.date_bin($4, minute, $3) AS b, sum(n) AS n
+                                FROM minutes WHERE minute < $1 GROUP BY 1) AS a)$a$
+                 ELSE 'NULL::jsonb' END,
             CASE WHEN per_minute
                  THEN $u$(SELECT @extschema@.rollout_unit_map_union(units) FILTER (WHERE arm = 'control') AS control,
                                  @extschema@.rollout_unit_map_union(units) FILTER (WHERE arm = 'treatment') AS treatment
-                          FROM minutes)$u$
+                          FROM minutes WHERE minute >= $1)$u$
                  WHEN with_units
                  THEN pg_catalog.format(
                      $u$(SELECT @extschema@.rollout_unit_map_agg(unit_id::text, completed, churned, revenue)
@@ -5180,21 +5199,21 @@ RETURNS @extschema@.rollout_summary
                                     FILTER (WHERE arm = 'treatment') AS treatment
                          FROM %s WHERE ts >= $1 AND ts < $2)$u$, rel)
                  ELSE '(SELECT NULL::bytea AS control, NULL::bytea AS treatment)' END)
-            INTO result.buckets, result.control_units, result.treatment_units
-            USING range_start, range_end, phase_start, bucket, relative_accuracy, arrival_mark;
+            INTO result.arrivals, result.buckets, result.control_units, result.treatment_units
+            USING range_start, range_end, phase_start, bucket, relative_accuracy, arrival_mark, arrivals_since;
         RETURN result;
     END
     $$;
-COMMENT ON FUNCTION @extschema@.rollout_summarize(text, timestamptz, timestamptz, timestamptz, interval, jsonb, double precision, boolean, boolean, timestamptz) IS
-    'One pass over [range_start, range_end) of a rollout source with the caller''s privileges: its bucket summaries (minutes counted from phase_start) and, with units, its units';
+COMMENT ON FUNCTION @extschema@.rollout_summarize(text, timestamptz, timestamptz, timestamptz, interval, jsonb, double precision, boolean, boolean, timestamptz, timestamptz) IS
+    'One pass over [range_start, range_end) of a rollout source with the caller''s privileges: its bucket summaries (minutes counted from phase_start), with units its units, and with arrivals_since the earlier rows that arrived in [arrivals_since, arrival_mark) per bucket';
 
 CREATE FUNCTION @extschema@.rollout_summarize_as(
     owner regrole, source text, range_start timestamptz, range_end timestamptz, phase_start timestamptz,
     bucket interval, plan jsonb, relative_accuracy double precision, with_units boolean,
-    with_cohorts boolean, arrival_mark timestamptz, measure_timeout interval)
+    with_cohorts boolean, arrival_mark timestamptz, arrivals_since timestamptz, measure_timeout interval)
 RETURNS @extschema@.rollout_summary
     AS 'MODULE_PATHNAME', 'rollout_read_as_role' LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION @extschema@.rollout_summarize_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, double precision, boolean, boolean, timestamptz, interval) IS
+COMMENT ON FUNCTION @extschema@.rollout_summarize_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, double precision, boolean, boolean, timestamptz, timestamptz, interval) IS
     'rollout_summarize run with the rights of the given owner, read-only, unable to change rollouts, within measure_timeout (not executable by ordinary roles)';
 
 -- The exact latency quantiles of the treatment over a window.
@@ -5358,6 +5377,7 @@ RETURNS integer
         s @extschema@.rollout_summary;
         stored integer;
         arrival boolean := COALESCE(r.plan -> 'columns' ? 'arrival', false);
+        since timestamptz;
     BEGIN
         IF NOT cfg.incremental OR r.state <> 'running' OR r.phase_started_at IS NULL THEN
             RETURN 0;
@@ -5377,18 +5397,22 @@ RETURNS integer
         ELSE
             range_start := mark.summarized_until;
             -- with an arrival column: the rows that arrived since the last
-            -- round in summarized buckets, per bucket
+            -- round in summarized buckets are counted per bucket, in this
+            -- round's pass when it has one
             IF arrival AND up_to > mark.arrival_mark THEN
                 IF range_start > r.phase_started_at THEN
-                    PERFORM @extschema@.rollout_note_arrivals(r, @extschema@.rollout_count_as(
-                        r.owner_id, r.source, r.phase_started_at, range_start, r.phase_started_at, cfg.bucket,
-                        r.plan, mark.arrival_mark, up_to, @extschema@.rollout_measure_timeout(r.plan)));
+                    since := mark.arrival_mark;
                 END IF;
                 UPDATE @extschema@.rollout_summary_marks x SET arrival_mark = up_to WHERE x.rollout_id = r.id;
             END IF;
         END IF;
         range_end := @extschema@.rollout_bucket_floor(r.phase_started_at, cfg.bucket, up_to);
         IF range_end <= range_start THEN
+            IF since IS NOT NULL THEN
+                PERFORM @extschema@.rollout_note_arrivals(r, @extschema@.rollout_count_as(
+                    r.owner_id, r.source, r.phase_started_at, range_start, r.phase_started_at, cfg.bucket,
+                    r.plan, since, up_to, @extschema@.rollout_measure_timeout(r.plan)));
+            END IF;
             RETURN 0;
         END IF;
 
@@ -5398,7 +5422,10 @@ RETURNS integer
             @extschema@.rollout_source_column(pg_catalog.to_regclass(r.source), r.plan, 'unit_id'::text) IS NOT NULL,
             EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(phase -> 'thresholds') AS t
                     WHERE @extschema@.rollout_metric_kind(t) = 'guardrail'),
-            CASE WHEN arrival THEN up_to END, @extschema@.rollout_measure_timeout(r.plan));
+            CASE WHEN arrival THEN up_to END, since, @extschema@.rollout_measure_timeout(r.plan));
+        IF since IS NOT NULL THEN
+            PERFORM @extschema@.rollout_note_arrivals(r, s.arrivals);
+        END IF;
 
         INSERT INTO @extschema@.rollout_buckets
         SELECT r.id, r.phase_run, b.* FROM pg_catalog.unnest(s.buckets) AS b;
@@ -5489,7 +5516,7 @@ CREATE FUNCTION @extschema@.rollout_measure_incremental(
         IF checkpoint_at > until THEN
             tail := @extschema@.rollout_summarize_as(
                 r.owner_id, r.source, until, checkpoint_at, r.phase_started_at, cfg.bucket, r.plan,
-                cfg.relative_accuracy, with_units, with_cohorts, NULL, timeout);
+                cfg.relative_accuracy, with_units, with_cohorts, NULL, NULL, timeout);
         END IF;
 
         -- the buckets: counts, minutes, latency sketch, request-level cohorts
@@ -5599,7 +5626,7 @@ COMMENT ON FUNCTION @extschema@.rollout_measure_incremental(@extschema@.rollouts
 
 -- Internal: they read as a rollout's owner, or write the summaries.
 REVOKE ALL ON FUNCTION
-    @extschema@.rollout_summarize_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, double precision, boolean, boolean, timestamptz, interval),
+    @extschema@.rollout_summarize_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, double precision, boolean, boolean, timestamptz, timestamptz, interval),
     @extschema@.rollout_note_arrivals(@extschema@.rollouts, jsonb),
     @extschema@.rollout_latency_as(regrole, text, timestamptz, timestamptz, double precision[], jsonb, interval),
     @extschema@.rollout_count_as(regrole, text, timestamptz, timestamptz, timestamptz, interval, jsonb, timestamptz, timestamptz, interval),

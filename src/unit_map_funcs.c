@@ -176,11 +176,22 @@ rollout_unit_map_state_union(PG_FUNCTION_ARGS)
 	{
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
-		st = state_arg(fcinfo);
-		CA_RETURN_STATE(st);
+		if (ca_state_payload(PG_GETARG_DATUM(0), &unit_map_kind) == NULL)
+			(void) arg_map(fcinfo, 0);
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
 	if (PG_ARGISNULL(0))
 	{
+		/*
+		 * A stored map starts the state as it is: it is unpacked only when
+		 * a second one comes, so that the union of one map per group costs
+		 * a copy, not a rebuild.
+		 */
+		if (ca_state_payload(PG_GETARG_DATUM(1), &unit_map_kind) == NULL)
+		{
+			(void) arg_map(fcinfo, 1);
+			PG_RETURN_BYTEA_P(PG_GETARG_BYTEA_P(1));
+		}
 		st = state_new(fcinfo, 1);
 		CA_RETURN_STATE(st);
 	}

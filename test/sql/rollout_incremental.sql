@@ -180,6 +180,14 @@ SELECT rollout_unit_map_merge((SELECT rollout_unit_map_agg(u, c, h, r) FROM rows
        rollout_unit_map_overlap((SELECT rollout_unit_map_agg(u, c, h, r) FROM rows WHERE i <= 20),
                                 (SELECT rollout_unit_map_agg(u, c, h, r) FROM rows WHERE i > 10 AND i <= 30)) AS overlap,
        rollout_unit_map_merge(NULL, NULL) IS NULL AS null_merge, rollout_unit_map_units(NULL) AS null_units;
+-- the union of one map (with NULLs around it) is that map, byte for byte;
+-- the union of one corrupt map is refused like any other
+WITH rows AS (SELECT 'u' || (i % 37) AS u, i % 3 = 0 AS c, i % 5 = 0 AS h, (i % 4) * 0.5 AS r, i FROM generate_series(1, 500) AS i),
+     one AS (SELECT rollout_unit_map_agg(u, c, h, r) AS m FROM rows)
+SELECT (SELECT rollout_unit_map_union(x) FROM (VALUES (NULL::bytea), ((SELECT m FROM one)), (NULL)) AS v (x))
+       = (SELECT m FROM one) AS union_of_one_is_it,
+       (SELECT rollout_unit_map_union(x) FROM (VALUES (NULL::bytea)) AS v (x)) IS NULL AS union_of_none;
+SELECT rollout_unit_map_union(x) FROM (VALUES ('\x4341554d010000000100000000000000'::bytea)) AS v (x);
 -- in parallel (the state is the map itself, merged by the combine
 -- function) the map is the same
 CREATE TABLE incr_units_par AS
