@@ -8,8 +8,10 @@
 # checkpoint the full-window rollout on the same source is decided too.
 # Reported: the time of each checkpoint, the total deciding time of the
 # phase (every tick of the incremental rollout), the bare scan of the
-# whole window (count), and one pass of the summarizing aggregates over the
-# whole window (what reading every row once costs).  Both plans allow a
+# whole window (count, with and without parallel workers), the rows each
+# round summarized read again without summarizing (what reading them costs
+# a round), and one pass of the summarizing aggregates over the whole
+# window (what summarizing every row once costs).  Both plans allow a
 # measurement an hour (the full-window checkpoints of 40 million rows take
 # longer than the default measure_timeout of 30 s).  Rows carry the time
 # they arrive (loaded_at, up to 2 s after ts: the incremental plan's
@@ -56,6 +58,18 @@ BEGIN
     RETURN 1000 * extract(epoch FROM clock_timestamp() - t0);
 END
 \$\$;
+-- what reading a round's rows costs, nothing summarized: the rows of
+-- [t_from, t_to) through the ts index, every column a round uses, in ms
+CREATE FUNCTION read_ms(t_from timestamptz, t_to timestamptz) RETURNS float8 LANGUAGE plpgsql AS \$\$
+DECLARE
+    t0 timestamptz := clock_timestamp();
+BEGIN
+    PERFORM count(arm), count(is_error), count(latency_ms), count(revenue), count(completed), count(churned),
+            count(unit_id), count(loaded_at)
+    FROM requests WHERE ts >= t_from AND ts < t_to;
+    RETURN 1000 * extract(epoch FROM clock_timestamp() - t0);
+END
+\$\$;
 CREATE FUNCTION plan(measurement text) RETURNS jsonb LANGUAGE sql AS \$\$
     SELECT jsonb_build_object('measurement', measurement, 'measure_timeout', '1 hour',
         'columns', CASE WHEN measurement = 'incremental' THEN '{"arrival": "loaded_at"}'::jsonb ELSE '{}' END,
@@ -88,6 +102,13 @@ WITH at AS (SELECT least(timestamptz '$T0' + $i * interval '$SLICE', timestamptz
      due AS (SELECT next_checkpoint_at <= at.t AS due FROM rollouts, at WHERE name = 'incremental')
 INSERT INTO timings SELECT at.t - timestamptz '$T0', 'incremental', tick_ms('incremental', at.t), due.due FROM at, due;
 SQL
+    # the same rows read again, nothing summarized (after the tick, so that
+    # the tick pays for touching them first: this is a lower bound)
+    bench_sql -q -o /dev/null <<SQL
+WITH at AS (SELECT least(timestamptz '$T0' + $i * interval '$SLICE', timestamptz '$T0' + interval '4 hours') AS t)
+INSERT INTO timings SELECT at.t - timestamptz '$T0', 'reads', read_ms(at.t - 2 * interval '$SLICE', at.t - interval '$SLICE'), false
+FROM at WHERE at.t - 2 * interval '$SLICE' >= timestamptz '$T0';
+SQL
     bench_sql -q -o /dev/null <<SQL
 WITH at AS (SELECT least(timestamptz '$T0' + $i * interval '$SLICE', timestamptz '$T0' + interval '4 hours') AS t)
 INSERT INTO timings SELECT at.t - timestamptz '$T0', 'full', tick_ms('full', at.t), true
@@ -96,6 +117,7 @@ SQL
 done
 bench_sql -q -o /dev/null -c "VACUUM ANALYZE requests"
 scan=$(bench_ms "" "SELECT count(*) FROM requests WHERE ts >= '$T0' AND ts < timestamptz '$T0' + interval '4 hours'")
+scan1=$(bench_ms "SET max_parallel_workers_per_gather = 0" "SELECT count(*) FROM requests WHERE ts >= '$T0' AND ts < timestamptz '$T0' + interval '4 hours'")
 onepass=$(bench_ms "" "SELECT rollout_summarize((SELECT source FROM rollouts WHERE name = 'incremental'), '$T0', timestamptz '$T0' + interval '4 hours', '$T0', '1 minute',
     (SELECT plan FROM rollouts WHERE name = 'incremental'), 0.005, true, true) IS NOT NULL")
 
@@ -121,12 +143,15 @@ ORDER BY f.checkpoint_no;
 SQL
 echo
 bench_sql -At <<SQL
-SELECT format('total deciding time of the phase: full window %s ms (its 6 checkpoints), incremental %s ms (%s ticks, %s ms at checkpoints); bare scan of the 4-hour window %s ms',
+SELECT format('total deciding time of the phase: full window %s ms (its 6 checkpoints), incremental %s ms (%s ticks, %s ms at checkpoints); bare scan of the 4-hour window %s ms (%s ms in one process)',
               round(sum(ms) FILTER (WHERE method = 'full')::numeric, 1),
               round(sum(ms) FILTER (WHERE method = 'incremental')::numeric, 1),
               count(*) FILTER (WHERE method = 'incremental'),
-              round(sum(ms) FILTER (WHERE method = 'incremental' AND checkpoint)::numeric, 1), $scan)
+              round(sum(ms) FILTER (WHERE method = 'incremental' AND checkpoint)::numeric, 1), $scan, $scan1)
        || E'\n' || format('one pass of the summarizing aggregates over the whole window: %s ms', $onepass)
+       || E'\n' || format('the rows each round summarized, read again through the ts index right after it, nothing summarized: %s ms in all (%s × the bare scan)',
+              round(sum(ms) FILTER (WHERE method = 'reads')::numeric, 1),
+              round((sum(ms) FILTER (WHERE method = 'reads') / $scan)::numeric, 2))
        || E'\n' || format('incremental: max checkpoint %s ms, last / first %s, total / bare scan %s, total / one pass %s; full window: total / bare scan %s, total / one pass %s',
               round(max(ms) FILTER (WHERE method = 'incremental' AND checkpoint)::numeric, 1),
               round(((array_agg(ms ORDER BY at DESC) FILTER (WHERE method = 'incremental' AND checkpoint))[1]

@@ -148,12 +148,14 @@ CREATE OR REPLACE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
         FOR k IN SELECT pg_catalog.jsonb_object_keys(plan) LOOP
-            IF k NOT IN ('phases', 'min_requests', 'alpha', 'tuning', 'measure_timeout', 'trust_source') THEN
+            IF k NOT IN ('phases', 'min_requests', 'alpha', 'tuning', 'measure_timeout', 'trust_source', 'columns',
+                         'timezone', 'arms', 'srm', 'unit_crossover', 'measurement', 'bucket', 'settle', 'latency') THEN
                 RAISE EXCEPTION 'invalid rollout plan: unknown key "%"', k
                     USING ERRCODE = 'invalid_parameter_value',
-                          HINT = 'Accepted keys are phases, min_requests, alpha, tuning, measure_timeout and trust_source.';
+                          HINT = 'Accepted keys are phases, min_requests, alpha, tuning, measure_timeout, trust_source, columns, timezone, arms, srm, unit_crossover, measurement, bucket, settle and latency.';
             END IF;
         END LOOP;
+        PERFORM @extschema@.rollout_plan_source_fields(plan), @extschema@.rollout_plan_summary_fields(plan);
         IF pg_catalog.jsonb_typeof(plan -> 'phases') IS DISTINCT FROM 'array'
            OR pg_catalog.jsonb_array_length(plan -> 'phases') = 0 THEN
             RAISE EXCEPTION 'invalid rollout plan: phases must be a non-empty array'
@@ -264,11 +266,18 @@ CREATE OR REPLACE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS
                     USING ERRCODE = 'invalid_parameter_value';
             END IF;
             FOR k, v IN SELECT * FROM pg_catalog.jsonb_each(phase -> 'thresholds') LOOP
-                IF k NOT IN ('error_rate', 'uptime', 'revenue_lift', 'completion_lift', 'churn_lift')
-                   AND @extschema@.rollout_metric_quantile(k) IS NULL THEN
+                IF @extschema@.rollout_metric_kind(k) IS NULL OR @extschema@.rollout_metric_kind(k) = 'split' THEN
+                    -- the hint lists rollout_metrics(): "a, b, ... and z"
+                    SELECT pg_catalog.regexp_replace(pg_catalog.string_agg(
+                               m.name || CASE WHEN m.kind = 'quantile' THEN ' (e.g. latency_p99)' ELSE '' END,
+                               ', ' ORDER BY m.ord), ', ([^,]*)$', ' and \1')
+                      INTO limits
+                      FROM @extschema@.rollout_metrics() WITH ORDINALITY AS m (name, kind, unit, direction, field,
+                                                                               compared, measured, ord)
+                     WHERE m.kind <> 'split';
                     RAISE EXCEPTION 'invalid rollout plan: unknown metric "%" in %.thresholds', k, field
                         USING ERRCODE = 'invalid_parameter_value',
-                              HINT = 'Metrics are error_rate, uptime, latency_pNN (e.g. latency_p99), revenue_lift, completion_lift and churn_lift.';
+                              HINT = pg_catalog.format('Metrics are %s.', limits);
                 END IF;
                 limits := pg_catalog.format('%s.thresholds.%s', field, k);
                 IF pg_catalog.jsonb_typeof(v) <> 'object' OR NOT (v ? 'min' OR v ? 'max')
@@ -292,7 +301,11 @@ CREATE OR REPLACE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS
                || CASE WHEN plan ? 'tuning' THEN pg_catalog.jsonb_build_object('tuning', plan -> 'tuning')
                        ELSE '{}'::jsonb END
                || pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-                      'measure_timeout', plan -> 'measure_timeout', 'trust_source', plan -> 'trust_source'));
+                      'measure_timeout', plan -> 'measure_timeout', 'trust_source', plan -> 'trust_source',
+                      'columns', plan -> 'columns', 'timezone', plan -> 'timezone', 'arms', plan -> 'arms',
+                      'srm', plan -> 'srm', 'unit_crossover', plan -> 'unit_crossover',
+                      'measurement', plan -> 'measurement', 'bucket', plan -> 'bucket', 'settle', plan -> 'settle',
+                      'latency', plan -> 'latency'));
     END
     $$;
 COMMENT ON FUNCTION @extschema@.rollout_plan_validate(jsonb) IS
@@ -575,6 +588,14 @@ RETURNS @extschema@.rollouts
         result @extschema@.rollouts;
         decision_id bigint;
     BEGIN
+        IF @extschema@.rollout_transition(r.state, decision) IS NULL
+           OR @extschema@.rollout_transition(r.state, decision) IS DISTINCT FROM new_state THEN
+            RAISE EXCEPTION 'rollout "%": decision % does not lead from state % to %', r.name, decision, r.state, new_state
+                USING ERRCODE = 'internal_error',
+                      DETAIL = pg_catalog.format('The state machine (rollout_transition) allows %s.',
+                                                 COALESCE(@extschema@.rollout_transition(r.state, decision),
+                                                          'no ' || decision || ' in state ' || r.state));
+        END IF;
         UPDATE @extschema@.rollouts SET
             state = new_state,
             phase_no = new_phase,
@@ -586,9 +607,25 @@ RETURNS @extschema@.rollouts
                                       THEN new_started_at + (phase -> 'checkpoints' ->> new_checkpoint)::interval END,
             treatment_share = CASE WHEN new_state = 'rolled_back' THEN 0
                                    WHEN new_state = 'pending' THEN 0
-                                   ELSE (phase ->> 'traffic')::double precision END
+                                   ELSE (phase ->> 'traffic')::double precision END,
+            -- where it runs: set when it starts, and when a copy adopts it
+            (database_oid, database_name, system_identifier) =
+                (SELECT CASE WHEN decision IN ('start', 'resume') THEN d.oid ELSE r.database_oid END,
+                        CASE WHEN decision IN ('start', 'resume') THEN d.datname ELSE r.database_name END,
+                        CASE WHEN decision IN ('start', 'resume')
+                             THEN (SELECT c.system_identifier FROM pg_catalog.pg_control_system() AS c)
+                             ELSE r.system_identifier END
+                 FROM pg_catalog.pg_database d
+                 WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())
         WHERE id = r.id
         RETURNING * INTO result;
+
+        -- a finished rollout's summaries have nothing left to serve
+        IF new_state IN ('completed', 'rolled_back') THEN
+            DELETE FROM @extschema@.rollout_buckets x WHERE x.rollout_id = r.id;
+            DELETE FROM @extschema@.rollout_unit_maps x WHERE x.rollout_id = r.id;
+            DELETE FROM @extschema@.rollout_summary_marks x WHERE x.rollout_id = r.id;
+        END IF;
 
         INSERT INTO @extschema@.rollout_decisions
             (rollout_id, rollout, owner, owner_id, phase, phase_run, checkpoint_no, checkpoint_at, decision,
@@ -600,8 +637,9 @@ RETURNS @extschema@.rollouts
         RETURNING id INTO decision_id;
 
         -- a wake-up for routers, which read the state itself: anyone may
-        -- NOTIFY on this channel
-        IF decision <> 'continue' THEN
+        -- NOTIFY on this channel.  A copy holding what it copied tells
+        -- nobody: its routers listen to the original.
+        IF decision <> 'continue' AND NOT COALESCE(metrics ? 'copied_from', false) THEN
             PERFORM pg_catalog.pg_notify('cohort_analyzer_rollout', pg_catalog.json_build_object(
                 'rollout', r.name, 'decision_id', decision_id, 'phase', phase ->> 'name',
                 'decision', decision, 'state', result.state,
@@ -620,12 +658,11 @@ RETURNS @extschema@.rollouts
     DECLARE
         phase jsonb := r.plan -> 'phases' -> r.phase_no;
         checkpoints integer := pg_catalog.jsonb_array_length(phase -> 'checkpoints');
-        last_phase boolean := r.phase_no = pg_catalog.jsonb_array_length(r.plan -> 'phases') - 1;
         skipped integer := 0;
-        last_checkpoint boolean;
         at timestamptz;
-        j record;
         metrics jsonb;
+        decision text;
+        reasons text[];
     BEGIN
         WHILE r.checkpoint_no < checkpoints - 1
               AND r.phase_started_at + (phase -> 'checkpoints' ->> (r.checkpoint_no + 1))::interval <= as_of
@@ -634,8 +671,17 @@ RETURNS @extschema@.rollouts
             r.checkpoint_no := r.checkpoint_no + 1;
             skipped := skipped + 1;
         END LOOP;
-        last_checkpoint := r.checkpoint_no = checkpoints - 1;
         at := r.phase_started_at + (phase -> 'checkpoints' ->> r.checkpoint_no)::interval;
+
+        -- a copy of the database the rollout runs in does not decide for it
+        IF @extschema@.rollout_copied_from(r) IS NOT NULL THEN
+            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at,
+                ARRAY[@extschema@.rollout_copied_from(r)],
+                pg_catalog.jsonb_build_object('copied_from', pg_catalog.jsonb_build_object(
+                    'database_oid', r.database_oid, 'database_name', r.database_name,
+                    'system_identifier', r.system_identifier)),
+                'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
+        END IF;
 
         -- the owner's rights are the measurement's: a dropped owner's
         -- rollout waits for a person, whoever takes the name later
@@ -645,26 +691,22 @@ RETURNS @extschema@.rollouts
                 '{}'::jsonb, 'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
         END IF;
 
-        j := @extschema@.rollout_judge(r, at);
-        metrics := j.metrics || CASE WHEN skipped > 0
-                                     THEN pg_catalog.jsonb_build_object('skipped_checkpoints', skipped)
-                                     ELSE '{}' END;
-        IF pg_catalog.cardinality(j.failed) > 0 THEN
-            RETURN @extschema@.rollout_apply(r, actor, 'rollback'::text, at, j.failed || j.missing, metrics,
-                                             'rolled_back'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
-        ELSIF NOT last_checkpoint THEN
-            RETURN @extschema@.rollout_apply(r, actor, 'continue'::text, at, j.missing, metrics,
-                                             'running'::text, r.phase_no, r.phase_started_at, r.checkpoint_no + 1);
-        ELSIF pg_catalog.cardinality(j.missing) > 0 THEN
-            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at, j.missing, metrics,
-                                             'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
-        ELSIF last_phase THEN
-            RETURN @extschema@.rollout_apply(r, actor, 'complete'::text, at, '{}'::text[], metrics,
-                                             'completed'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
-        ELSE
-            RETURN @extschema@.rollout_apply(r, actor, 'advance'::text, at, '{}'::text[], metrics,
-                                             'running'::text, r.phase_no + 1, at, 0);
+        -- the buckets settled by now, up to the checkpoint, are stored first
+        PERFORM @extschema@.rollout_summarize_rollout(
+            r, LEAST(as_of - (@extschema@.rollout_plan_measurement(r.plan)).settle, at));
+        -- measure, evaluate, explain; rollout_apply enforces the transition
+        SELECT e.metrics, e.decision INTO metrics, decision
+          FROM @extschema@.rollout_evaluate(r.plan, r.phase_no, r.checkpoint_no,
+                                            @extschema@.rollout_measure_checkpoint(r, at)) AS e;
+        reasons := (@extschema@.rollout_explain(r.plan, metrics)).reasons;
+        IF skipped > 0 THEN
+            metrics := metrics || pg_catalog.jsonb_build_object('skipped_checkpoints', skipped);
         END IF;
+        RETURN @extschema@.rollout_apply(
+            r, actor, decision, at, reasons, metrics, @extschema@.rollout_transition(r.state, decision),
+            CASE WHEN decision = 'advance' THEN r.phase_no + 1 ELSE r.phase_no END,
+            CASE WHEN decision = 'advance' THEN at ELSE r.phase_started_at END,
+            CASE decision WHEN 'advance' THEN 0 WHEN 'continue' THEN r.checkpoint_no + 1 ELSE r.checkpoint_no END);
     END
     $$;
 COMMENT ON FUNCTION @extschema@.rollout_decide(@extschema@.rollouts, timestamptz, text) IS
@@ -679,16 +721,24 @@ RETURNS integer
         decisions integer := 0;
         msg text;
     BEGIN
-        SELECT * INTO r FROM @extschema@.rollouts
-         WHERE id = rollout_id AND state = 'running' AND next_checkpoint_at <= as_of
+        SELECT * INTO r FROM @extschema@.rollouts x
+         WHERE x.id = rollout_id AND x.state = 'running'
+           AND (x.next_checkpoint_at <= as_of OR @extschema@.rollout_summary_due(x, as_of))
          FOR UPDATE SKIP LOCKED;
         IF NOT FOUND THEN
             RETURN 0;
         END IF;
-        WHILE r.state = 'running' AND r.next_checkpoint_at <= as_of LOOP
+        LOOP
             BEGIN
-                r := @extschema@.rollout_decide(r, as_of, actor);
-                decisions := decisions + 1;
+                IF r.state = 'running' AND r.next_checkpoint_at <= as_of THEN
+                    r := @extschema@.rollout_decide(r, as_of, actor);
+                    decisions := decisions + 1;
+                ELSE
+                    -- then the buckets settled since, up to the next checkpoint
+                    PERFORM @extschema@.rollout_summarize_rollout(
+                        r, LEAST(as_of - (@extschema@.rollout_plan_measurement(r.plan)).settle, r.next_checkpoint_at));
+                    EXIT;
+                END IF;
             EXCEPTION WHEN OTHERS THEN
                 -- the decisions before this one stand
                 GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
@@ -779,10 +829,15 @@ RETURNS bigint
                 USING ERRCODE = 'insufficient_privilege',
                       DETAIL = pg_catalog.format('Rollouts read their source with the rights of their owner, %s.', actor);
         END IF;
-        PERFORM @extschema@.rollout_check_source(qualified);
-
         checked := @extschema@.rollout_plan_validate(COALESCE(plan, @extschema@.rollout_default_plan(
-            @extschema@.rollout_column_type(source, 'revenue'::name) IS NOT NULL)));
+            @extschema@.rollout_source_column(source, '{}'::jsonb, 'revenue'::text) IS NOT NULL)));
+        -- a timestamp without time zone is read in the owner's time zone of now
+        IF NOT checked ? 'timezone'
+           AND @extschema@.rollout_column_type(source, @extschema@.rollout_source_column(source, checked, 'ts'::text))
+               = 'timestamp without time zone'::regtype THEN
+            checked := checked || pg_catalog.jsonb_build_object('timezone', pg_catalog.current_setting('TimeZone'));
+        END IF;
+        PERFORM @extschema@.rollout_source_query(qualified, checked);
 
         -- the source's code (a view's body and the functions it calls, row
         -- security policies) runs with the owner's rights at every checkpoint
@@ -801,20 +856,22 @@ RETURNS bigint
         END IF;
 
         -- guardrails need their column
-        FOR guardrail, column_name IN VALUES ('revenue_lift', 'revenue'), ('completion_lift', 'completed'),
-                                             ('churn_lift', 'churned') LOOP
+        FOR guardrail, column_name IN SELECT m.name, m.field FROM @extschema@.rollout_metrics() AS m
+                                      WHERE m.kind = 'guardrail' LOOP
             IF EXISTS (SELECT 1 FROM pg_catalog.jsonb_array_elements(checked -> 'phases') AS p
                        WHERE (p -> 'thresholds') ? guardrail) THEN
-                IF @extschema@.rollout_column_type(source, column_name::name) IS NULL THEN
-                    RAISE EXCEPTION 'metric % needs column "%" in source %', guardrail, column_name, source
+                IF @extschema@.rollout_source_column(source, checked, column_name) IS NULL THEN
+                    RAISE EXCEPTION 'metric % needs column "%" in source %', guardrail,
+                                    COALESCE(checked -> 'columns' ->> column_name, column_name), source
                         USING ERRCODE = 'invalid_parameter_value';
                 END IF;
             END IF;
         END LOOP;
 
         BEGIN
-            INSERT INTO @extschema@.rollouts (name, source, owner, owner_id, plan)
-            VALUES (rollout_create_as.name, qualified, actor::text, actor, checked)
+            INSERT INTO @extschema@.rollouts (name, source, owner, owner_id, plan, salt)
+            VALUES (rollout_create_as.name, qualified, actor::text, actor, checked,
+                    pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', ''))
             RETURNING id INTO result;
         EXCEPTION WHEN unique_violation THEN
             RAISE EXCEPTION 'rollout "%" already exists', rollout_create_as.name
@@ -1985,7 +2042,8 @@ CREATE FUNCTION @extschema@.rollout_report(name text) RETURNS text
         SELECT pg_catalog.array_agg(k ORDER BY k) INTO metric_names
           FROM (SELECT DISTINCT e.key AS k
                   FROM @extschema@.rollout_report_decisions(ro.name) AS dd, pg_catalog.jsonb_each(dd.metrics) AS e
-                 WHERE pg_catalog.jsonb_typeof(e.value) = 'object' AND e.value ? 'status') AS s;
+                 WHERE @extschema@.rollout_metric_kind(e.key) IS NOT NULL
+                   AND pg_catalog.jsonb_typeof(e.value) = 'object' AND e.value ? 'status') AS s;
         metric_names := coalesce(metric_names, '{}');
 
         -- timeline: the treatment share over time, phases as bands, decisions as dots.
@@ -2686,190 +2744,6 @@ CREATE OR REPLACE FUNCTION @extschema@.rollout_plan_source_fields(plan jsonb) RE
 COMMENT ON FUNCTION @extschema@.rollout_plan_source_fields(jsonb) IS
     'Checks the plan keys columns, timezone, arms, srm and unit_crossover, with an error naming the field';
 
-CREATE OR REPLACE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-    DECLARE
-        phase jsonb;
-        i integer := 0;
-        j integer;
-        field text;
-        duration interval;
-        cp interval;
-        prev interval;
-        traffic double precision;
-        prev_traffic double precision := 0;
-        k text;
-        v jsonb;
-        limits text;
-        lo double precision;
-        hi double precision;
-        names text[] := '{}';
-        min_requests double precision;
-        alpha double precision;
-        phases jsonb := '[]';
-        measure_timeout interval;
-    BEGIN
-        IF plan IS NULL OR pg_catalog.jsonb_typeof(plan) <> 'object' THEN
-            RAISE EXCEPTION 'invalid rollout plan: the plan must be a JSON object'
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        FOR k IN SELECT pg_catalog.jsonb_object_keys(plan) LOOP
-            IF k NOT IN ('phases', 'min_requests', 'alpha', 'tuning', 'measure_timeout', 'trust_source',
-                         'columns', 'timezone', 'arms', 'srm', 'unit_crossover') THEN
-                RAISE EXCEPTION 'invalid rollout plan: unknown key "%"', k
-                    USING ERRCODE = 'invalid_parameter_value',
-                          HINT = 'Accepted keys are phases, min_requests, alpha, tuning, measure_timeout, trust_source, columns, timezone, arms, srm and unit_crossover.';
-            END IF;
-        END LOOP;
-        PERFORM @extschema@.rollout_plan_source_fields(plan);
-        IF pg_catalog.jsonb_typeof(plan -> 'phases') IS DISTINCT FROM 'array'
-           OR pg_catalog.jsonb_array_length(plan -> 'phases') = 0 THEN
-            RAISE EXCEPTION 'invalid rollout plan: phases must be a non-empty array'
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-
-        min_requests := 100;
-        IF plan ? 'min_requests' THEN
-            min_requests := @extschema@.rollout_plan_number(plan -> 'min_requests', 'min_requests'::text);
-        END IF;
-        IF min_requests < 1 OR min_requests <> pg_catalog.trunc(min_requests) OR min_requests > 1e15 THEN
-            RAISE EXCEPTION 'invalid rollout plan: min_requests must be a positive integer, got %', min_requests
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        alpha := 0.05;
-        IF plan ? 'alpha' THEN
-            alpha := @extschema@.rollout_plan_number(plan -> 'alpha', 'alpha'::text);
-            IF NOT (alpha > 0 AND alpha < 1) THEN
-                RAISE EXCEPTION 'invalid rollout plan: alpha must be in (0, 1), got %', alpha
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-        END IF;
-        IF plan ? 'tuning' AND NOT (@extschema@.rollout_plan_number(plan -> 'tuning', 'tuning'::text) > 0) THEN
-            RAISE EXCEPTION 'invalid rollout plan: tuning must be positive'
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-
-        IF plan ? 'measure_timeout' THEN
-            measure_timeout := @extschema@.rollout_plan_interval(plan -> 'measure_timeout', 'measure_timeout'::text);
-            IF measure_timeout < interval '10 milliseconds' OR measure_timeout > interval '1 hour' THEN
-                RAISE EXCEPTION 'invalid rollout plan: measure_timeout must be between 10 milliseconds and 1 hour, got "%"',
-                                plan ->> 'measure_timeout'
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-        END IF;
-        IF plan ? 'trust_source' AND pg_catalog.jsonb_typeof(plan -> 'trust_source') <> 'boolean' THEN
-            RAISE EXCEPTION 'invalid rollout plan: trust_source must be true or false'
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-
-        FOR phase IN SELECT pg_catalog.jsonb_array_elements(plan -> 'phases') LOOP
-            field := pg_catalog.format('phases[%s]', i);
-            IF pg_catalog.jsonb_typeof(phase) <> 'object' THEN
-                RAISE EXCEPTION 'invalid rollout plan: % must be an object', field
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            FOR k IN SELECT pg_catalog.jsonb_object_keys(phase) LOOP
-                IF k NOT IN ('name', 'traffic', 'duration', 'checkpoints', 'thresholds') THEN
-                    RAISE EXCEPTION 'invalid rollout plan: unknown key "%" in %', k, field
-                        USING ERRCODE = 'invalid_parameter_value',
-                              HINT = 'Accepted keys are name, traffic, duration, checkpoints and thresholds.';
-                END IF;
-            END LOOP;
-            IF pg_catalog.jsonb_typeof(phase -> 'name') IS DISTINCT FROM 'string'
-               OR phase ->> 'name' = '' THEN
-                RAISE EXCEPTION 'invalid rollout plan: %.name must be a non-empty string', field
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            IF (phase ->> 'name') = ANY (names) THEN
-                RAISE EXCEPTION 'invalid rollout plan: phase name "%" is used twice', phase ->> 'name'
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            names := names || (phase ->> 'name');
-            field := pg_catalog.format('phases[%s] ("%s")', i, phase ->> 'name');
-
-            traffic := @extschema@.rollout_plan_number(phase -> 'traffic', field || '.traffic');
-            IF NOT (traffic > 0 AND traffic <= 1) THEN
-                RAISE EXCEPTION 'invalid rollout plan: %.traffic must be in (0, 1], got %', field, traffic
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            IF traffic < prev_traffic THEN
-                RAISE EXCEPTION 'invalid rollout plan: %.traffic % is below the previous phase''s %',
-                                field, traffic, prev_traffic
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            prev_traffic := traffic;
-
-            duration := @extschema@.rollout_plan_interval(phase -> 'duration', field || '.duration');
-            IF pg_catalog.jsonb_typeof(phase -> 'checkpoints') IS DISTINCT FROM 'array'
-               OR pg_catalog.jsonb_array_length(phase -> 'checkpoints') = 0 THEN
-                RAISE EXCEPTION 'invalid rollout plan: %.checkpoints must be a non-empty array', field
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            IF pg_catalog.jsonb_array_length(phase -> 'checkpoints') > 1000 THEN
-                RAISE EXCEPTION 'invalid rollout plan: %.checkpoints has % checkpoints, more than 1000',
-                                field, pg_catalog.jsonb_array_length(phase -> 'checkpoints')
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            prev := NULL;
-            FOR j IN 0 .. pg_catalog.jsonb_array_length(phase -> 'checkpoints') - 1 LOOP
-                cp := @extschema@.rollout_plan_interval(phase -> 'checkpoints' -> j,
-                                                        pg_catalog.format('%s.checkpoints[%s]', field, j));
-                IF cp <= prev THEN
-                    RAISE EXCEPTION 'invalid rollout plan: %.checkpoints are not in increasing order ("%" after "%")',
-                                    field, phase -> 'checkpoints' ->> j, phase -> 'checkpoints' ->> (j - 1)
-                        USING ERRCODE = 'invalid_parameter_value';
-                END IF;
-                IF cp > duration THEN
-                    RAISE EXCEPTION 'invalid rollout plan: %.checkpoints[%] "%" is after the phase duration "%"',
-                                    field, j, phase -> 'checkpoints' ->> j, phase ->> 'duration'
-                        USING ERRCODE = 'invalid_parameter_value';
-                END IF;
-                prev := cp;
-            END LOOP;
-
-            IF pg_catalog.jsonb_typeof(phase -> 'thresholds') IS DISTINCT FROM 'object' THEN
-                RAISE EXCEPTION 'invalid rollout plan: %.thresholds must be an object', field
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            FOR k, v IN SELECT * FROM pg_catalog.jsonb_each(phase -> 'thresholds') LOOP
-                IF k NOT IN ('error_rate', 'uptime', 'revenue_lift', 'completion_lift', 'churn_lift')
-                   AND @extschema@.rollout_metric_quantile(k) IS NULL THEN
-                    RAISE EXCEPTION 'invalid rollout plan: unknown metric "%" in %.thresholds', k, field
-                        USING ERRCODE = 'invalid_parameter_value',
-                              HINT = 'Metrics are error_rate, uptime, latency_pNN (e.g. latency_p99), revenue_lift, completion_lift and churn_lift.';
-                END IF;
-                limits := pg_catalog.format('%s.thresholds.%s', field, k);
-                IF pg_catalog.jsonb_typeof(v) <> 'object' OR NOT (v ? 'min' OR v ? 'max')
-                   OR EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(v) AS x WHERE x NOT IN ('min', 'max')) THEN
-                    RAISE EXCEPTION 'invalid rollout plan: % must be an object with "min" and/or "max"', limits
-                        USING ERRCODE = 'invalid_parameter_value';
-                END IF;
-                lo := CASE WHEN v ? 'min' THEN @extschema@.rollout_plan_number(v -> 'min', limits || '.min') END;
-                hi := CASE WHEN v ? 'max' THEN @extschema@.rollout_plan_number(v -> 'max', limits || '.max') END;
-                IF lo > hi THEN
-                    RAISE EXCEPTION 'invalid rollout plan: %.min % is above its max %', limits, lo, hi
-                        USING ERRCODE = 'invalid_parameter_value';
-                END IF;
-            END LOOP;
-            phases := phases || pg_catalog.jsonb_build_array(phase);
-            i := i + 1;
-        END LOOP;
-
-        RETURN pg_catalog.jsonb_build_object('phases', phases, 'min_requests', min_requests::bigint,
-                                             'alpha', alpha)
-               || CASE WHEN plan ? 'tuning' THEN pg_catalog.jsonb_build_object('tuning', plan -> 'tuning')
-                       ELSE '{}'::jsonb END
-               || pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-                      'measure_timeout', plan -> 'measure_timeout', 'trust_source', plan -> 'trust_source',
-                      'columns', plan -> 'columns', 'timezone', plan -> 'timezone', 'arms', plan -> 'arms',
-                      'srm', plan -> 'srm', 'unit_crossover', plan -> 'unit_crossover'));
-    END
-    $$;
-COMMENT ON FUNCTION @extschema@.rollout_plan_validate(jsonb) IS
-    'Checks a rollout plan and returns it with defaults filled in (min_requests 100, alpha 0.05); raises an error saying what is wrong';
-
 CREATE OR REPLACE FUNCTION @extschema@.rollout_source_column(rel regclass, plan jsonb, field text) RETURNS name
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
@@ -3073,71 +2947,10 @@ CREATE OR REPLACE FUNCTION @extschema@.rollout_evaluate_split(
     SET search_path = pg_catalog, pg_temp
     SET extra_float_digits = 3
     AS $$
-    DECLARE
-        planned double precision := (phase ->> 'traffic')::double precision;
-        by_units boolean := COALESCE(m.control_units + m.treatment_units, 0) > 0;
-        c bigint := CASE WHEN by_units THEN m.control_units ELSE m.control_requests END;
-        t bigint := CASE WHEN by_units THEN m.treatment_units ELSE m.treatment_requests END;
-        counted text := CASE WHEN by_units THEN 'units' ELSE 'requests' END;
-        p_max double precision := CASE WHEN plan -> 'srm' = '"off"'::jsonb THEN NULL
-                                       ELSE COALESCE((plan -> 'srm' ->> 'p_value')::double precision, 0.001) END;
-        x_max double precision := CASE WHEN plan -> 'unit_crossover' = '"off"'::jsonb THEN NULL
-                                       ELSE COALESCE((plan -> 'unit_crossover' ->> 'max')::double precision, 0.01) END;
-        all_units bigint := m.control_units + m.treatment_units + m.crossover_units;
-        p double precision;
-        x_share double precision;
-        listed text;
     BEGIN
-        held := '{}';
-        metrics := pg_catalog.jsonb_build_object('split', pg_catalog.jsonb_build_object(
-            'counted', counted, 'control', c, 'treatment', t,
-            'unrecognised_rows', m.unrecognised_rows, 'unrecognised_arms', m.unrecognised_arms));
-
-        -- most rows in neither arm: the source's arm values are not the
-        -- plan's (say which they are), and nothing else can be judged
-        IF m.unrecognised_rows > m.treatment_requests + m.control_requests THEN
-            SELECT pg_catalog.string_agg(pg_catalog.format('%s (%s rows)',
-                       COALESCE(pg_catalog.quote_literal(a ->> 'value'), 'NULL'),
-                       pg_catalog.to_char((a ->> 'rows')::bigint, 'FM999,999,999,999,999')), ', ')
-              INTO listed FROM pg_catalog.jsonb_array_elements(m.unrecognised_arms) AS a;
-            held := held || pg_catalog.format(
-                'arm values not recognised: %s; %s of %s rows are in neither %L nor %L (map them with "arms" in the plan)',
-                listed, pg_catalog.to_char(m.unrecognised_rows, 'FM999,999,999,999,999'),
-                pg_catalog.to_char(m.unrecognised_rows + m.treatment_requests + m.control_requests, 'FM999,999,999,999,999'),
-                COALESCE(plan -> 'arms' ->> 'control', 'control'), COALESCE(plan -> 'arms' ->> 'treatment', 'treatment'));
-            RETURN;
-        END IF;
-
-        -- sample ratio: the treatment's observed share against the planned one
-        IF p_max IS NOT NULL AND planned < 1 AND c + t >= (plan ->> 'min_requests')::bigint THEN
-            p := @extschema@.srm_test(c, t, planned);
-            metrics := metrics || pg_catalog.jsonb_build_object('srm', pg_catalog.jsonb_build_object(
-                'observed_share', t::double precision / (c + t), 'planned_share', planned,
-                'p_value', p, 'min_p_value', p_max, 'counted', counted,
-                'status', CASE WHEN p < p_max THEN 'fail' ELSE 'pass' END));
-            IF p < p_max THEN
-                held := held || pg_catalog.format(
-                    'srm: observed treatment share %s of %s %s, planned %s (p = %s < %s)',
-                    @extschema@.rollout_fmt(t::double precision / (c + t)),
-                    pg_catalog.to_char(c + t, 'FM999,999,999,999,999'), counted,
-                    @extschema@.rollout_fmt(planned), pg_catalog.btrim(pg_catalog.to_char(p, '9.99EEEE')), p_max);
-            END IF;
-        END IF;
-
-        -- units in both arms
-        IF all_units > 0 THEN
-            x_share := m.crossover_units::double precision / all_units;
-            metrics := metrics || pg_catalog.jsonb_build_object('unit_crossover', pg_catalog.jsonb_build_object(
-                'units', m.crossover_units, 'of_units', all_units, 'share', x_share, 'max', x_max,
-                'status', CASE WHEN x_share > x_max THEN 'fail' ELSE 'pass' END));
-            IF x_share > x_max THEN
-                held := held || pg_catalog.format(
-                    'unit_crossover: %s of %s units were in both arms (%s > %s)',
-                    pg_catalog.to_char(m.crossover_units, 'FM999,999,999,999,999'),
-                    pg_catalog.to_char(all_units, 'FM999,999,999,999,999'),
-                    @extschema@.rollout_fmt(x_share), @extschema@.rollout_fmt(x_max));
-            END IF;
-        END IF;
+        metrics := @extschema@.rollout_split_metrics(plan, phase, @extschema@.rollout_measured(m));
+        held := (@extschema@.rollout_explain(plan, metrics || pg_catalog.jsonb_build_object(
+                     'requests', @extschema@.rollout_measured(m) -> 'requests'))).held;
     END
     $$;
 COMMENT ON FUNCTION @extschema@.rollout_evaluate_split(jsonb, jsonb, @extschema@.rollout_measurement) IS
@@ -3151,127 +2964,18 @@ CREATE OR REPLACE FUNCTION @extschema@.rollout_judge(
     SET extra_float_digits = 3
     AS $$
     DECLARE
-        phase jsonb := r.plan -> 'phases' -> r.phase_no;
-        min_requests bigint := (r.plan ->> 'min_requests')::bigint;
-        alpha double precision := (r.plan ->> 'alpha')::double precision;
-        tuning double precision := (r.plan ->> 'tuning')::double precision;
-        quantiles double precision[];
-        names text[];
-        m @extschema@.rollout_measurement;
-        k text;
-        lim jsonb;
-        lo double precision;
-        hi double precision;
-        value double precision;
-        low double precision;
-        high double precision;
-        cmp record;
-        metric text;
-        status text;
-        entry jsonb;
-        idx integer;
+        x record;
     BEGIN
-        failed := '{}';
-        missing := '{}';
-        SELECT pg_catalog.array_agg(@extschema@.rollout_metric_quantile(t) ORDER BY t),
-               pg_catalog.array_agg(t ORDER BY t)
-          INTO quantiles, names
-          FROM pg_catalog.jsonb_object_keys(phase -> 'thresholds') AS t
-         WHERE @extschema@.rollout_metric_quantile(t) IS NOT NULL;
-
-        m := @extschema@.rollout_measure_as(
-            r.owner_id, r.source, r.phase_started_at, checkpoint_at, COALESCE(quantiles, '{}'),
-            (phase -> 'thresholds') ?| ARRAY['revenue_lift', 'completion_lift', 'churn_lift'],
-            r.plan, @extschema@.rollout_measure_timeout(r.plan));
-
-        SELECT e.held, e.metrics INTO held, metrics FROM @extschema@.rollout_evaluate_split(r.plan, phase, m) AS e;
-        metrics := metrics || pg_catalog.jsonb_build_object(
-            'window', pg_catalog.jsonb_build_object('from', r.phase_started_at, 'to', checkpoint_at),
-            'requests', pg_catalog.jsonb_build_object('treatment', m.treatment_requests,
-                                                      'control', m.control_requests),
-            'errors', m.treatment_errors);
-
-        FOR k, lim IN SELECT * FROM pg_catalog.jsonb_each(phase -> 'thresholds') ORDER BY 1 LOOP
-            lo := (lim ->> 'min')::double precision;
-            hi := (lim ->> 'max')::double precision;
-            value := NULL;
-            low := NULL;
-            high := NULL;
-            status := NULL;
-            IF m.treatment_requests < min_requests THEN
-                status := 'no_data';
-                missing := missing || pg_catalog.format('%s no data (%s treatment requests < %s)',
-                                                        k, m.treatment_requests, min_requests);
-            ELSIF k IN ('revenue_lift', 'completion_lift', 'churn_lift') AND m.control_requests < min_requests THEN
-                status := 'no_data';
-                missing := missing || pg_catalog.format('%s no data (%s control requests < %s)',
-                                                        k, m.control_requests, min_requests);
-            ELSIF k = 'error_rate' THEN
-                value := m.treatment_errors::double precision / m.treatment_requests;
-            ELSIF k = 'uptime' THEN
-                value := 1 - m.down_minutes::double precision / NULLIF(m.observed_minutes, 0);
-            ELSIF k LIKE 'latency_p%' THEN
-                idx := pg_catalog.array_position(names, k);
-                value := m.latency[idx];
-            ELSE
-                -- without a tuning in the plan, the comparison's default (5000)
-                metric := CASE k WHEN 'revenue_lift' THEN 'value'
-                                 WHEN 'completion_lift' THEN 'completion' ELSE 'churn' END;
-                -- every argument given: no overload with fewer can compete
-                cmp := @extschema@.compare_cohorts_sequential(m.control_cohort, m.treatment_cohort,
-                                                              metric, alpha, COALESCE(tuning, 5000));
-                -- without variance in either arm there is no interval: the
-                -- lift is known exactly
-                value := cmp.relative_lift;
-                low := COALESCE(cmp.relative_lift_low, value);
-                high := COALESCE(cmp.relative_lift_high, value);
-            END IF;
-
-            IF status IS NULL AND (value IS NULL OR value = 'NaN') THEN
-                status := 'no_data';
-                missing := missing || pg_catalog.format('%s no data', k);
-            ELSIF status IS NULL AND low IS NOT NULL THEN
-                -- guardrails fail only when the whole interval is beyond the limit
-                IF high < lo THEN
-                    status := 'fail';
-                    failed := failed || pg_catalog.format('%s %s [%s, %s] < %s', k, @extschema@.rollout_fmt(value),
-                        @extschema@.rollout_fmt(low), @extschema@.rollout_fmt(high), @extschema@.rollout_fmt(lo));
-                ELSIF low > hi THEN
-                    status := 'fail';
-                    failed := failed || pg_catalog.format('%s %s [%s, %s] > %s', k, @extschema@.rollout_fmt(value),
-                        @extschema@.rollout_fmt(low), @extschema@.rollout_fmt(high), @extschema@.rollout_fmt(hi));
-                ELSE
-                    status := 'pass';
-                END IF;
-            ELSIF status IS NULL THEN
-                IF value > hi THEN
-                    status := 'fail';
-                    failed := failed || pg_catalog.format('%s %s > %s', k, @extschema@.rollout_fmt(value),
-                                                          @extschema@.rollout_fmt(hi));
-                ELSIF value < lo THEN
-                    status := 'fail';
-                    failed := failed || pg_catalog.format('%s %s < %s', k, @extschema@.rollout_fmt(value),
-                                                          @extschema@.rollout_fmt(lo));
-                ELSE
-                    status := 'pass';
-                END IF;
-            END IF;
-
-            entry := pg_catalog.jsonb_build_object('value', value, 'status', status);
-            IF low IS NOT NULL OR high IS NOT NULL THEN
-                entry := entry || pg_catalog.jsonb_build_object('low', low, 'high', high,
-                                                                'p_value', cmp.p_value);
-            END IF;
-            IF k = 'uptime' THEN
-                entry := entry || pg_catalog.jsonb_build_object('observed_minutes', m.observed_minutes,
-                                                                'down_minutes', m.down_minutes);
-            END IF;
-            metrics := metrics || pg_catalog.jsonb_build_object(k, entry || lim);
-        END LOOP;
+        metrics := (@extschema@.rollout_evaluate(r.plan, r.phase_no, r.checkpoint_no,
+                                                 @extschema@.rollout_measure_checkpoint(r, checkpoint_at))).metrics;
+        x := @extschema@.rollout_explain(r.plan, metrics);
+        failed := x.failed;
+        missing := x.missing;
+        held := x.held;
     END
     $$;
 COMMENT ON FUNCTION @extschema@.rollout_judge(@extschema@.rollouts, timestamptz) IS
-    'Measures a rollout''s current phase up to a checkpoint, with its owner''s rights, judges every threshold and checks the split';
+    'Measures a rollout''s current phase up to a checkpoint, with its owner''s rights, judges every threshold and checks the split (rollout_measure_checkpoint, rollout_evaluate, rollout_explain)';
 
 CREATE OR REPLACE FUNCTION @extschema@.rollout_copied_from(r @extschema@.rollouts) RETURNS text
     LANGUAGE sql STABLE
@@ -3309,233 +3013,6 @@ CREATE OR REPLACE FUNCTION @extschema@.rollout_transition(state text, decision t
     $$;
 COMMENT ON FUNCTION @extschema@.rollout_transition(text, text) IS
     'The state a rollout in the given state moves to on a decision (start, continue, advance, complete, hold, resume, rollback); NULL when the decision is not allowed in that state';
-
-CREATE OR REPLACE FUNCTION @extschema@.rollout_apply(
-    r @extschema@.rollouts, actor text, decision text, checkpoint_at timestamptz,
-    reasons text[], metrics jsonb, new_state text, new_phase integer,
-    new_started_at timestamptz, new_checkpoint integer)
-RETURNS @extschema@.rollouts
-    LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-    DECLARE
-        phases jsonb := r.plan -> 'phases';
-        phase jsonb := phases -> new_phase;
-        result @extschema@.rollouts;
-        decision_id bigint;
-    BEGIN
-        IF @extschema@.rollout_transition(r.state, decision) IS DISTINCT FROM new_state THEN
-            RAISE EXCEPTION 'rollout "%": decision % does not lead from state % to %', r.name, decision, r.state, new_state
-                USING ERRCODE = 'internal_error',
-                      DETAIL = pg_catalog.format('The state machine (rollout_transition) allows %s.',
-                                                 COALESCE(@extschema@.rollout_transition(r.state, decision),
-                                                          'no ' || decision || ' in state ' || r.state));
-        END IF;
-        UPDATE @extschema@.rollouts SET
-            state = new_state,
-            phase_no = new_phase,
-            phase_run = r.phase_run + CASE WHEN decision IN ('start', 'advance', 'resume')
-                                           THEN 1 ELSE 0 END,
-            phase_started_at = new_started_at,
-            checkpoint_no = new_checkpoint,
-            next_checkpoint_at = CASE WHEN new_state = 'running'
-                                      THEN new_started_at + (phase -> 'checkpoints' ->> new_checkpoint)::interval END,
-            treatment_share = CASE WHEN new_state = 'rolled_back' THEN 0
-                                   WHEN new_state = 'pending' THEN 0
-                                   ELSE (phase ->> 'traffic')::double precision END,
-            -- where it runs: set when it starts, and when a copy adopts it
-            (database_oid, database_name, system_identifier) =
-                (SELECT CASE WHEN decision IN ('start', 'resume') THEN d.oid ELSE r.database_oid END,
-                        CASE WHEN decision IN ('start', 'resume') THEN d.datname ELSE r.database_name END,
-                        CASE WHEN decision IN ('start', 'resume')
-                             THEN (SELECT c.system_identifier FROM pg_catalog.pg_control_system() AS c)
-                             ELSE r.system_identifier END
-                 FROM pg_catalog.pg_database d
-                 WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())
-        WHERE id = r.id
-        RETURNING * INTO result;
-
-        INSERT INTO @extschema@.rollout_decisions
-            (rollout_id, rollout, owner, owner_id, phase, phase_run, checkpoint_no, checkpoint_at, decision,
-             actor, state, treatment_share, reasons, metrics)
-        VALUES (r.id, r.name, r.owner, r.owner_id, phases -> r.phase_no ->> 'name', r.phase_run,
-                CASE WHEN checkpoint_at IS NOT NULL THEN r.checkpoint_no END, checkpoint_at, decision,
-                actor, result.state, result.treatment_share,
-                COALESCE(reasons, '{}'), COALESCE(metrics, '{}'))
-        RETURNING id INTO decision_id;
-
-        -- a wake-up for routers, which read the state itself: anyone may
-        -- NOTIFY on this channel.  A copy holding what it copied tells
-        -- nobody: its routers listen to the original.
-        IF decision <> 'continue' AND NOT COALESCE(metrics ? 'copied_from', false) THEN
-            PERFORM pg_catalog.pg_notify('cohort_analyzer_rollout', pg_catalog.json_build_object(
-                'rollout', r.name, 'decision_id', decision_id, 'phase', phase ->> 'name',
-                'decision', decision, 'state', result.state,
-                'treatment_share', result.treatment_share)::text);
-        END IF;
-        RETURN result;
-    END
-    $$;
-COMMENT ON FUNCTION @extschema@.rollout_apply(@extschema@.rollouts, text, text, timestamptz, text[], jsonb, text, integer, timestamptz, integer) IS
-    'Applies a decision to a locked rollout: new state, decision row, NOTIFY cohort_analyzer_rollout with the decision id';
-
-CREATE OR REPLACE FUNCTION @extschema@.rollout_decide(r @extschema@.rollouts, as_of timestamptz, actor text)
-RETURNS @extschema@.rollouts
-    LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-    DECLARE
-        phase jsonb := r.plan -> 'phases' -> r.phase_no;
-        checkpoints integer := pg_catalog.jsonb_array_length(phase -> 'checkpoints');
-        last_phase boolean := r.phase_no = pg_catalog.jsonb_array_length(r.plan -> 'phases') - 1;
-        skipped integer := 0;
-        last_checkpoint boolean;
-        at timestamptz;
-        j record;
-        metrics jsonb;
-    BEGIN
-        WHILE r.checkpoint_no < checkpoints - 1
-              AND r.phase_started_at + (phase -> 'checkpoints' ->> (r.checkpoint_no + 1))::interval <= as_of
-              AND r.phase_started_at + (phase -> 'checkpoints' ->> r.checkpoint_no)::interval
-                  < as_of - interval '1 minute' LOOP
-            r.checkpoint_no := r.checkpoint_no + 1;
-            skipped := skipped + 1;
-        END LOOP;
-        last_checkpoint := r.checkpoint_no = checkpoints - 1;
-        at := r.phase_started_at + (phase -> 'checkpoints' ->> r.checkpoint_no)::interval;
-
-        -- a copy of the database the rollout runs in does not decide for it
-        IF @extschema@.rollout_copied_from(r) IS NOT NULL THEN
-            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at,
-                ARRAY[@extschema@.rollout_copied_from(r)],
-                pg_catalog.jsonb_build_object('copied_from', pg_catalog.jsonb_build_object(
-                    'database_oid', r.database_oid, 'database_name', r.database_name,
-                    'system_identifier', r.system_identifier)),
-                'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
-        END IF;
-
-        -- the owner's rights are the measurement's: a dropped owner's
-        -- rollout waits for a person, whoever takes the name later
-        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE oid = r.owner_id) THEN
-            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at,
-                ARRAY[pg_catalog.format('owner role "%s" (OID %s) no longer exists', r.owner, r.owner_id::oid)],
-                '{}'::jsonb, 'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
-        END IF;
-
-        j := @extschema@.rollout_judge(r, at);
-        metrics := j.metrics || CASE WHEN skipped > 0
-                                     THEN pg_catalog.jsonb_build_object('skipped_checkpoints', skipped)
-                                     ELSE '{}' END;
-        IF pg_catalog.cardinality(j.failed) > 0 THEN
-            RETURN @extschema@.rollout_apply(r, actor, 'rollback'::text, at, j.failed || j.missing, metrics,
-                                             'rolled_back'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
-        ELSIF pg_catalog.cardinality(j.held) > 0 THEN
-            -- a broken split: nothing measured can be trusted
-            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at, j.held || j.missing, metrics,
-                                             'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
-        ELSIF NOT last_checkpoint THEN
-            RETURN @extschema@.rollout_apply(r, actor, 'continue'::text, at, j.missing, metrics,
-                                             'running'::text, r.phase_no, r.phase_started_at, r.checkpoint_no + 1);
-        ELSIF pg_catalog.cardinality(j.missing) > 0 THEN
-            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at, j.missing, metrics,
-                                             'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
-        ELSIF last_phase THEN
-            RETURN @extschema@.rollout_apply(r, actor, 'complete'::text, at, '{}'::text[], metrics,
-                                             'completed'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
-        ELSE
-            RETURN @extschema@.rollout_apply(r, actor, 'advance'::text, at, '{}'::text[], metrics,
-                                             'running'::text, r.phase_no + 1, at, 0);
-        END IF;
-    END
-    $$;
-COMMENT ON FUNCTION @extschema@.rollout_decide(@extschema@.rollouts, timestamptz, text) IS
-    'Evaluates the latest due checkpoint of a locked running rollout (older overdue ones coalesced) and applies continue, advance, complete, hold or rollback';
-
-CREATE OR REPLACE FUNCTION @extschema@.rollout_create_as(actor regrole, name text, source regclass, plan jsonb)
-RETURNS bigint
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-    DECLARE
-        qualified text;
-        relkind "char";
-        relowner regrole;
-        checked jsonb;
-        guardrail text;
-        column_name text;
-        result bigint;
-    BEGIN
-        IF name IS NULL OR name = '' THEN
-            RAISE EXCEPTION 'rollout name must not be NULL or empty' USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        IF source IS NULL THEN
-            RAISE EXCEPTION 'source must not be NULL' USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), c.relkind, c.relowner
-          INTO qualified, relkind, relowner
-          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-         WHERE c.oid = source AND c.relkind IN ('r', 'v', 'm', 'p', 'f');
-        IF qualified IS NULL THEN
-            RAISE EXCEPTION 'source % is not a table or view', source USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        IF NOT pg_catalog.has_table_privilege(actor::oid, source::oid, 'SELECT') THEN
-            RAISE EXCEPTION 'permission denied for source %', source
-                USING ERRCODE = 'insufficient_privilege',
-                      DETAIL = pg_catalog.format('Rollouts read their source with the rights of their owner, %s.', actor);
-        END IF;
-        checked := @extschema@.rollout_plan_validate(COALESCE(plan, @extschema@.rollout_default_plan(
-            @extschema@.rollout_source_column(source, '{}'::jsonb, 'revenue'::text) IS NOT NULL)));
-        -- a timestamp without time zone is read in the owner's time zone of now
-        IF NOT checked ? 'timezone'
-           AND @extschema@.rollout_column_type(source, @extschema@.rollout_source_column(source, checked, 'ts'::text))
-               = 'timestamp without time zone'::regtype THEN
-            checked := checked || pg_catalog.jsonb_build_object('timezone', pg_catalog.current_setting('TimeZone'));
-        END IF;
-        PERFORM @extschema@.rollout_source_query(qualified, checked);
-
-        -- the source's code (a view's body and the functions it calls, row
-        -- security policies) runs with the owner's rights at every checkpoint
-        IF relowner <> actor THEN
-            IF relkind = 'v' AND (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.oid = actor)
-               AND (checked -> 'trust_source') IS DISTINCT FROM 'true'::jsonb THEN
-                RAISE EXCEPTION 'source % is a view owned by role %, and rollout owner % is a superuser',
-                                source, relowner, actor
-                    USING ERRCODE = 'insufficient_privilege',
-                          DETAIL = 'The view''s code would run with superuser rights at every checkpoint.',
-                          HINT = 'Create the rollout as a role without superuser rights (SET ROLE), or set "trust_source": true in the plan after reviewing the view and every function it calls.';
-            END IF;
-            RAISE WARNING 'source % is owned by role %: its code runs with the rights of rollout owner % at every checkpoint',
-                          source, relowner, actor
-                USING DETAIL = 'A view''s body and the functions it calls, and row security policies, run as the rollout''s owner.';
-        END IF;
-
-        -- guardrails need their column
-        FOR guardrail, column_name IN VALUES ('revenue_lift', 'revenue'), ('completion_lift', 'completed'),
-                                             ('churn_lift', 'churned') LOOP
-            IF EXISTS (SELECT 1 FROM pg_catalog.jsonb_array_elements(checked -> 'phases') AS p
-                       WHERE (p -> 'thresholds') ? guardrail) THEN
-                IF @extschema@.rollout_source_column(source, checked, column_name) IS NULL THEN
-                    RAISE EXCEPTION 'metric % needs column "%" in source %', guardrail,
-                                    COALESCE(checked -> 'columns' ->> column_name, column_name), source
-                        USING ERRCODE = 'invalid_parameter_value';
-                END IF;
-            END IF;
-        END LOOP;
-
-        BEGIN
-            INSERT INTO @extschema@.rollouts (name, source, owner, owner_id, plan, salt)
-            VALUES (rollout_create_as.name, qualified, actor::text, actor, checked,
-                    pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', ''))
-            RETURNING id INTO result;
-        EXCEPTION WHEN unique_violation THEN
-            RAISE EXCEPTION 'rollout "%" already exists', rollout_create_as.name
-                USING ERRCODE = 'invalid_parameter_value';
-        END;
-        RETURN result;
-    END
-    $$;
-COMMENT ON FUNCTION @extschema@.rollout_create_as(regrole, text, regclass, jsonb) IS
-    'rollout_create on behalf of actor, who becomes the owner';
 
 -- ---------------------------------------------------------------------------
 -- Assignment of units to arms
@@ -3671,283 +3148,6 @@ CREATE OR REPLACE FUNCTION @extschema@.rollout_metric_kind(metric text) RETURNS 
 COMMENT ON FUNCTION @extschema@.rollout_metric_kind(text) IS
     'The kind of a checkpoint metric name from rollout_metrics() (latency_p99 is a quantile); NULL for an unknown name';
 
-CREATE OR REPLACE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-    DECLARE
-        phase jsonb;
-        i integer := 0;
-        j integer;
-        field text;
-        duration interval;
-        cp interval;
-        prev interval;
-        traffic double precision;
-        prev_traffic double precision := 0;
-        k text;
-        v jsonb;
-        limits text;
-        lo double precision;
-        hi double precision;
-        names text[] := '{}';
-        min_requests double precision;
-        alpha double precision;
-        phases jsonb := '[]';
-        measure_timeout interval;
-    BEGIN
-        IF plan IS NULL OR pg_catalog.jsonb_typeof(plan) <> 'object' THEN
-            RAISE EXCEPTION 'invalid rollout plan: the plan must be a JSON object'
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        FOR k IN SELECT pg_catalog.jsonb_object_keys(plan) LOOP
-            IF k NOT IN ('phases', 'min_requests', 'alpha', 'tuning', 'measure_timeout', 'trust_source',
-                         'columns', 'timezone', 'arms', 'srm', 'unit_crossover') THEN
-                RAISE EXCEPTION 'invalid rollout plan: unknown key "%"', k
-                    USING ERRCODE = 'invalid_parameter_value',
-                          HINT = 'Accepted keys are phases, min_requests, alpha, tuning, measure_timeout, trust_source, columns, timezone, arms, srm and unit_crossover.';
-            END IF;
-        END LOOP;
-        PERFORM @extschema@.rollout_plan_source_fields(plan);
-        IF pg_catalog.jsonb_typeof(plan -> 'phases') IS DISTINCT FROM 'array'
-           OR pg_catalog.jsonb_array_length(plan -> 'phases') = 0 THEN
-            RAISE EXCEPTION 'invalid rollout plan: phases must be a non-empty array'
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-
-        min_requests := 100;
-        IF plan ? 'min_requests' THEN
-            min_requests := @extschema@.rollout_plan_number(plan -> 'min_requests', 'min_requests'::text);
-        END IF;
-        IF min_requests < 1 OR min_requests <> pg_catalog.trunc(min_requests) OR min_requests > 1e15 THEN
-            RAISE EXCEPTION 'invalid rollout plan: min_requests must be a positive integer, got %', min_requests
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        alpha := 0.05;
-        IF plan ? 'alpha' THEN
-            alpha := @extschema@.rollout_plan_number(plan -> 'alpha', 'alpha'::text);
-            IF NOT (alpha > 0 AND alpha < 1) THEN
-                RAISE EXCEPTION 'invalid rollout plan: alpha must be in (0, 1), got %', alpha
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-        END IF;
-        IF plan ? 'tuning' AND NOT (@extschema@.rollout_plan_number(plan -> 'tuning', 'tuning'::text) > 0) THEN
-            RAISE EXCEPTION 'invalid rollout plan: tuning must be positive'
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-
-        IF plan ? 'measure_timeout' THEN
-            measure_timeout := @extschema@.rollout_plan_interval(plan -> 'measure_timeout', 'measure_timeout'::text);
-            IF measure_timeout < interval '10 milliseconds' OR measure_timeout > interval '1 hour' THEN
-                RAISE EXCEPTION 'invalid rollout plan: measure_timeout must be between 10 milliseconds and 1 hour, got "%"',
-                                plan ->> 'measure_timeout'
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-        END IF;
-        IF plan ? 'trust_source' AND pg_catalog.jsonb_typeof(plan -> 'trust_source') <> 'boolean' THEN
-            RAISE EXCEPTION 'invalid rollout plan: trust_source must be true or false'
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-
-        FOR phase IN SELECT pg_catalog.jsonb_array_elements(plan -> 'phases') LOOP
-            field := pg_catalog.format('phases[%s]', i);
-            IF pg_catalog.jsonb_typeof(phase) <> 'object' THEN
-                RAISE EXCEPTION 'invalid rollout plan: % must be an object', field
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            FOR k IN SELECT pg_catalog.jsonb_object_keys(phase) LOOP
-                IF k NOT IN ('name', 'traffic', 'duration', 'checkpoints', 'thresholds') THEN
-                    RAISE EXCEPTION 'invalid rollout plan: unknown key "%" in %', k, field
-                        USING ERRCODE = 'invalid_parameter_value',
-                              HINT = 'Accepted keys are name, traffic, duration, checkpoints and thresholds.';
-                END IF;
-            END LOOP;
-            IF pg_catalog.jsonb_typeof(phase -> 'name') IS DISTINCT FROM 'string'
-               OR phase ->> 'name' = '' THEN
-                RAISE EXCEPTION 'invalid rollout plan: %.name must be a non-empty string', field
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            IF (phase ->> 'name') = ANY (names) THEN
-                RAISE EXCEPTION 'invalid rollout plan: phase name "%" is used twice', phase ->> 'name'
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            names := names || (phase ->> 'name');
-            field := pg_catalog.format('phases[%s] ("%s")', i, phase ->> 'name');
-
-            traffic := @extschema@.rollout_plan_number(phase -> 'traffic', field || '.traffic');
-            IF NOT (traffic > 0 AND traffic <= 1) THEN
-                RAISE EXCEPTION 'invalid rollout plan: %.traffic must be in (0, 1], got %', field, traffic
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            IF traffic < prev_traffic THEN
-                RAISE EXCEPTION 'invalid rollout plan: %.traffic % is below the previous phase''s %',
-                                field, traffic, prev_traffic
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            prev_traffic := traffic;
-
-            duration := @extschema@.rollout_plan_interval(phase -> 'duration', field || '.duration');
-            IF pg_catalog.jsonb_typeof(phase -> 'checkpoints') IS DISTINCT FROM 'array'
-               OR pg_catalog.jsonb_array_length(phase -> 'checkpoints') = 0 THEN
-                RAISE EXCEPTION 'invalid rollout plan: %.checkpoints must be a non-empty array', field
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            IF pg_catalog.jsonb_array_length(phase -> 'checkpoints') > 1000 THEN
-                RAISE EXCEPTION 'invalid rollout plan: %.checkpoints has % checkpoints, more than 1000',
-                                field, pg_catalog.jsonb_array_length(phase -> 'checkpoints')
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            prev := NULL;
-            FOR j IN 0 .. pg_catalog.jsonb_array_length(phase -> 'checkpoints') - 1 LOOP
-                cp := @extschema@.rollout_plan_interval(phase -> 'checkpoints' -> j,
-                                                        pg_catalog.format('%s.checkpoints[%s]', field, j));
-                IF cp <= prev THEN
-                    RAISE EXCEPTION 'invalid rollout plan: %.checkpoints are not in increasing order ("%" after "%")',
-                                    field, phase -> 'checkpoints' ->> j, phase -> 'checkpoints' ->> (j - 1)
-                        USING ERRCODE = 'invalid_parameter_value';
-                END IF;
-                IF cp > duration THEN
-                    RAISE EXCEPTION 'invalid rollout plan: %.checkpoints[%] "%" is after the phase duration "%"',
-                                    field, j, phase -> 'checkpoints' ->> j, phase ->> 'duration'
-                        USING ERRCODE = 'invalid_parameter_value';
-                END IF;
-                prev := cp;
-            END LOOP;
-
-            IF pg_catalog.jsonb_typeof(phase -> 'thresholds') IS DISTINCT FROM 'object' THEN
-                RAISE EXCEPTION 'invalid rollout plan: %.thresholds must be an object', field
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            FOR k, v IN SELECT * FROM pg_catalog.jsonb_each(phase -> 'thresholds') LOOP
-                IF @extschema@.rollout_metric_kind(k) IS NULL OR @extschema@.rollout_metric_kind(k) = 'split' THEN
-                    -- the hint lists rollout_metrics(): "a, b, ... and z"
-                    SELECT pg_catalog.regexp_replace(pg_catalog.string_agg(
-                               m.name || CASE WHEN m.kind = 'quantile' THEN ' (e.g. latency_p99)' ELSE '' END,
-                               ', ' ORDER BY m.ord), ', ([^,]*)$', ' and \1')
-                      INTO limits
-                      FROM @extschema@.rollout_metrics() WITH ORDINALITY AS m (name, kind, unit, direction, field,
-                                                                               compared, measured, ord)
-                     WHERE m.kind <> 'split';
-                    RAISE EXCEPTION 'invalid rollout plan: unknown metric "%" in %.thresholds', k, field
-                        USING ERRCODE = 'invalid_parameter_value',
-                              HINT = pg_catalog.format('Metrics are %s.', limits);
-                END IF;
-                limits := pg_catalog.format('%s.thresholds.%s', field, k);
-                IF pg_catalog.jsonb_typeof(v) <> 'object' OR NOT (v ? 'min' OR v ? 'max')
-                   OR EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(v) AS x WHERE x NOT IN ('min', 'max')) THEN
-                    RAISE EXCEPTION 'invalid rollout plan: % must be an object with "min" and/or "max"', limits
-                        USING ERRCODE = 'invalid_parameter_value';
-                END IF;
-                lo := CASE WHEN v ? 'min' THEN @extschema@.rollout_plan_number(v -> 'min', limits || '.min') END;
-                hi := CASE WHEN v ? 'max' THEN @extschema@.rollout_plan_number(v -> 'max', limits || '.max') END;
-                IF lo > hi THEN
-                    RAISE EXCEPTION 'invalid rollout plan: %.min % is above its max %', limits, lo, hi
-                        USING ERRCODE = 'invalid_parameter_value';
-                END IF;
-            END LOOP;
-            phases := phases || pg_catalog.jsonb_build_array(phase);
-            i := i + 1;
-        END LOOP;
-
-        RETURN pg_catalog.jsonb_build_object('phases', phases, 'min_requests', min_requests::bigint,
-                                             'alpha', alpha)
-               || CASE WHEN plan ? 'tuning' THEN pg_catalog.jsonb_build_object('tuning', plan -> 'tuning')
-                       ELSE '{}'::jsonb END
-               || pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-                      'measure_timeout', plan -> 'measure_timeout', 'trust_source', plan -> 'trust_source',
-                      'columns', plan -> 'columns', 'timezone', plan -> 'timezone', 'arms', plan -> 'arms',
-                      'srm', plan -> 'srm', 'unit_crossover', plan -> 'unit_crossover'));
-    END
-    $$;
-COMMENT ON FUNCTION @extschema@.rollout_plan_validate(jsonb) IS
-    'Checks a rollout plan and returns it with defaults filled in (min_requests 100, alpha 0.05); raises an error saying what is wrong';
-
-CREATE OR REPLACE FUNCTION @extschema@.rollout_create_as(actor regrole, name text, source regclass, plan jsonb)
-RETURNS bigint
-    LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-    DECLARE
-        qualified text;
-        relkind "char";
-        relowner regrole;
-        checked jsonb;
-        guardrail text;
-        column_name text;
-        result bigint;
-    BEGIN
-        IF name IS NULL OR name = '' THEN
-            RAISE EXCEPTION 'rollout name must not be NULL or empty' USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        IF source IS NULL THEN
-            RAISE EXCEPTION 'source must not be NULL' USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), c.relkind, c.relowner
-          INTO qualified, relkind, relowner
-          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-         WHERE c.oid = source AND c.relkind IN ('r', 'v', 'm', 'p', 'f');
-        IF qualified IS NULL THEN
-            RAISE EXCEPTION 'source % is not a table or view', source USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        IF NOT pg_catalog.has_table_privilege(actor::oid, source::oid, 'SELECT') THEN
-            RAISE EXCEPTION 'permission denied for source %', source
-                USING ERRCODE = 'insufficient_privilege',
-                      DETAIL = pg_catalog.format('Rollouts read their source with the rights of their owner, %s.', actor);
-        END IF;
-        checked := @extschema@.rollout_plan_validate(COALESCE(plan, @extschema@.rollout_default_plan(
-            @extschema@.rollout_source_column(source, '{}'::jsonb, 'revenue'::text) IS NOT NULL)));
-        -- a timestamp without time zone is read in the owner's time zone of now
-        IF NOT checked ? 'timezone'
-           AND @extschema@.rollout_column_type(source, @extschema@.rollout_source_column(source, checked, 'ts'::text))
-               = 'timestamp without time zone'::regtype THEN
-            checked := checked || pg_catalog.jsonb_build_object('timezone', pg_catalog.current_setting('TimeZone'));
-        END IF;
-        PERFORM @extschema@.rollout_source_query(qualified, checked);
-
-        -- the source's code (a view's body and the functions it calls, row
-        -- security policies) runs with the owner's rights at every checkpoint
-        IF relowner <> actor THEN
-            IF relkind = 'v' AND (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.oid = actor)
-               AND (checked -> 'trust_source') IS DISTINCT FROM 'true'::jsonb THEN
-                RAISE EXCEPTION 'source % is a view owned by role %, and rollout owner % is a superuser',
-                                source, relowner, actor
-                    USING ERRCODE = 'insufficient_privilege',
-                          DETAIL = 'The view''s code would run with superuser rights at every checkpoint.',
-                          HINT = 'Create the rollout as a role without superuser rights (SET ROLE), or set "trust_source": true in the plan after reviewing the view and every function it calls.';
-            END IF;
-            RAISE WARNING 'source % is owned by role %: its code runs with the rights of rollout owner % at every checkpoint',
-                          source, relowner, actor
-                USING DETAIL = 'A view''s body and the functions it calls, and row security policies, run as the rollout''s owner.';
-        END IF;
-
-        -- guardrails need their column
-        FOR guardrail, column_name IN SELECT m.name, m.field FROM @extschema@.rollout_metrics() AS m
-                                      WHERE m.kind = 'guardrail' LOOP
-            IF EXISTS (SELECT 1 FROM pg_catalog.jsonb_array_elements(checked -> 'phases') AS p
-                       WHERE (p -> 'thresholds') ? guardrail) THEN
-                IF @extschema@.rollout_source_column(source, checked, column_name) IS NULL THEN
-                    RAISE EXCEPTION 'metric % needs column "%" in source %', guardrail,
-                                    COALESCE(checked -> 'columns' ->> column_name, column_name), source
-                        USING ERRCODE = 'invalid_parameter_value';
-                END IF;
-            END IF;
-        END LOOP;
-
-        BEGIN
-            INSERT INTO @extschema@.rollouts (name, source, owner, owner_id, plan, salt)
-            VALUES (rollout_create_as.name, qualified, actor::text, actor, checked,
-                    pg_catalog.replace(pg_catalog.gen_random_uuid()::text, '-', ''))
-            RETURNING id INTO result;
-        EXCEPTION WHEN unique_violation THEN
-            RAISE EXCEPTION 'rollout "%" already exists', rollout_create_as.name
-                USING ERRCODE = 'invalid_parameter_value';
-        END;
-        RETURN result;
-    END
-    $$;
-COMMENT ON FUNCTION @extschema@.rollout_create_as(regrole, text, regclass, jsonb) IS
-    'rollout_create on behalf of actor, who becomes the owner';
-
 -- The figures of a rollout_measurement that the evaluation reads, as
 -- jsonb: request counts, errors and the split.
 CREATE OR REPLACE FUNCTION @extschema@.rollout_measured(m @extschema@.rollout_measurement) RETURNS jsonb
@@ -4046,6 +3246,11 @@ RETURNS jsonb
         compared text;
         cmp record;
         measured jsonb := '{}';
+        with_cohorts boolean;
+        incr record;
+        info jsonb;
+        value double precision;
+        accuracy double precision;
     BEGIN
         SELECT pg_catalog.array_agg(@extschema@.rollout_metric_quantile(t) ORDER BY t),
                pg_catalog.array_agg(t ORDER BY t)
@@ -4053,11 +3258,17 @@ RETURNS jsonb
           FROM pg_catalog.jsonb_object_keys(phase -> 'thresholds') AS t
          WHERE @extschema@.rollout_metric_kind(t) = 'quantile';
 
-        m := @extschema@.rollout_measure_as(
-            r.owner_id, r.source, r.phase_started_at, checkpoint_at, COALESCE(quantiles, '{}'),
-            EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(phase -> 'thresholds') AS t
-                    WHERE @extschema@.rollout_metric_kind(t) = 'guardrail'),
-            r.plan, @extschema@.rollout_measure_timeout(r.plan));
+        with_cohorts := EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(phase -> 'thresholds') AS t
+                                WHERE @extschema@.rollout_metric_kind(t) = 'guardrail');
+        IF (@extschema@.rollout_plan_measurement(r.plan)).incremental THEN
+            incr := @extschema@.rollout_measure_incremental(r, checkpoint_at, COALESCE(quantiles, '{}'), with_cohorts);
+            m := incr.m;
+            info := incr.info;
+        ELSE
+            m := @extschema@.rollout_measure_as(
+                r.owner_id, r.source, r.phase_started_at, checkpoint_at, COALESCE(quantiles, '{}'), with_cohorts,
+                r.plan, @extschema@.rollout_measure_timeout(r.plan));
+        END IF;
 
         FOR k IN SELECT pg_catalog.jsonb_object_keys(phase -> 'thresholds') LOOP
             CASE @extschema@.rollout_metric_kind(k)
@@ -4069,8 +3280,20 @@ RETURNS jsonb
                     'value', 1 - m.down_minutes::double precision / NULLIF(m.observed_minutes, 0),
                     'observed_minutes', m.observed_minutes, 'down_minutes', m.down_minutes));
             WHEN 'quantile' THEN
-                measured := measured || pg_catalog.jsonb_build_object(k, pg_catalog.jsonb_build_object(
-                    'value', m.latency[pg_catalog.array_position(names, k)]));
+                value := m.latency[pg_catalog.array_position(names, k)];
+                measured := measured || pg_catalog.jsonb_build_object(k, pg_catalog.jsonb_build_object('value', value));
+                IF info -> 'latency' ->> 'method' = 'sketch' THEN
+                    -- the true quantile lies within the sketch's relative accuracy of the estimate
+                    accuracy := (info -> 'latency' ->> 'relative_accuracy')::double precision;
+                    measured := measured || pg_catalog.jsonb_build_object(k, measured -> k || pg_catalog.jsonb_build_object(
+                        'method', 'sketch', 'relative_accuracy', accuracy,
+                        'bounds', pg_catalog.jsonb_build_array(
+                            CASE WHEN value >= 0 THEN value / (1 + accuracy) ELSE value / (1 - accuracy) END,
+                            CASE WHEN value >= 0 THEN value / (1 - accuracy) ELSE value / (1 + accuracy) END)));
+                ELSIF info IS NOT NULL THEN
+                    measured := measured || pg_catalog.jsonb_build_object(k, measured -> k
+                        || pg_catalog.jsonb_build_object('method', 'exact'));
+                END IF;
             WHEN 'guardrail' THEN
                 IF m.treatment_requests >= min_requests AND m.control_requests >= min_requests THEN
                     SELECT x.compared INTO compared FROM @extschema@.rollout_metrics() AS x WHERE x.name = k;
@@ -4091,7 +3314,9 @@ RETURNS jsonb
 
         RETURN @extschema@.rollout_measured(m) || pg_catalog.jsonb_build_object(
             'window', pg_catalog.jsonb_build_object('from', r.phase_started_at, 'to', checkpoint_at),
-            'values', measured);
+            'values', measured)
+            || CASE WHEN info IS NOT NULL THEN pg_catalog.jsonb_build_object('summary', info -> 'summary')
+                    ELSE '{}'::jsonb END;
     END
     $$;
 COMMENT ON FUNCTION @extschema@.rollout_measure_checkpoint(@extschema@.rollouts, timestamptz) IS
@@ -4128,7 +3353,9 @@ CREATE OR REPLACE FUNCTION @extschema@.rollout_evaluate(
         held boolean;
     BEGIN
         metrics := @extschema@.rollout_split_metrics(plan, phase, measured) || pg_catalog.jsonb_build_object(
-            'window', measured -> 'window', 'requests', measured -> 'requests', 'errors', measured -> 'errors');
+            'window', measured -> 'window', 'requests', measured -> 'requests', 'errors', measured -> 'errors')
+            || CASE WHEN measured ? 'summary' THEN pg_catalog.jsonb_build_object('summary', measured -> 'summary')
+                    ELSE '{}'::jsonb END;
 
         FOR k, lim IN SELECT * FROM pg_catalog.jsonb_each(phase -> 'thresholds') ORDER BY 1 LOOP
             kind := @extschema@.rollout_metric_kind(k);
@@ -4167,6 +3394,14 @@ CREATE OR REPLACE FUNCTION @extschema@.rollout_evaluate(
             IF kind = 'uptime' THEN
                 entry := entry || pg_catalog.jsonb_build_object('observed_minutes', mv -> 'observed_minutes',
                                                                 'down_minutes', mv -> 'down_minutes');
+            END IF;
+            IF kind = 'quantile' AND mv ? 'method' THEN
+                -- how it was measured; a sketch's estimate is judged, its bounds recorded
+                entry := entry || pg_catalog.jsonb_build_object('method', mv -> 'method')
+                         || CASE WHEN mv ? 'bounds' AND value IS NOT NULL
+                                 THEN pg_catalog.jsonb_build_object('bounds', mv -> 'bounds',
+                                                                    'relative_accuracy', mv -> 'relative_accuracy')
+                                 ELSE '{}'::jsonb END;
             END IF;
             metrics := metrics || pg_catalog.jsonb_build_object(k, entry || lim);
         END LOOP;
@@ -4279,430 +3514,15 @@ COMMENT ON FUNCTION @extschema@.rollout_explain(jsonb, jsonb) IS
 
 -- Checks the split of a measured window: the reasons to hold the rollout
 -- and the figures as metrics (rollout_split_metrics, rollout_explain).
-CREATE OR REPLACE FUNCTION @extschema@.rollout_evaluate_split(
-    plan jsonb, phase jsonb, m @extschema@.rollout_measurement,
-    OUT held text[], OUT metrics jsonb)
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    SET extra_float_digits = 3
-    AS $$
-    BEGIN
-        metrics := @extschema@.rollout_split_metrics(plan, phase, @extschema@.rollout_measured(m));
-        held := (@extschema@.rollout_explain(plan, metrics || pg_catalog.jsonb_build_object(
-                     'requests', @extschema@.rollout_measured(m) -> 'requests'))).held;
-    END
-    $$;
-COMMENT ON FUNCTION @extschema@.rollout_evaluate_split(jsonb, jsonb, @extschema@.rollout_measurement) IS
-    'Checks the split of a measured window (unrecognised arm values, sample ratio, units in both arms) and returns the reasons to hold the rollout and the figures';
-
 -- The three steps at once, as one call.
-CREATE OR REPLACE FUNCTION @extschema@.rollout_judge(
-    r @extschema@.rollouts, checkpoint_at timestamptz,
-    OUT failed text[], OUT missing text[], OUT metrics jsonb, OUT held text[])
-    LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
-    SET extra_float_digits = 3
-    AS $$
-    DECLARE
-        x record;
-    BEGIN
-        metrics := (@extschema@.rollout_evaluate(r.plan, r.phase_no, r.checkpoint_no,
-                                                 @extschema@.rollout_measure_checkpoint(r, checkpoint_at))).metrics;
-        x := @extschema@.rollout_explain(r.plan, metrics);
-        failed := x.failed;
-        missing := x.missing;
-        held := x.held;
-    END
-    $$;
-COMMENT ON FUNCTION @extschema@.rollout_judge(@extschema@.rollouts, timestamptz) IS
-    'Measures a rollout''s current phase up to a checkpoint, with its owner''s rights, judges every threshold and checks the split (rollout_measure_checkpoint, rollout_evaluate, rollout_explain)';
-
 -- Applies a decision: updates the rollout, appends the decision row and
 -- notifies listeners of state changes.  r holds the state before; actor is
 -- 'worker' or the role that acted.
-CREATE OR REPLACE FUNCTION @extschema@.rollout_apply(
-    r @extschema@.rollouts, actor text, decision text, checkpoint_at timestamptz,
-    reasons text[], metrics jsonb, new_state text, new_phase integer,
-    new_started_at timestamptz, new_checkpoint integer)
-RETURNS @extschema@.rollouts
-    LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-    DECLARE
-        phases jsonb := r.plan -> 'phases';
-        phase jsonb := phases -> new_phase;
-        result @extschema@.rollouts;
-        decision_id bigint;
-    BEGIN
-        IF @extschema@.rollout_transition(r.state, decision) IS NULL
-           OR @extschema@.rollout_transition(r.state, decision) IS DISTINCT FROM new_state THEN
-            RAISE EXCEPTION 'rollout "%": decision % does not lead from state % to %', r.name, decision, r.state, new_state
-                USING ERRCODE = 'internal_error',
-                      DETAIL = pg_catalog.format('The state machine (rollout_transition) allows %s.',
-                                                 COALESCE(@extschema@.rollout_transition(r.state, decision),
-                                                          'no ' || decision || ' in state ' || r.state));
-        END IF;
-        UPDATE @extschema@.rollouts SET
-            state = new_state,
-            phase_no = new_phase,
-            phase_run = r.phase_run + CASE WHEN decision IN ('start', 'advance', 'resume')
-                                           THEN 1 ELSE 0 END,
-            phase_started_at = new_started_at,
-            checkpoint_no = new_checkpoint,
-            next_checkpoint_at = CASE WHEN new_state = 'running'
-                                      THEN new_started_at + (phase -> 'checkpoints' ->> new_checkpoint)::interval END,
-            treatment_share = CASE WHEN new_state = 'rolled_back' THEN 0
-                                   WHEN new_state = 'pending' THEN 0
-                                   ELSE (phase ->> 'traffic')::double precision END,
-            -- where it runs: set when it starts, and when a copy adopts it
-            (database_oid, database_name, system_identifier) =
-                (SELECT CASE WHEN decision IN ('start', 'resume') THEN d.oid ELSE r.database_oid END,
-                        CASE WHEN decision IN ('start', 'resume') THEN d.datname ELSE r.database_name END,
-                        CASE WHEN decision IN ('start', 'resume')
-                             THEN (SELECT c.system_identifier FROM pg_catalog.pg_control_system() AS c)
-                             ELSE r.system_identifier END
-                 FROM pg_catalog.pg_database d
-                 WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())
-        WHERE id = r.id
-        RETURNING * INTO result;
-
-        INSERT INTO @extschema@.rollout_decisions
-            (rollout_id, rollout, owner, owner_id, phase, phase_run, checkpoint_no, checkpoint_at, decision,
-             actor, state, treatment_share, reasons, metrics)
-        VALUES (r.id, r.name, r.owner, r.owner_id, phases -> r.phase_no ->> 'name', r.phase_run,
-                CASE WHEN checkpoint_at IS NOT NULL THEN r.checkpoint_no END, checkpoint_at, decision,
-                actor, result.state, result.treatment_share,
-                COALESCE(reasons, '{}'), COALESCE(metrics, '{}'))
-        RETURNING id INTO decision_id;
-
-        -- a wake-up for routers, which read the state itself: anyone may
-        -- NOTIFY on this channel.  A copy holding what it copied tells
-        -- nobody: its routers listen to the original.
-        IF decision <> 'continue' AND NOT COALESCE(metrics ? 'copied_from', false) THEN
-            PERFORM pg_catalog.pg_notify('cohort_analyzer_rollout', pg_catalog.json_build_object(
-                'rollout', r.name, 'decision_id', decision_id, 'phase', phase ->> 'name',
-                'decision', decision, 'state', result.state,
-                'treatment_share', result.treatment_share)::text);
-        END IF;
-        RETURN result;
-    END
-    $$;
-COMMENT ON FUNCTION @extschema@.rollout_apply(@extschema@.rollouts, text, text, timestamptz, text[], jsonb, text, integer, timestamptz, integer) IS
-    'Applies a decision to a locked rollout: new state, decision row, NOTIFY cohort_analyzer_rollout with the decision id';
-
 -- Decides the latest due checkpoint of a locked, running rollout.  Due
 -- checkpoints are decided one by one, in order, except those overdue by
 -- more than a minute with a later one also due: that one decides for them
 -- (a rollout started or resumed long ago, a server down for hours), and its
 -- metrics say how many it skipped.
-CREATE OR REPLACE FUNCTION @extschema@.rollout_decide(r @extschema@.rollouts, as_of timestamptz, actor text)
-RETURNS @extschema@.rollouts
-    LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-    DECLARE
-        phase jsonb := r.plan -> 'phases' -> r.phase_no;
-        checkpoints integer := pg_catalog.jsonb_array_length(phase -> 'checkpoints');
-        skipped integer := 0;
-        at timestamptz;
-        metrics jsonb;
-        decision text;
-        reasons text[];
-    BEGIN
-        WHILE r.checkpoint_no < checkpoints - 1
-              AND r.phase_started_at + (phase -> 'checkpoints' ->> (r.checkpoint_no + 1))::interval <= as_of
-              AND r.phase_started_at + (phase -> 'checkpoints' ->> r.checkpoint_no)::interval
-                  < as_of - interval '1 minute' LOOP
-            r.checkpoint_no := r.checkpoint_no + 1;
-            skipped := skipped + 1;
-        END LOOP;
-        at := r.phase_started_at + (phase -> 'checkpoints' ->> r.checkpoint_no)::interval;
-
-        -- a copy of the database the rollout runs in does not decide for it
-        IF @extschema@.rollout_copied_from(r) IS NOT NULL THEN
-            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at,
-                ARRAY[@extschema@.rollout_copied_from(r)],
-                pg_catalog.jsonb_build_object('copied_from', pg_catalog.jsonb_build_object(
-                    'database_oid', r.database_oid, 'database_name', r.database_name,
-                    'system_identifier', r.system_identifier)),
-                'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
-        END IF;
-
-        -- the owner's rights are the measurement's: a dropped owner's
-        -- rollout waits for a person, whoever takes the name later
-        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE oid = r.owner_id) THEN
-            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at,
-                ARRAY[pg_catalog.format('owner role "%s" (OID %s) no longer exists', r.owner, r.owner_id::oid)],
-                '{}'::jsonb, 'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
-        END IF;
-
-        -- measure, evaluate, explain; rollout_apply enforces the transition
-        SELECT e.metrics, e.decision INTO metrics, decision
-          FROM @extschema@.rollout_evaluate(r.plan, r.phase_no, r.checkpoint_no,
-                                            @extschema@.rollout_measure_checkpoint(r, at)) AS e;
-        reasons := (@extschema@.rollout_explain(r.plan, metrics)).reasons;
-        IF skipped > 0 THEN
-            metrics := metrics || pg_catalog.jsonb_build_object('skipped_checkpoints', skipped);
-        END IF;
-        RETURN @extschema@.rollout_apply(
-            r, actor, decision, at, reasons, metrics, @extschema@.rollout_transition(r.state, decision),
-            CASE WHEN decision = 'advance' THEN r.phase_no + 1 ELSE r.phase_no END,
-            CASE WHEN decision = 'advance' THEN at ELSE r.phase_started_at END,
-            CASE decision WHEN 'advance' THEN 0 WHEN 'continue' THEN r.checkpoint_no + 1 ELSE r.checkpoint_no END);
-    END
-    $$;
-COMMENT ON FUNCTION @extschema@.rollout_decide(@extschema@.rollouts, timestamptz, text) IS
-    'Evaluates the latest due checkpoint of a locked running rollout (older overdue ones coalesced) and applies continue, advance, complete, hold or rollback';
-
-CREATE OR REPLACE FUNCTION @extschema@.rollout_report(name text) RETURNS text
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-    DECLARE
-        ro record;
-        d record;
-        g record;
-        metric_names text[];
-        html text;
-        svg text := '';
-        rows_html text := '';
-        t_start timestamptz;
-        t_end timestamptz;
-        span double precision;
-        w constant integer := 900;
-        l constant integer := 60;
-        r constant integer := 20;
-        h constant integer := 190;
-        top constant integer := 40;
-        base constant integer := 150;
-        prev_x double precision;
-        prev_y double precision;
-        prev_phase text;
-        phase_now text;
-        band_names text[] := '{}';
-        band_from timestamptz[] := '{}';
-        band_w double precision;
-        x double precision;
-        y double precision;
-        i integer := 0;
-        guard text := '';
-        g_lo double precision;
-        g_hi double precision;
-        g_n integer;
-    BEGIN
-        IF rollout_report.name IS NULL THEN
-            RAISE EXCEPTION 'rollout name must not be NULL' USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        SELECT x.name, x.source, x.owner, x.plan, x.state, x.phase_no, x.phase_started_at,
-               x.next_checkpoint_at, x.treatment_share, x.created_at, x.last_error, x.last_error_at
-          INTO ro
-          FROM @extschema@.rollouts AS x WHERE x.name = rollout_report.name;
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'rollout "%" does not exist', rollout_report.name
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-
-        SELECT pg_catalog.array_agg(k ORDER BY k) INTO metric_names
-          FROM (SELECT DISTINCT e.key AS k
-                  FROM @extschema@.rollout_report_decisions(ro.name) AS dd, pg_catalog.jsonb_each(dd.metrics) AS e
-                 WHERE @extschema@.rollout_metric_kind(e.key) IS NOT NULL
-                   AND pg_catalog.jsonb_typeof(e.value) = 'object' AND e.value ? 'status') AS s;
-        metric_names := coalesce(metric_names, '{}');
-
-        -- timeline: the treatment share over time, phases as bands, decisions as dots.
-        -- Phases last hours or weeks: each gets the same width, with time running
-        -- linearly within it.  Times are clamped to the span of the checkpoints (a
-        -- replay may decide checkpoints at other times than the manual decisions
-        -- around them).
-        SELECT coalesce(pg_catalog.min(at) FILTER (WHERE checkpoint_no IS NOT NULL), pg_catalog.min(at)),
-               coalesce(pg_catalog.max(at) FILTER (WHERE checkpoint_no IS NOT NULL), pg_catalog.max(at))
-          INTO t_start, t_end FROM @extschema@.rollout_report_decisions(ro.name);
-        IF t_start IS NOT NULL THEN
-            t_end := greatest(t_end, coalesce(ro.next_checkpoint_at, t_end));
-            prev_phase := NULL;
-            FOR d IN SELECT * FROM @extschema@.rollout_report_decisions(ro.name) ORDER BY n LOOP
-                phase_now := @extschema@.rollout_report_phase_after(ro.plan, d.phase, d.decision);
-                IF prev_phase IS DISTINCT FROM phase_now THEN
-                    band_names := band_names || phase_now;
-                    band_from := band_from || least(greatest(d.at, t_start), t_end);
-                    prev_phase := phase_now;
-                END IF;
-            END LOOP;
-            band_w := (w - r - l)::double precision / pg_catalog.cardinality(band_names);
-            FOR i IN 1 .. pg_catalog.cardinality(band_names) LOOP
-                svg := svg || @extschema@.rollout_report_band(l + (i - 1) * band_w, l + i * band_w, top, base, i, band_names[i])
-                    || pg_catalog.format('<text x="%s" y="%s" class="small">%s</text>',
-                                         @extschema@.picture_num(l + (i - 1) * band_w + 2), base + 14,
-                                         pg_catalog.to_char(band_from[i] AT TIME ZONE 'UTC', 'MM-DD HH24:MI'));
-            END LOOP;
-            svg := svg || pg_catalog.format(
-                '<line class="axis" x1="%s" x2="%s" y1="%s" y2="%s"/>'
-                '<text x="%s" y="%s" class="small" text-anchor="end">100%%</text>'
-                '<text x="%s" y="%s" class="small" text-anchor="end">10%%</text>'
-                '<text x="%s" y="%s" class="small" text-anchor="end">0%%</text>'
-                '<text x="%s" y="%s" class="small" text-anchor="end">%s</text>'
-                '<text x="%s" y="%s" class="small">times in UTC; each phase drawn at the same width</text>',
-                l, w - r, base, base, l - 4, top + 4, l - 4, @extschema@.picture_num(base - (base - top) * pg_catalog.sqrt(0.1) + 4),
-                l - 4, base + 4, w - r, base + 14, pg_catalog.to_char(t_end AT TIME ZONE 'UTC', 'MM-DD HH24:MI'),
-                l, base + 30);
-            prev_x := l; prev_y := base; prev_phase := NULL; i := 0;
-            FOR d IN SELECT * FROM @extschema@.rollout_report_decisions(ro.name) ORDER BY n LOOP
-                phase_now := @extschema@.rollout_report_phase_after(ro.plan, d.phase, d.decision);
-                IF prev_phase IS DISTINCT FROM phase_now THEN
-                    i := i + 1;
-                    prev_phase := phase_now;
-                END IF;
-                span := pg_catalog.date_part('epoch', coalesce(band_from[i + 1], t_end) - band_from[i]);
-                x := l + (i - 1) * band_w
-                     + band_w * CASE WHEN span > 0
-                                     THEN least(greatest(pg_catalog.date_part('epoch', d.at - band_from[i]) / span, 0), 1)
-                                     ELSE 0 END;
-                -- a square-root scale, so that a 1% canary is visible next to 100%
-                y := base - (base - top) * pg_catalog.sqrt(greatest(d.treatment_share, 0));
-                svg := svg || pg_catalog.format('<path d="M %s %s H %s V %s" fill="none" stroke="#333" stroke-width="1.5"/>',
-                                                @extschema@.picture_num(prev_x), @extschema@.picture_num(prev_y),
-                                                @extschema@.picture_num(x), @extschema@.picture_num(y));
-                IF y <> prev_y THEN
-                    svg := svg || pg_catalog.format('<text x="%s" y="%s" class="small">%s%%</text>',
-                                                    @extschema@.picture_num(x + 4), @extschema@.picture_num(y - 4),
-                                                    @extschema@.picture_num(100 * d.treatment_share, 0));
-                END IF;
-                svg := svg || pg_catalog.format(
-                    '<circle cx="%s" cy="%s" r="4" class="d-%s"><title>%s %s: %s, %s%% (%s)</title></circle>',
-                    @extschema@.picture_num(x), @extschema@.picture_num(y), @extschema@.markup_escape(d.decision),
-                    pg_catalog.to_char(d.at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), @extschema@.markup_escape(d.phase),
-                    @extschema@.markup_escape(d.decision), @extschema@.picture_num(100 * d.treatment_share, 1),
-                    @extschema@.markup_escape(pg_catalog.array_to_string(d.reasons, '; ')));
-                prev_x := x; prev_y := y;
-            END LOOP;
-            svg := svg || pg_catalog.format('<path d="M %s %s H %s" fill="none" stroke="#333" stroke-width="1.5" stroke-dasharray="4 3"/>',
-                                            @extschema@.picture_num(prev_x), @extschema@.picture_num(prev_y), w - r);
-            svg := pg_catalog.format('<svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" viewBox="0 0 %s %s" '
-                                     'role="img" aria-label="treatment share over time">%s</svg>', w, h, w, h, svg);
-        ELSE
-            svg := '<p>No decisions yet.</p>';
-        END IF;
-
-        -- every checkpoint: each metric against its limit, the decision and its reasons
-        FOR d IN SELECT * FROM @extschema@.rollout_report_decisions(ro.name) ORDER BY n LOOP
-            rows_html := rows_html || pg_catalog.format(
-                '<tr><td>%s</td><td>%s</td><td>%s</td><td class="d-%s">%s</td><td>%s%%</td>%s<td>%s</td></tr>',
-                pg_catalog.to_char(d.at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI'), @extschema@.markup_escape(d.phase),
-                coalesce(d.checkpoint_no::text, '&#8211;'), @extschema@.markup_escape(d.decision),
-                @extschema@.markup_escape(d.decision), @extschema@.picture_num(100 * d.treatment_share, 1),
-                (SELECT coalesce(pg_catalog.string_agg(@extschema@.rollout_report_metric(d.metrics -> mn), '' ORDER BY o), '')
-                   FROM pg_catalog.unnest(metric_names) WITH ORDINALITY AS u(mn, o)),
-                @extschema@.markup_escape(pg_catalog.array_to_string(d.reasons, '; ')));
-        END LOOP;
-
-        -- guardrails: the metrics measured with an interval, against their limit
-        FOR d IN SELECT DISTINCT e.key AS metric
-                   FROM @extschema@.rollout_report_decisions(ro.name) AS dd, pg_catalog.jsonb_each(dd.metrics) AS e
-                  WHERE pg_catalog.jsonb_typeof(e.value) = 'object' AND pg_catalog.jsonb_typeof(e.value -> 'low') = 'number'
-                  ORDER BY 1 LOOP
-            SELECT least(pg_catalog.min((dd.metrics -> d.metric ->> 'low')::float8),
-                         pg_catalog.min((dd.metrics -> d.metric ->> 'min')::float8), 0),
-                   greatest(pg_catalog.max((dd.metrics -> d.metric ->> 'high')::float8),
-                            pg_catalog.max((dd.metrics -> d.metric ->> 'max')::float8), 0),
-                   pg_catalog.count(*)
-              INTO g_lo, g_hi, g_n
-              FROM @extschema@.rollout_report_decisions(ro.name) AS dd
-             WHERE pg_catalog.jsonb_typeof(dd.metrics -> d.metric -> 'low') = 'number';
-            g_lo := g_lo - 0.05 * (g_hi - g_lo + 1e-9);
-            g_hi := g_hi + 0.05 * (g_hi - g_lo + 1e-9);
-            guard := guard || pg_catalog.format('<h3>%s</h3><svg xmlns="http://www.w3.org/2000/svg" width="%s" height="%s" '
-                                                'viewBox="0 0 %s %s" role="img" aria-label="%s intervals">',
-                                                @extschema@.markup_escape(d.metric), w, 30 + 18 * g_n, w, 30 + 18 * g_n,
-                                                @extschema@.markup_escape(d.metric));
-            guard := guard || pg_catalog.format(
-                '<line class="axis" x1="%1$s" x2="%1$s" y1="4" y2="%2$s"/><text x="%1$s" y="%3$s" class="small" text-anchor="middle">0</text>',
-                @extschema@.picture_num(200 + (w - r - 200) * (0 - g_lo) / (g_hi - g_lo)), 12 + 18 * g_n, 26 + 18 * g_n);
-            i := 0;
-            FOR g IN SELECT dd.at, dd.phase, (dd.metrics -> d.metric ->> 'low')::float8 AS lo,
-                             (dd.metrics -> d.metric ->> 'high')::float8 AS hi,
-                             (dd.metrics -> d.metric ->> 'value')::float8 AS v,
-                             coalesce((dd.metrics -> d.metric ->> 'min')::float8, (dd.metrics -> d.metric ->> 'max')::float8) AS lim,
-                             dd.metrics -> d.metric ->> 'status' AS status
-                        FROM @extschema@.rollout_report_decisions(ro.name) AS dd
-                       WHERE pg_catalog.jsonb_typeof(dd.metrics -> d.metric -> 'low') = 'number' ORDER BY dd.n LOOP
-                i := i + 1;
-                guard := guard || pg_catalog.format(
-                    '<text x="4" y="%s" class="small">%s %s</text>'
-                    '<line x1="%s" x2="%s" y1="%s" y2="%s" class="s-%s" stroke-width="3"/>%s%s',
-                    i * 18 + 2, pg_catalog.to_char(g.at AT TIME ZONE 'UTC', 'MM-DD HH24:MI'), @extschema@.markup_escape(g.phase),
-                    @extschema@.picture_num(200 + (w - r - 200) * (g.lo - g_lo) / (g_hi - g_lo)),
-                    @extschema@.picture_num(200 + (w - r - 200) * (g.hi - g_lo) / (g_hi - g_lo)),
-                    i * 18 - 2, i * 18 - 2, @extschema@.markup_escape(coalesce(g.status, 'none')),
-                    CASE WHEN g.v IS NULL THEN '' ELSE pg_catalog.format('<circle cx="%s" cy="%s" r="3" fill="#222"/>',
-                        @extschema@.picture_num(200 + (w - r - 200) * (g.v - g_lo) / (g_hi - g_lo)), i * 18 - 2) END,
-                    CASE WHEN g.lim IS NULL THEN '' ELSE pg_catalog.format(
-                        '<line x1="%1$s" x2="%1$s" y1="%2$s" y2="%3$s" stroke="#d62728" stroke-width="2"/>',
-                        @extschema@.picture_num(200 + (w - r - 200) * (g.lim - g_lo) / (g_hi - g_lo)), i * 18 - 9, i * 18 + 5) END);
-            END LOOP;
-            guard := guard || pg_catalog.format(
-                '<text x="200" y="%s" class="small">%s</text><text x="%s" y="%s" class="small" text-anchor="end">%s</text></svg>'
-                '<p class="note">Bars: the interval at each checkpoint (dot: the estimate); red ticks: the limit.</p>',
-                26 + 18 * g_n, pg_catalog.round(g_lo::numeric, 3), w - r, 26 + 18 * g_n, pg_catalog.round(g_hi::numeric, 3));
-        END LOOP;
-        IF guard = '' THEN
-            guard := '<p>No metric of this rollout is measured with an interval.</p>';
-        END IF;
-
-        html := pg_catalog.format(
-            '<!DOCTYPE html>' || E'\n' ||
-            '<html lang="en"><head><meta charset="utf-8"/><title>Rollout %1$s</title><style>'
-            'body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;font-size:13px;color:#222;margin:24px;max-width:1100px}'
-            'h1{font-size:20px}h2{font-size:16px;margin-top:28px}h3{font-size:13px;margin:12px 0 2px}'
-            'table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}'
-            'th{background:#f4f4f4}.pass{background:#e6f4ea}.fail{background:#fce8e6;font-weight:bold}'
-            '.no_data{color:#888}.ci{font-size:11px;color:#555}.note{font-size:11px;color:#555}'
-            '.state{display:inline-block;padding:2px 8px;border-radius:4px;background:#eee;font-weight:bold}'
-            '.axis{stroke:#888;stroke-width:1}.small{font-size:10px;fill:#555}'
-            'circle.d-advance,circle.d-complete,circle.d-start,circle.d-resume{fill:#1f77b4}'
-            'circle.d-continue{fill:#2ca02c}circle.d-rollback{fill:#d62728}circle.d-hold{fill:#ff7f0e}'
-            'td.d-rollback{color:#d62728;font-weight:bold}td.d-hold{color:#b35c00;font-weight:bold}'
-            'line.s-pass{stroke:#2ca02c}line.s-fail{stroke:#d62728}line.s-no_data,line.s-none{stroke:#aaa}'
-            '</style></head><body>'
-            '<h1>Rollout %1$s</h1>'
-            '<p>State <span class="state">%2$s</span> in phase <b>%3$s</b>, treatment share <b>%4$s%%</b>%5$s.</p>'
-            '<p>Source %6$s, owner %7$s, created %8$s.%9$s</p>'
-            '<h2>Timeline: treatment share (square-root scale) and decisions</h2>%10$s'
-            '<h2>Plan</h2><table><tr><th>phase</th><th>traffic</th><th>duration</th><th>checkpoints</th><th>thresholds</th></tr>%11$s</table>'
-            '<h2>Checkpoints: every metric against its limit</h2>'
-            '<table><tr><th>checkpoint (UTC)</th><th>phase</th><th>#</th><th>decision</th><th>share</th>%12$s<th>reasons</th></tr>%13$s</table>'
-            '<h2>Guardrail intervals</h2>%14$s'
-            '<p class="note">Generated by cohort_analyzer rollout_report at %15$s.</p>'
-            '</body></html>' || E'\n',
-            @extschema@.markup_escape(ro.name), @extschema@.markup_escape(ro.state),
-            @extschema@.markup_escape(coalesce(ro.plan -> 'phases' -> ro.phase_no ->> 'name', '')),
-            @extschema@.picture_num(100 * ro.treatment_share, 1),
-            CASE WHEN ro.next_checkpoint_at IS NULL THEN ''
-                 ELSE ', next checkpoint ' || pg_catalog.to_char(ro.next_checkpoint_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"') END,
-            @extschema@.markup_escape(ro.source), @extschema@.markup_escape(ro.owner::text),
-            pg_catalog.to_char(ro.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'),
-            CASE WHEN ro.last_error IS NULL THEN ''
-                 ELSE ' <b>Last evaluation failed:</b> ' || @extschema@.markup_escape(ro.last_error) END,
-            svg,
-            (SELECT coalesce(pg_catalog.string_agg(pg_catalog.format(
-                        '<tr><td>%s</td><td>%s%%</td><td>%s</td><td>%s</td><td>%s</td></tr>',
-                        @extschema@.markup_escape(p ->> 'name'),
-                        @extschema@.markup_escape(pg_catalog.round(100 * (p ->> 'traffic')::numeric, 1)::text),
-                        @extschema@.markup_escape(p ->> 'duration'),
-                        @extschema@.markup_escape((SELECT pg_catalog.string_agg(c, ', ') FROM pg_catalog.jsonb_array_elements_text(p -> 'checkpoints') AS c)),
-                        @extschema@.markup_escape((SELECT pg_catalog.string_agg(k || CASE WHEN v ? 'max' THEN ' <= ' || (v ->> 'max')
-                                                                                           ELSE ' >= ' || (v ->> 'min') END, ', ' ORDER BY k)
-                                                   FROM pg_catalog.jsonb_each(p -> 'thresholds') AS th(k, v)))), '' ORDER BY o), '')
-               FROM pg_catalog.jsonb_array_elements(ro.plan -> 'phases') WITH ORDINALITY AS ph(p, o)),
-            (SELECT coalesce(pg_catalog.string_agg('<th>' || @extschema@.markup_escape(mn) || '</th>', '' ORDER BY o), '')
-               FROM pg_catalog.unnest(metric_names) WITH ORDINALITY AS u(mn, o)),
-            rows_html, guard,
-            pg_catalog.to_char(pg_catalog.now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI "UTC"'));
-        RETURN html;
-    END
-    $$;
-COMMENT ON FUNCTION @extschema@.rollout_report(text) IS
-    'Self-contained HTML page of a rollout: timeline of phases and traffic, every checkpoint''s metrics against their limits, decisions with reasons, guardrail intervals and the current state';
-
 REVOKE ALL ON FUNCTION @extschema@.rollout_measure_checkpoint(@extschema@.rollouts, timestamptz) FROM PUBLIC;
 
 -- ---------------------------------------------------------------------------
@@ -4782,199 +3602,6 @@ CREATE OR REPLACE FUNCTION @extschema@.rollout_plan_measurement(
     $$;
 COMMENT ON FUNCTION @extschema@.rollout_plan_measurement(jsonb) IS
     'How a plan''s checkpoints are measured: incremental (stored bucket summaries) or full-window (the default), the bucket and settle intervals (1 minute each by default), the latency method (auto by default) and the sketch''s relative accuracy (0.005)';
-
-CREATE OR REPLACE FUNCTION @extschema@.rollout_plan_validate(plan jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-    DECLARE
-        phase jsonb;
-        i integer := 0;
-        j integer;
-        field text;
-        duration interval;
-        cp interval;
-        prev interval;
-        traffic double precision;
-        prev_traffic double precision := 0;
-        k text;
-        v jsonb;
-        limits text;
-        lo double precision;
-        hi double precision;
-        names text[] := '{}';
-        min_requests double precision;
-        alpha double precision;
-        phases jsonb := '[]';
-        measure_timeout interval;
-    BEGIN
-        IF plan IS NULL OR pg_catalog.jsonb_typeof(plan) <> 'object' THEN
-            RAISE EXCEPTION 'invalid rollout plan: the plan must be a JSON object'
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        FOR k IN SELECT pg_catalog.jsonb_object_keys(plan) LOOP
-            IF k NOT IN ('phases', 'min_requests', 'alpha', 'tuning', 'measure_timeout', 'trust_source', 'columns',
-                         'timezone', 'arms', 'srm', 'unit_crossover', 'measurement', 'bucket', 'settle', 'latency') THEN
-                RAISE EXCEPTION 'invalid rollout plan: unknown key "%"', k
-                    USING ERRCODE = 'invalid_parameter_value',
-                          HINT = 'Accepted keys are phases, min_requests, alpha, tuning, measure_timeout, trust_source, columns, timezone, arms, srm, unit_crossover, measurement, bucket, settle and latency.';
-            END IF;
-        END LOOP;
-        PERFORM @extschema@.rollout_plan_source_fields(plan), @extschema@.rollout_plan_summary_fields(plan);
-        IF pg_catalog.jsonb_typeof(plan -> 'phases') IS DISTINCT FROM 'array'
-           OR pg_catalog.jsonb_array_length(plan -> 'phases') = 0 THEN
-            RAISE EXCEPTION 'invalid rollout plan: phases must be a non-empty array'
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-
-        min_requests := 100;
-        IF plan ? 'min_requests' THEN
-            min_requests := @extschema@.rollout_plan_number(plan -> 'min_requests', 'min_requests'::text);
-        END IF;
-        IF min_requests < 1 OR min_requests <> pg_catalog.trunc(min_requests) OR min_requests > 1e15 THEN
-            RAISE EXCEPTION 'invalid rollout plan: min_requests must be a positive integer, got %', min_requests
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        alpha := 0.05;
-        IF plan ? 'alpha' THEN
-            alpha := @extschema@.rollout_plan_number(plan -> 'alpha', 'alpha'::text);
-            IF NOT (alpha > 0 AND alpha < 1) THEN
-                RAISE EXCEPTION 'invalid rollout plan: alpha must be in (0, 1), got %', alpha
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-        END IF;
-        IF plan ? 'tuning' AND NOT (@extschema@.rollout_plan_number(plan -> 'tuning', 'tuning'::text) > 0) THEN
-            RAISE EXCEPTION 'invalid rollout plan: tuning must be positive'
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-
-        IF plan ? 'measure_timeout' THEN
-            measure_timeout := @extschema@.rollout_plan_interval(plan -> 'measure_timeout', 'measure_timeout'::text);
-            IF measure_timeout < interval '10 milliseconds' OR measure_timeout > interval '1 hour' THEN
-                RAISE EXCEPTION 'invalid rollout plan: measure_timeout must be between 10 milliseconds and 1 hour, got "%"',
-                                plan ->> 'measure_timeout'
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-        END IF;
-        IF plan ? 'trust_source' AND pg_catalog.jsonb_typeof(plan -> 'trust_source') <> 'boolean' THEN
-            RAISE EXCEPTION 'invalid rollout plan: trust_source must be true or false'
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-
-        FOR phase IN SELECT pg_catalog.jsonb_array_elements(plan -> 'phases') LOOP
-            field := pg_catalog.format('phases[%s]', i);
-            IF pg_catalog.jsonb_typeof(phase) <> 'object' THEN
-                RAISE EXCEPTION 'invalid rollout plan: % must be an object', field
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            FOR k IN SELECT pg_catalog.jsonb_object_keys(phase) LOOP
-                IF k NOT IN ('name', 'traffic', 'duration', 'checkpoints', 'thresholds') THEN
-                    RAISE EXCEPTION 'invalid rollout plan: unknown key "%" in %', k, field
-                        USING ERRCODE = 'invalid_parameter_value',
-                              HINT = 'Accepted keys are name, traffic, duration, checkpoints and thresholds.';
-                END IF;
-            END LOOP;
-            IF pg_catalog.jsonb_typeof(phase -> 'name') IS DISTINCT FROM 'string'
-               OR phase ->> 'name' = '' THEN
-                RAISE EXCEPTION 'invalid rollout plan: %.name must be a non-empty string', field
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            IF (phase ->> 'name') = ANY (names) THEN
-                RAISE EXCEPTION 'invalid rollout plan: phase name "%" is used twice', phase ->> 'name'
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            names := names || (phase ->> 'name');
-            field := pg_catalog.format('phases[%s] ("%s")', i, phase ->> 'name');
-
-            traffic := @extschema@.rollout_plan_number(phase -> 'traffic', field || '.traffic');
-            IF NOT (traffic > 0 AND traffic <= 1) THEN
-                RAISE EXCEPTION 'invalid rollout plan: %.traffic must be in (0, 1], got %', field, traffic
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            IF traffic < prev_traffic THEN
-                RAISE EXCEPTION 'invalid rollout plan: %.traffic % is below the previous phase''s %',
-                                field, traffic, prev_traffic
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            prev_traffic := traffic;
-
-            duration := @extschema@.rollout_plan_interval(phase -> 'duration', field || '.duration');
-            IF pg_catalog.jsonb_typeof(phase -> 'checkpoints') IS DISTINCT FROM 'array'
-               OR pg_catalog.jsonb_array_length(phase -> 'checkpoints') = 0 THEN
-                RAISE EXCEPTION 'invalid rollout plan: %.checkpoints must be a non-empty array', field
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            IF pg_catalog.jsonb_array_length(phase -> 'checkpoints') > 1000 THEN
-                RAISE EXCEPTION 'invalid rollout plan: %.checkpoints has % checkpoints, more than 1000',
-                                field, pg_catalog.jsonb_array_length(phase -> 'checkpoints')
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            prev := NULL;
-            FOR j IN 0 .. pg_catalog.jsonb_array_length(phase -> 'checkpoints') - 1 LOOP
-                cp := @extschema@.rollout_plan_interval(phase -> 'checkpoints' -> j,
-                                                        pg_catalog.format('%s.checkpoints[%s]', field, j));
-                IF cp <= prev THEN
-                    RAISE EXCEPTION 'invalid rollout plan: %.checkpoints are not in increasing order ("%" after "%")',
-                                    field, phase -> 'checkpoints' ->> j, phase -> 'checkpoints' ->> (j - 1)
-                        USING ERRCODE = 'invalid_parameter_value';
-                END IF;
-                IF cp > duration THEN
-                    RAISE EXCEPTION 'invalid rollout plan: %.checkpoints[%] "%" is after the phase duration "%"',
-                                    field, j, phase -> 'checkpoints' ->> j, phase ->> 'duration'
-                        USING ERRCODE = 'invalid_parameter_value';
-                END IF;
-                prev := cp;
-            END LOOP;
-
-            IF pg_catalog.jsonb_typeof(phase -> 'thresholds') IS DISTINCT FROM 'object' THEN
-                RAISE EXCEPTION 'invalid rollout plan: %.thresholds must be an object', field
-                    USING ERRCODE = 'invalid_parameter_value';
-            END IF;
-            FOR k, v IN SELECT * FROM pg_catalog.jsonb_each(phase -> 'thresholds') LOOP
-                IF @extschema@.rollout_metric_kind(k) IS NULL OR @extschema@.rollout_metric_kind(k) = 'split' THEN
-                    -- the hint lists rollout_metrics(): "a, b, ... and z"
-                    SELECT pg_catalog.regexp_replace(pg_catalog.string_agg(
-                               m.name || CASE WHEN m.kind = 'quantile' THEN ' (e.g. latency_p99)' ELSE '' END,
-                               ', ' ORDER BY m.ord), ', ([^,]*)$', ' and \1')
-                      INTO limits
-                      FROM @extschema@.rollout_metrics() WITH ORDINALITY AS m (name, kind, unit, direction, field,
-                                                                               compared, measured, ord)
-                     WHERE m.kind <> 'split';
-                    RAISE EXCEPTION 'invalid rollout plan: unknown metric "%" in %.thresholds', k, field
-                        USING ERRCODE = 'invalid_parameter_value',
-                              HINT = pg_catalog.format('Metrics are %s.', limits);
-                END IF;
-                limits := pg_catalog.format('%s.thresholds.%s', field, k);
-                IF pg_catalog.jsonb_typeof(v) <> 'object' OR NOT (v ? 'min' OR v ? 'max')
-                   OR EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(v) AS x WHERE x NOT IN ('min', 'max')) THEN
-                    RAISE EXCEPTION 'invalid rollout plan: % must be an object with "min" and/or "max"', limits
-                        USING ERRCODE = 'invalid_parameter_value';
-                END IF;
-                lo := CASE WHEN v ? 'min' THEN @extschema@.rollout_plan_number(v -> 'min', limits || '.min') END;
-                hi := CASE WHEN v ? 'max' THEN @extschema@.rollout_plan_number(v -> 'max', limits || '.max') END;
-                IF lo > hi THEN
-                    RAISE EXCEPTION 'invalid rollout plan: %.min % is above its max %', limits, lo, hi
-                        USING ERRCODE = 'invalid_parameter_value';
-                END IF;
-            END LOOP;
-            phases := phases || pg_catalog.jsonb_build_array(phase);
-            i := i + 1;
-        END LOOP;
-
-        RETURN pg_catalog.jsonb_build_object('phases', phases, 'min_requests', min_requests::bigint,
-                                             'alpha', alpha)
-               || CASE WHEN plan ? 'tuning' THEN pg_catalog.jsonb_build_object('tuning', plan -> 'tuning')
-                       ELSE '{}'::jsonb END
-               || pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-                      'measure_timeout', plan -> 'measure_timeout', 'trust_source', plan -> 'trust_source',
-                      'columns', plan -> 'columns', 'timezone', plan -> 'timezone', 'arms', plan -> 'arms',
-                      'srm', plan -> 'srm', 'unit_crossover', plan -> 'unit_crossover',
-                      'measurement', plan -> 'measurement', 'bucket', plan -> 'bucket', 'settle', plan -> 'settle',
-                      'latency', plan -> 'latency'));
-    END
-    $$;
-COMMENT ON FUNCTION @extschema@.rollout_plan_validate(jsonb) IS
-    'Checks a rollout plan and returns it with defaults filled in (min_requests 100, alpha 0.05); raises an error saying what is wrong';
 
 --
 -- Each tick summarizes only the buckets closed since the last one (one pass
@@ -5641,400 +4268,21 @@ FROM PUBLIC;
 -- Measure: the checkpoint's figures, read from the source with the owner's
 -- rights (rollout_measure_as): counts, the split, and per threshold metric
 -- its measured value (for guardrails with the sequential interval).
-CREATE OR REPLACE FUNCTION @extschema@.rollout_measure_checkpoint(r @extschema@.rollouts, checkpoint_at timestamptz)
-RETURNS jsonb
-    LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
-    SET extra_float_digits = 3
-    AS $$
-    DECLARE
-        phase jsonb := r.plan -> 'phases' -> r.phase_no;
-        min_requests bigint := (r.plan ->> 'min_requests')::bigint;
-        alpha double precision := (r.plan ->> 'alpha')::double precision;
-        tuning double precision := (r.plan ->> 'tuning')::double precision;
-        quantiles double precision[];
-        names text[];
-        m @extschema@.rollout_measurement;
-        k text;
-        compared text;
-        cmp record;
-        measured jsonb := '{}';
-        with_cohorts boolean;
-        incr record;
-        info jsonb;
-        value double precision;
-        accuracy double precision;
-    BEGIN
-        SELECT pg_catalog.array_agg(@extschema@.rollout_metric_quantile(t) ORDER BY t),
-               pg_catalog.array_agg(t ORDER BY t)
-          INTO quantiles, names
-          FROM pg_catalog.jsonb_object_keys(phase -> 'thresholds') AS t
-         WHERE @extschema@.rollout_metric_kind(t) = 'quantile';
-
-        with_cohorts := EXISTS (SELECT 1 FROM pg_catalog.jsonb_object_keys(phase -> 'thresholds') AS t
-                                WHERE @extschema@.rollout_metric_kind(t) = 'guardrail');
-        IF (@extschema@.rollout_plan_measurement(r.plan)).incremental THEN
-            incr := @extschema@.rollout_measure_incremental(r, checkpoint_at, COALESCE(quantiles, '{}'), with_cohorts);
-            m := incr.m;
-            info := incr.info;
-        ELSE
-            m := @extschema@.rollout_measure_as(
-                r.owner_id, r.source, r.phase_started_at, checkpoint_at, COALESCE(quantiles, '{}'), with_cohorts,
-                r.plan, @extschema@.rollout_measure_timeout(r.plan));
-        END IF;
-
-        FOR k IN SELECT pg_catalog.jsonb_object_keys(phase -> 'thresholds') LOOP
-            CASE @extschema@.rollout_metric_kind(k)
-            WHEN 'rate' THEN
-                measured := measured || pg_catalog.jsonb_build_object(k, pg_catalog.jsonb_build_object(
-                    'value', m.treatment_errors::double precision / NULLIF(m.treatment_requests, 0)));
-            WHEN 'uptime' THEN
-                measured := measured || pg_catalog.jsonb_build_object(k, pg_catalog.jsonb_build_object(
-                    'value', 1 - m.down_minutes::double precision / NULLIF(m.observed_minutes, 0),
-                    'observed_minutes', m.observed_minutes, 'down_minutes', m.down_minutes));
-            WHEN 'quantile' THEN
-                value := m.latency[pg_catalog.array_position(names, k)];
-                measured := measured || pg_catalog.jsonb_build_object(k, pg_catalog.jsonb_build_object('value', value));
-                IF info -> 'latency' ->> 'method' = 'sketch' THEN
-                    -- the true quantile lies within the sketch's relative accuracy of the estimate
-                    accuracy := (info -> 'latency' ->> 'relative_accuracy')::double precision;
-                    measured := measured || pg_catalog.jsonb_build_object(k, measured -> k || pg_catalog.jsonb_build_object(
-                        'method', 'sketch', 'relative_accuracy', accuracy,
-                        'bounds', pg_catalog.jsonb_build_array(
-                            CASE WHEN value >= 0 THEN value / (1 + accuracy) ELSE value / (1 - accuracy) END,
-                            CASE WHEN value >= 0 THEN value / (1 - accuracy) ELSE value / (1 + accuracy) END)));
-                ELSIF info IS NOT NULL THEN
-                    measured := measured || pg_catalog.jsonb_build_object(k, measured -> k
-                        || pg_catalog.jsonb_build_object('method', 'exact'));
-                END IF;
-            WHEN 'guardrail' THEN
-                IF m.treatment_requests >= min_requests AND m.control_requests >= min_requests THEN
-                    SELECT x.compared INTO compared FROM @extschema@.rollout_metrics() AS x WHERE x.name = k;
-                    -- every argument given: no overload with fewer can compete;
-                    -- without a tuning in the plan, the comparison's default (5000)
-                    cmp := @extschema@.compare_cohorts_sequential(m.control_cohort, m.treatment_cohort,
-                                                                  compared, alpha, COALESCE(tuning, 5000));
-                    -- without variance in either arm there is no interval:
-                    -- the lift is known exactly
-                    measured := measured || pg_catalog.jsonb_build_object(k, pg_catalog.jsonb_build_object(
-                        'value', cmp.relative_lift,
-                        'low', COALESCE(cmp.relative_lift_low, cmp.relative_lift),
-                        'high', COALESCE(cmp.relative_lift_high, cmp.relative_lift),
-                        'p_value', cmp.p_value));
-                END IF;
-            END CASE;
-        END LOOP;
-
-        RETURN @extschema@.rollout_measured(m) || pg_catalog.jsonb_build_object(
-            'window', pg_catalog.jsonb_build_object('from', r.phase_started_at, 'to', checkpoint_at),
-            'values', measured)
-            || CASE WHEN info IS NOT NULL THEN pg_catalog.jsonb_build_object('summary', info -> 'summary')
-                    ELSE '{}'::jsonb END;
-    END
-    $$;
-COMMENT ON FUNCTION @extschema@.rollout_measure_checkpoint(@extschema@.rollouts, timestamptz) IS
-    'Measures a rollout''s current phase up to a checkpoint with its owner''s rights: counts, split and the measured value of each threshold metric, as jsonb';
-
 -- Evaluate: every threshold of the phase against the measured values
 -- (status pass, fail or no_data), the split checks, and the decision the
 -- checkpoint makes.  The metrics are what the decision row records.
-CREATE OR REPLACE FUNCTION @extschema@.rollout_evaluate(
-    plan jsonb, phase_no integer, checkpoint_no integer, measured jsonb,
-    OUT metrics jsonb, OUT decision text)
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    SET extra_float_digits = 3
-    AS $$
-    DECLARE
-        phase jsonb := plan -> 'phases' -> phase_no;
-        min_requests bigint := (plan ->> 'min_requests')::bigint;
-        treatment_requests bigint := (measured -> 'requests' ->> 'treatment')::bigint;
-        control_requests bigint := (measured -> 'requests' ->> 'control')::bigint;
-        k text;
-        kind text;
-        lim jsonb;
-        mv jsonb;
-        lo double precision;
-        hi double precision;
-        value double precision;
-        low double precision;
-        high double precision;
-        status text;
-        entry jsonb;
-        failed boolean := false;
-        missing boolean := false;
-        held boolean;
-    BEGIN
-        metrics := @extschema@.rollout_split_metrics(plan, phase, measured) || pg_catalog.jsonb_build_object(
-            'window', measured -> 'window', 'requests', measured -> 'requests', 'errors', measured -> 'errors')
-            || CASE WHEN measured ? 'summary' THEN pg_catalog.jsonb_build_object('summary', measured -> 'summary')
-                    ELSE '{}'::jsonb END;
-
-        FOR k, lim IN SELECT * FROM pg_catalog.jsonb_each(phase -> 'thresholds') ORDER BY 1 LOOP
-            kind := @extschema@.rollout_metric_kind(k);
-            mv := measured -> 'values' -> k;
-            lo := (lim ->> 'min')::double precision;
-            hi := (lim ->> 'max')::double precision;
-            value := NULL;
-            low := NULL;
-            high := NULL;
-            status := NULL;
-            IF treatment_requests < min_requests
-               OR (kind = 'guardrail' AND control_requests < min_requests) THEN
-                status := 'no_data';
-            ELSE
-                value := (mv ->> 'value')::double precision;
-                low := (mv ->> 'low')::double precision;
-                high := (mv ->> 'high')::double precision;
-            END IF;
-
-            IF status IS NULL AND (value IS NULL OR value = 'NaN') THEN
-                status := 'no_data';
-            ELSIF status IS NULL AND low IS NOT NULL THEN
-                -- guardrails fail only when the whole interval is beyond the limit
-                status := CASE WHEN high < lo OR low > hi THEN 'fail' ELSE 'pass' END;
-            ELSIF status IS NULL THEN
-                status := CASE WHEN value > hi OR value < lo THEN 'fail' ELSE 'pass' END;
-            END IF;
-            failed := failed OR status = 'fail';
-            missing := missing OR status = 'no_data';
-
-            entry := pg_catalog.jsonb_build_object('value', value, 'status', status);
-            IF low IS NOT NULL OR high IS NOT NULL THEN
-                entry := entry || pg_catalog.jsonb_build_object('low', low, 'high', high,
-                                                                'p_value', mv -> 'p_value');
-            END IF;
-            IF kind = 'uptime' THEN
-                entry := entry || pg_catalog.jsonb_build_object('observed_minutes', mv -> 'observed_minutes',
-                                                                'down_minutes', mv -> 'down_minutes');
-            END IF;
-            IF kind = 'quantile' AND mv ? 'method' THEN
-                -- how it was measured; a sketch's estimate is judged, its bounds recorded
-                entry := entry || pg_catalog.jsonb_build_object('method', mv -> 'method')
-                         || CASE WHEN mv ? 'bounds' AND value IS NOT NULL
-                                 THEN pg_catalog.jsonb_build_object('bounds', mv -> 'bounds',
-                                                                    'relative_accuracy', mv -> 'relative_accuracy')
-                                 ELSE '{}'::jsonb END;
-            END IF;
-            metrics := metrics || pg_catalog.jsonb_build_object(k, entry || lim);
-        END LOOP;
-
-        -- a broken split: nothing measured can be trusted
-        held := (metrics -> 'split' ->> 'unrecognised_rows')::bigint > treatment_requests + control_requests
-                OR metrics -> 'srm' ->> 'status' = 'fail' OR metrics -> 'unit_crossover' ->> 'status' = 'fail';
-        decision := CASE
-            WHEN failed THEN 'rollback'
-            WHEN held THEN 'hold'
-            WHEN checkpoint_no < pg_catalog.jsonb_array_length(phase -> 'checkpoints') - 1 THEN 'continue'
-            WHEN missing THEN 'hold'
-            WHEN phase_no = pg_catalog.jsonb_array_length(plan -> 'phases') - 1 THEN 'complete'
-            ELSE 'advance' END;
-    END
-    $$;
-COMMENT ON FUNCTION @extschema@.rollout_evaluate(jsonb, integer, integer, jsonb) IS
-    'Judges a checkpoint''s measured values (rollout_measure_checkpoint) against the phase''s thresholds and split checks: the metrics with their status, and the decision (rollback, hold, continue, advance or complete)';
-
 -- Applies a decision: updates the rollout, appends the decision row and
 -- notifies listeners of state changes.  r holds the state before; actor is
 -- 'worker' or the role that acted.
-CREATE OR REPLACE FUNCTION @extschema@.rollout_apply(
-    r @extschema@.rollouts, actor text, decision text, checkpoint_at timestamptz,
-    reasons text[], metrics jsonb, new_state text, new_phase integer,
-    new_started_at timestamptz, new_checkpoint integer)
-RETURNS @extschema@.rollouts
-    LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-    DECLARE
-        phases jsonb := r.plan -> 'phases';
-        phase jsonb := phases -> new_phase;
-        result @extschema@.rollouts;
-        decision_id bigint;
-    BEGIN
-        IF @extschema@.rollout_transition(r.state, decision) IS NULL
-           OR @extschema@.rollout_transition(r.state, decision) IS DISTINCT FROM new_state THEN
-            RAISE EXCEPTION 'rollout "%": decision % does not lead from state % to %', r.name, decision, r.state, new_state
-                USING ERRCODE = 'internal_error',
-                      DETAIL = pg_catalog.format('The state machine (rollout_transition) allows %s.',
-                                                 COALESCE(@extschema@.rollout_transition(r.state, decision),
-                                                          'no ' || decision || ' in state ' || r.state));
-        END IF;
-        UPDATE @extschema@.rollouts SET
-            state = new_state,
-            phase_no = new_phase,
-            phase_run = r.phase_run + CASE WHEN decision IN ('start', 'advance', 'resume')
-                                           THEN 1 ELSE 0 END,
-            phase_started_at = new_started_at,
-            checkpoint_no = new_checkpoint,
-            next_checkpoint_at = CASE WHEN new_state = 'running'
-                                      THEN new_started_at + (phase -> 'checkpoints' ->> new_checkpoint)::interval END,
-            treatment_share = CASE WHEN new_state = 'rolled_back' THEN 0
-                                   WHEN new_state = 'pending' THEN 0
-                                   ELSE (phase ->> 'traffic')::double precision END,
-            -- where it runs: set when it starts, and when a copy adopts it
-            (database_oid, database_name, system_identifier) =
-                (SELECT CASE WHEN decision IN ('start', 'resume') THEN d.oid ELSE r.database_oid END,
-                        CASE WHEN decision IN ('start', 'resume') THEN d.datname ELSE r.database_name END,
-                        CASE WHEN decision IN ('start', 'resume')
-                             THEN (SELECT c.system_identifier FROM pg_catalog.pg_control_system() AS c)
-                             ELSE r.system_identifier END
-                 FROM pg_catalog.pg_database d
-                 WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())
-        WHERE id = r.id
-        RETURNING * INTO result;
-
-        -- a finished rollout's summaries have nothing left to serve
-        IF new_state IN ('completed', 'rolled_back') THEN
-            DELETE FROM @extschema@.rollout_buckets x WHERE x.rollout_id = r.id;
-            DELETE FROM @extschema@.rollout_unit_maps x WHERE x.rollout_id = r.id;
-            DELETE FROM @extschema@.rollout_summary_marks x WHERE x.rollout_id = r.id;
-        END IF;
-
-        INSERT INTO @extschema@.rollout_decisions
-            (rollout_id, rollout, owner, owner_id, phase, phase_run, checkpoint_no, checkpoint_at, decision,
-             actor, state, treatment_share, reasons, metrics)
-        VALUES (r.id, r.name, r.owner, r.owner_id, phases -> r.phase_no ->> 'name', r.phase_run,
-                CASE WHEN checkpoint_at IS NOT NULL THEN r.checkpoint_no END, checkpoint_at, decision,
-                actor, result.state, result.treatment_share,
-                COALESCE(reasons, '{}'), COALESCE(metrics, '{}'))
-        RETURNING id INTO decision_id;
-
-        -- a wake-up for routers, which read the state itself: anyone may
-        -- NOTIFY on this channel.  A copy holding what it copied tells
-        -- nobody: its routers listen to the original.
-        IF decision <> 'continue' AND NOT COALESCE(metrics ? 'copied_from', false) THEN
-            PERFORM pg_catalog.pg_notify('cohort_analyzer_rollout', pg_catalog.json_build_object(
-                'rollout', r.name, 'decision_id', decision_id, 'phase', phase ->> 'name',
-                'decision', decision, 'state', result.state,
-                'treatment_share', result.treatment_share)::text);
-        END IF;
-        RETURN result;
-    END
-    $$;
-COMMENT ON FUNCTION @extschema@.rollout_apply(@extschema@.rollouts, text, text, timestamptz, text[], jsonb, text, integer, timestamptz, integer) IS
-    'Applies a decision to a locked rollout: new state, decision row, NOTIFY cohort_analyzer_rollout with the decision id';
-
 -- Decides the latest due checkpoint of a locked, running rollout.  Due
 -- checkpoints are decided one by one, in order, except those overdue by
 -- more than a minute with a later one also due: that one decides for them
 -- (a rollout started or resumed long ago, a server down for hours), and its
 -- metrics say how many it skipped.
-CREATE OR REPLACE FUNCTION @extschema@.rollout_decide(r @extschema@.rollouts, as_of timestamptz, actor text)
-RETURNS @extschema@.rollouts
-    LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-    DECLARE
-        phase jsonb := r.plan -> 'phases' -> r.phase_no;
-        checkpoints integer := pg_catalog.jsonb_array_length(phase -> 'checkpoints');
-        skipped integer := 0;
-        at timestamptz;
-        metrics jsonb;
-        decision text;
-        reasons text[];
-    BEGIN
-        WHILE r.checkpoint_no < checkpoints - 1
-              AND r.phase_started_at + (phase -> 'checkpoints' ->> (r.checkpoint_no + 1))::interval <= as_of
-              AND r.phase_started_at + (phase -> 'checkpoints' ->> r.checkpoint_no)::interval
-                  < as_of - interval '1 minute' LOOP
-            r.checkpoint_no := r.checkpoint_no + 1;
-            skipped := skipped + 1;
-        END LOOP;
-        at := r.phase_started_at + (phase -> 'checkpoints' ->> r.checkpoint_no)::interval;
-
-        -- a copy of the database the rollout runs in does not decide for it
-        IF @extschema@.rollout_copied_from(r) IS NOT NULL THEN
-            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at,
-                ARRAY[@extschema@.rollout_copied_from(r)],
-                pg_catalog.jsonb_build_object('copied_from', pg_catalog.jsonb_build_object(
-                    'database_oid', r.database_oid, 'database_name', r.database_name,
-                    'system_identifier', r.system_identifier)),
-                'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
-        END IF;
-
-        -- the owner's rights are the measurement's: a dropped owner's
-        -- rollout waits for a person, whoever takes the name later
-        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE oid = r.owner_id) THEN
-            RETURN @extschema@.rollout_apply(r, actor, 'hold'::text, at,
-                ARRAY[pg_catalog.format('owner role "%s" (OID %s) no longer exists', r.owner, r.owner_id::oid)],
-                '{}'::jsonb, 'held'::text, r.phase_no, r.phase_started_at, r.checkpoint_no);
-        END IF;
-
-        -- the buckets settled by now, up to the checkpoint, are stored first
-        PERFORM @extschema@.rollout_summarize_rollout(
-            r, LEAST(as_of - (@extschema@.rollout_plan_measurement(r.plan)).settle, at));
-        -- measure, evaluate, explain; rollout_apply enforces the transition
-        SELECT e.metrics, e.decision INTO metrics, decision
-          FROM @extschema@.rollout_evaluate(r.plan, r.phase_no, r.checkpoint_no,
-                                            @extschema@.rollout_measure_checkpoint(r, at)) AS e;
-        reasons := (@extschema@.rollout_explain(r.plan, metrics)).reasons;
-        IF skipped > 0 THEN
-            metrics := metrics || pg_catalog.jsonb_build_object('skipped_checkpoints', skipped);
-        END IF;
-        RETURN @extschema@.rollout_apply(
-            r, actor, decision, at, reasons, metrics, @extschema@.rollout_transition(r.state, decision),
-            CASE WHEN decision = 'advance' THEN r.phase_no + 1 ELSE r.phase_no END,
-            CASE WHEN decision = 'advance' THEN at ELSE r.phase_started_at END,
-            CASE decision WHEN 'advance' THEN 0 WHEN 'continue' THEN r.checkpoint_no + 1 ELSE r.checkpoint_no END);
-    END
-    $$;
-COMMENT ON FUNCTION @extschema@.rollout_decide(@extschema@.rollouts, timestamptz, text) IS
-    'Evaluates the latest due checkpoint of a locked running rollout (older overdue ones coalesced) and applies continue, advance, complete, hold or rollback';
-
 -- Decides every checkpoint of one rollout due up to as_of, unless another
 -- session is deciding it.  A failure is recorded on the rollout (with a
 -- retry time that backs off: 10 s, 20 s, ... up to 15 minutes) and does
 -- not escape: one broken rollout never stops the others.
-CREATE OR REPLACE FUNCTION @extschema@.rollout_tick_one(rollout_id bigint, as_of timestamptz, actor text)
-RETURNS integer
-    LANGUAGE plpgsql VOLATILE
-    SET search_path = pg_catalog, pg_temp
-    AS $$
-    DECLARE
-        r @extschema@.rollouts;
-        decisions integer := 0;
-        msg text;
-    BEGIN
-        SELECT * INTO r FROM @extschema@.rollouts x
-         WHERE x.id = rollout_id AND x.state = 'running'
-           AND (x.next_checkpoint_at <= as_of OR @extschema@.rollout_summary_due(x, as_of))
-         FOR UPDATE SKIP LOCKED;
-        IF NOT FOUND THEN
-            RETURN 0;
-        END IF;
-        LOOP
-            BEGIN
-                IF r.state = 'running' AND r.next_checkpoint_at <= as_of THEN
-                    r := @extschema@.rollout_decide(r, as_of, actor);
-                    decisions := decisions + 1;
-                ELSE
-                    -- then the buckets settled since, up to the next checkpoint
-                    PERFORM @extschema@.rollout_summarize_rollout(
-                        r, LEAST(as_of - (@extschema@.rollout_plan_measurement(r.plan)).settle, r.next_checkpoint_at));
-                    EXIT;
-                END IF;
-            EXCEPTION WHEN OTHERS THEN
-                -- the decisions before this one stand
-                GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
-                UPDATE @extschema@.rollouts x
-                   SET last_error = msg, last_error_at = pg_catalog.now(), failures = x.failures + 1,
-                       retry_at = pg_catalog.now() + LEAST(interval '10 seconds' * 2 ^ LEAST(x.failures, 10),
-                                                           interval '15 minutes')
-                 WHERE x.id = rollout_id;
-                IF r.last_error IS DISTINCT FROM msg THEN
-                    RAISE WARNING 'rollout "%" could not be evaluated: %', r.name, msg;
-                END IF;
-                RETURN decisions;
-            END;
-        END LOOP;
-        UPDATE @extschema@.rollouts x SET last_error = NULL, last_error_at = NULL, failures = 0, retry_at = NULL
-         WHERE x.id = rollout_id AND (x.last_error IS NOT NULL OR x.failures > 0);
-        RETURN decisions;
-    END
-    $$;
-COMMENT ON FUNCTION @extschema@.rollout_tick_one(bigint, timestamptz, text) IS
-    'Decides the checkpoints of one running rollout due up to as_of (skipped when locked elsewhere); records a failure with a backed-off retry time';
-
 
 -- Every aggregate keeps its state in a type of its own (cohort of format
 -- version 2, quantile_sketch, survival, activity, retention, aa, double
