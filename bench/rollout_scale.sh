@@ -85,36 +85,53 @@ SELECT rollout_start('full', '$T0'), rollout_start('incremental', '$T0');
 CREATE TABLE timings (at interval, method text, ms float8, checkpoint boolean);
 SQL
 
+# The rounds run in one long-lived session, as the rollout worker runs
+# them in its own process (a new connection a round would add the cost of
+# cold caches to every round); the data arrives through other sessions.
+coproc TICKER { bench_sql -At 2>&1; }
+ticker() { printf '%s\n' "$1" >&"${TICKER[1]}"; }
+ticker_wait() {
+    local line
+    ticker "\\echo done-$1"
+    while IFS= read -r line <&"${TICKER[0]}"; do
+        [ "$line" = "done-$1" ] && return 0
+        echo "$line" >&2
+    done
+    echo "the session of the rounds ended" >&2
+    exit 1
+}
+
 # the slices of simulated time; checkpoints fall on slice ends
 n=$(bench_sql -At -c "SELECT ceil(extract(epoch FROM interval '4 hours') / extract(epoch FROM interval '$SLICE'))")
+late_slice=$(bench_sql -At -c "SELECT (extract(epoch FROM interval '2 hours') / extract(epoch FROM interval '$SLICE'))::int
+                               WHERE extract(epoch FROM interval '2 hours')::numeric % extract(epoch FROM interval '$SLICE')::numeric = 0")
 for i in $(seq 1 "$n"); do
     bench_sql -q -o /dev/null -c "SELECT arrive(timestamptz '$T0' + ($i - 1) * interval '$SLICE',
         least(timestamptz '$T0' + $i * interval '$SLICE', timestamptz '$T0' + interval '4 hours'))"
     [ $((i % 30)) -eq 1 ] && bench_sql -q -c "ANALYZE requests"
     # late rows: at 2:00, rows of 1:30 (summarized half an hour ago) arrive
-    if [ "$(bench_sql -At -c "SELECT timestamptz '$T0' + $i * interval '$SLICE' = timestamptz '$T0' + interval '2 hours'")" = t ]; then
+    if [ "$i" = "$late_slice" ]; then
         bench_sql -q -o /dev/null -c "INSERT INTO requests SELECT timestamptz '$T0' + interval '90 minutes',
             CASE WHEN g % 10 = 0 THEN 'treatment' ELSE 'control' END, false, 50, 0, false, false, g % 50000,
             timestamptz '$T0' + interval '2 hours' FROM generate_series(1, $LATE) AS g"
     fi
-    bench_sql -q -o /dev/null <<SQL
-WITH at AS (SELECT least(timestamptz '$T0' + $i * interval '$SLICE', timestamptz '$T0' + interval '4 hours') AS t),
+    # the round of the incremental rollout; then the rows it summarized read
+    # again, nothing summarized (after the round, which pays for touching
+    # them first: a lower bound of what reading them costs); then the
+    # full-window rollout when a checkpoint is due
+    ticker "WITH at AS (SELECT least(timestamptz '$T0' + $i * interval '$SLICE', timestamptz '$T0' + interval '4 hours') AS t),
      due AS (SELECT next_checkpoint_at <= at.t AS due FROM rollouts, at WHERE name = 'incremental')
 INSERT INTO timings SELECT at.t - timestamptz '$T0', 'incremental', tick_ms('incremental', at.t), due.due FROM at, due;
-SQL
-    # the same rows read again, nothing summarized (after the tick, so that
-    # the tick pays for touching them first: this is a lower bound)
-    bench_sql -q -o /dev/null <<SQL
 WITH at AS (SELECT least(timestamptz '$T0' + $i * interval '$SLICE', timestamptz '$T0' + interval '4 hours') AS t)
 INSERT INTO timings SELECT at.t - timestamptz '$T0', 'reads', read_ms(at.t - 2 * interval '$SLICE', at.t - interval '$SLICE'), false
 FROM at WHERE at.t - 2 * interval '$SLICE' >= timestamptz '$T0';
-SQL
-    bench_sql -q -o /dev/null <<SQL
 WITH at AS (SELECT least(timestamptz '$T0' + $i * interval '$SLICE', timestamptz '$T0' + interval '4 hours') AS t)
 INSERT INTO timings SELECT at.t - timestamptz '$T0', 'full', tick_ms('full', at.t), true
-FROM at, rollouts r WHERE r.name = 'full' AND r.next_checkpoint_at <= at.t;
-SQL
+FROM at, rollouts r WHERE r.name = 'full' AND r.next_checkpoint_at <= at.t;"
+    ticker_wait "$i"
 done
+ticker "\\q"
+[ -n "${TICKER_PID:-}" ] && wait "$TICKER_PID" 2>/dev/null || true
 bench_sql -q -o /dev/null -c "VACUUM ANALYZE requests"
 scan=$(bench_ms "" "SELECT count(*) FROM requests WHERE ts >= '$T0' AND ts < timestamptz '$T0' + interval '4 hours'")
 scan1=$(bench_ms "SET max_parallel_workers_per_gather = 0" "SELECT count(*) FROM requests WHERE ts >= '$T0' AND ts < timestamptz '$T0' + interval '4 hours'")
