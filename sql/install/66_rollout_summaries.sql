@@ -172,15 +172,15 @@ RETURNS @extschema@.rollout_summary
         -- own, below range_start, that only the arrival counts read
         EXECUTE pg_catalog.format($q$
             WITH r AS (
-                SELECT pg_catalog.date_bin('1 minute', ts, $3) AS minute, arm, arm_value, is_error, latency_ms,
-                       completed, churned, revenue, %s AS unit_id, %s AS after_mark
+                SELECT pg_catalog.date_bin('1 minute', ts, $3) AS minute, arm, arm_value, arm = 'treatment' AS t,
+                       is_error, latency_ms, completed, churned, revenue, %s AS unit_id, %s AS after_mark
                 FROM %s WHERE %s),
             minutes AS (
                 SELECT minute, arm, arm_value, count(*) AS n, count(*) FILTER (WHERE is_error) AS e,
                        @extschema@.quantile_sketch_agg(latency_ms, $5)
-                           FILTER (WHERE arm = 'treatment' AND latency_ms > '-Infinity' AND latency_ms < 'Infinity') AS sketch,
-                       count(*) FILTER (WHERE arm = 'treatment' AND latency_ms = '-Infinity') AS below,
-                       count(*) FILTER (WHERE arm = 'treatment' AND latency_ms = 'Infinity') AS above,
+                           FILTER (WHERE t AND latency_ms > '-Infinity' AND latency_ms < 'Infinity') AS sketch,
+                       count(*) FILTER (WHERE t AND latency_ms = '-Infinity') AS below,
+                       count(*) FILTER (WHERE t AND latency_ms = 'Infinity') AS above,
                        count(*) FILTER (WHERE after_mark) AS after_mark,
                        %s AS cohort, %s AS units
                 FROM r GROUP BY minute, arm, arm_value)
