@@ -5,13 +5,20 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS cohort_analyzer;
 RESET client_min_messages;
 -- Ticks every 30 seconds of simulated time up to as_of, as the worker
--- would: each checkpoint is decided as it falls due.
+-- would: each checkpoint is decided as it falls due.  Returns the
+-- decisions of this test's rollouts (g_...): other tests may have left
+-- rollouts running, which tick too.
 CREATE FUNCTION pg_temp.tick_until(as_of timestamptz) RETURNS bigint
-    LANGUAGE sql AS $$
-    SELECT COALESCE(sum(rollout_tick(t)), 0)
-    FROM (SELECT t FROM generate_series((SELECT min(next_checkpoint_at) FROM rollouts WHERE state = 'running'),
-                                        as_of, interval '30 seconds') AS t
-          UNION ALL SELECT as_of ORDER BY 1) AS ticks
+    LANGUAGE plpgsql AS $$
+    DECLARE
+        before bigint := (SELECT count(*) FROM rollout_decisions WHERE rollout LIKE 'g\_%');
+    BEGIN
+        PERFORM sum(rollout_tick(t))
+        FROM (SELECT t FROM generate_series((SELECT min(next_checkpoint_at) FROM rollouts WHERE state = 'running'),
+                                            as_of, interval '30 seconds') AS t
+              UNION ALL SELECT as_of ORDER BY 1) AS ticks;
+        RETURN (SELECT count(*) FROM rollout_decisions WHERE rollout LIKE 'g\_%') - before;
+    END
     $$;
 SET timezone = 'UTC';
 SET extra_float_digits = 0;
