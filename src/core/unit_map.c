@@ -76,6 +76,7 @@ unit_builder_init(UnitMapBuilder *b, UnitAllocFn alloc, void *ctx)
 	b->alloc = alloc;
 	b->alloc_ctx = ctx;
 	b->capacity = 64;
+	b->shift = 64 - 6;
 	b->slots = alloc(ctx, NULL, b->capacity * sizeof(UnitRecord));
 	memset(b->slots, 0, b->capacity * sizeof(UnitRecord));
 }
@@ -95,10 +96,16 @@ unit_builder_free(UnitMapBuilder *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/*
+ * A unit's home slot is given by the top bits of its hash, so the table
+ * holds its units nearly in hash order: growing it writes the new table
+ * front to back, and encoding sorts a nearly sorted array.
+ */
 static void
 grow_table(UnitMapBuilder *b)
 {
 	size_t		newcap = b->capacity * 2;
+	int			newshift = b->shift - 1;
 	UnitRecord *slots = b->alloc(b->alloc_ctx, NULL, newcap * sizeof(UnitRecord));
 	size_t		i;
 
@@ -109,7 +116,7 @@ grow_table(UnitMapBuilder *b)
 
 		if (b->slots[i].key == NULL)
 			continue;
-		j = b->slots[i].hash & (newcap - 1);
+		j = (size_t) (b->slots[i].hash >> newshift);
 		while (slots[j].key != NULL)
 			j = (j + 1) & (newcap - 1);
 		slots[j] = b->slots[i];
@@ -117,6 +124,7 @@ grow_table(UnitMapBuilder *b)
 	b->alloc(b->alloc_ctx, b->slots, 0);
 	b->slots = slots;
 	b->capacity = newcap;
+	b->shift = newshift;
 }
 
 /* A stable copy of a key (keys of length 0 still get a non-NULL pointer). */
@@ -153,7 +161,7 @@ builder_merge_record(UnitMapBuilder *b, const UnitRecord *u)
 
 	if ((b->count + 1) * 4 > b->capacity * 3)
 		grow_table(b);
-	j = u->hash & (b->capacity - 1);
+	j = (size_t) (u->hash >> b->shift);
 	for (;;)
 	{
 		UnitRecord *s = &b->slots[j];
@@ -242,6 +250,40 @@ record_ptr_cmp(const void *a, const void *b)
 	return record_cmp(*(UnitRecord *const *) a, *(UnitRecord *const *) b);
 }
 
+/*
+ * The table's units in slot order are out of hash order only where a
+ * cluster of colliding units pushed some past their home slot, or wrapped
+ * from the end of the table to its start: an insertion sort puts them in
+ * order in about one comparison each.  Should the units be far from
+ * sorted (keys chosen to collide), a full sort takes over once the
+ * insertion sort has moved 8 units per unit.
+ */
+void
+unit_records_sort(UnitRecord **order, size_t n)
+{
+	size_t		budget = 8 * n;
+	size_t		i;
+
+	for (i = 1; i < n; i++)
+	{
+		UnitRecord *u = order[i];
+		size_t		j = i;
+
+		while (j > 0 && record_cmp(order[j - 1], u) > 0)
+		{
+			order[j] = order[j - 1];
+			j--;
+			if (--budget == 0)
+			{
+				order[j] = u;
+				qsort(order, n, sizeof(UnitRecord *), record_ptr_cmp);
+				return;
+			}
+		}
+		order[j] = u;
+	}
+}
+
 static uint8_t *
 write_header(uint8_t *out, uint64_t count)
 {
@@ -268,15 +310,27 @@ unit_builder_encode(UnitMapBuilder *b, uint8_t *out)
 {
 	UnitRecord **order = NULL;
 	size_t		n = 0,
+				lead = 0,
 				i;
 
 	if (b->count > 0)
 		order = b->alloc(b->alloc_ctx, NULL, b->count * sizeof(UnitRecord *));
-	for (i = 0; i < b->capacity; i++)
+	/*
+	 * Slot order, but the units of the cluster at the start of the table
+	 * whose home slot is past theirs wrapped from its end: they go last.
+	 */
+	while (lead < b->capacity && b->slots[lead].key != NULL)
+		lead++;
+	for (i = 0; i < lead; i++)
+		if ((size_t) (b->slots[i].hash >> b->shift) <= i)
+			order[n++] = &b->slots[i];
+	for (i = lead; i < b->capacity; i++)
 		if (b->slots[i].key != NULL)
 			order[n++] = &b->slots[i];
-	if (n > 1)
-		qsort(order, n, sizeof(UnitRecord *), record_ptr_cmp);
+	for (i = 0; i < lead; i++)
+		if ((size_t) (b->slots[i].hash >> b->shift) > i)
+			order[n++] = &b->slots[i];
+	unit_records_sort(order, n);
 	out = write_header(out, n);
 	for (i = 0; i < n; i++)
 		out = write_record(out, order[i], order[i]->flags, order[i]->revenue);

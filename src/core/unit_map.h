@@ -58,6 +58,8 @@ typedef struct UnitMapBuilder
 {
 	UnitRecord *slots;			/* keylen of an empty slot is 0 and key NULL */
 	size_t		capacity;		/* a power of two */
+	int			shift;			/* 64 - log2(capacity): a hash's home slot is
+								 * hash >> shift */
 	size_t		count;
 	char	   *arena;			/* the keys */
 	size_t		arena_used;
@@ -88,6 +90,12 @@ extern CaStatus unit_builder_add(UnitMapBuilder *b, const char *key, size_t keyl
 /* Adds every unit of a valid encoded map, or of another builder. */
 extern CaStatus unit_builder_add_map(UnitMapBuilder *b, const uint8_t *map);
 extern CaStatus unit_builder_add_builder(UnitMapBuilder *b, const UnitMapBuilder *src);
+
+/*
+ * Sorts units into map order (hash, key length, key); fastest when they
+ * are nearly in order already, as a builder's table holds them.
+ */
+extern void unit_records_sort(UnitRecord **order, size_t n);
 
 /* The encoded size, and the encoding (sorts the table's units). */
 extern size_t unit_builder_encoded_size(const UnitMapBuilder *b);

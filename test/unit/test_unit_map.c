@@ -309,11 +309,94 @@ test_corrupt(void)
 	unit_builder_free(&b);
 }
 
+/* order of two records as maps keep them, for qsort: the reference */
+static int
+ref_cmp(const void *a, const void *b)
+{
+	const UnitRecord *x = *(UnitRecord *const *) a;
+	const UnitRecord *y = *(UnitRecord *const *) b;
+	int			c;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	if (x->keylen != y->keylen)
+		return x->keylen < y->keylen ? -1 : 1;
+	c = memcmp(x->key, y->key, x->keylen);
+	return (c > 0) - (c < 0);
+}
+
+/*
+ * unit_records_sort against qsort: already sorted, nearly sorted with the
+ * largest hashes at the front (a table that wrapped), reversed (past the
+ * insertion sort's budget), random, and ties of hash broken by the key.
+ */
+static void
+test_records_sort(void)
+{
+	enum
+	{
+		N = 2000
+	};
+	static UnitRecord recs[N];
+	static char keys[N][8];
+	UnitRecord *got[N],
+			   *want[N];
+	int			shape,
+				i;
+
+	for (shape = 0; shape < 5; shape++)
+	{
+		for (i = 0; i < N; i++)
+		{
+			snprintf(keys[i], sizeof(keys[i]), "k%d", (i * 7919) % N);
+			recs[i].key = keys[i];
+			recs[i].keylen = (uint16_t) strlen(keys[i]);
+			recs[i].hash = (shape == 4) ? (uint64_t) (i % 3) :
+				((uint64_t) rand() << 33) ^ ((uint64_t) rand() << 2) ^ (uint64_t) i;
+			want[i] = &recs[i];
+		}
+		qsort(want, N, sizeof(UnitRecord *), ref_cmp);
+		for (i = 0; i < N; i++)
+		{
+			switch (shape)
+			{
+				case 0:			/* sorted */
+					got[i] = want[i];
+					break;
+				case 1:			/* the last 20 first, neighbours swapped */
+					got[i] = want[(i + N - 20) % N];
+					break;
+				case 2:			/* reversed */
+					got[i] = want[N - 1 - i];
+					break;
+				default:		/* random, and ties of hash */
+					got[i] = &recs[i];
+					break;
+			}
+		}
+		if (shape == 1)
+			for (i = 30; i + 1 < N; i += 7)
+			{
+				UnitRecord *t = got[i];
+
+				got[i] = got[i + 1];
+				got[i + 1] = t;
+			}
+		unit_records_sort(got, N);
+		for (i = 0; i < N; i++)
+			CHECK(got[i] == want[i]);
+	}
+	unit_records_sort(got, 0);
+	unit_records_sort(got, 1);
+	CHECK(got[0] == want[0]);
+}
+
 int
 main(void)
 {
 	RUN(test_build_and_merge);
 	RUN(test_cohort_units_and_limits);
 	RUN(test_corrupt);
+	RUN(test_records_sort);
 	return unit_done("unit_map");
 }
