@@ -177,7 +177,10 @@ rollout_unit_map_state_union(PG_FUNCTION_ARGS)
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
 		if (ca_state_payload(PG_GETARG_DATUM(0), &unit_map_kind) == NULL)
+		{
 			(void) arg_map(fcinfo, 0);
+			PG_RETURN_BYTEA_P(PG_GETARG_BYTEA_P(0));
+		}
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
 	if (PG_ARGISNULL(0))

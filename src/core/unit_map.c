@@ -315,6 +315,7 @@ unit_builder_encode(UnitMapBuilder *b, uint8_t *out)
 
 	if (b->count > 0)
 		order = b->alloc(b->alloc_ctx, NULL, b->count * sizeof(UnitRecord *));
+
 	/*
 	 * Slot order, but the units of the cluster at the start of the table
 	 * whose home slot is past theirs wrapped from its end: they go last.
