@@ -142,7 +142,7 @@ isolation: stage
 unit: $(addprefix build/unit/,$(UNIT_TESTS))
 	@set -e; for t in $^; do echo "== $$t"; $$t; done
 
-build/unit/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h test/unit/*.h)
+build/unit/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h test/*.h test/unit/*.h)
 	@mkdir -p build/unit
 	@echo "compiling $@ (ASan, UBSan)"
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(ICU_LIBS) -lm
@@ -160,7 +160,7 @@ FUZZ_CFLAGS     = -g -O1 -Isrc/core $(ICU_CFLAGS) -fno-omit-frame-pointer \
 fuzz: $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-build/fuzz/%: test/fuzz/%.c $(CORE_SRCS) $(wildcard src/core/*.h test/fuzz/*.h)
+build/fuzz/%: test/fuzz/%.c $(CORE_SRCS) $(wildcard src/core/*.h test/*.h test/fuzz/*.h)
 	@mkdir -p build/fuzz
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) $(ICU_LIBS) -lm
 
@@ -171,7 +171,7 @@ fuzz-seeds: build/fuzz/make_seeds
 	mkdir -p test/fuzz/corpus
 	build/fuzz/make_seeds test/fuzz/corpus
 
-build/fuzz/make_seeds: test/fuzz/make_seeds.c $(CORE_SRCS) $(wildcard src/core/*.h)
+build/fuzz/make_seeds: test/fuzz/make_seeds.c $(CORE_SRCS) $(wildcard src/core/*.h test/*.h)
 	@mkdir -p build/fuzz
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(ICU_LIBS) -lm
 

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../test_alloc.h"
+
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FUZZ_CHECK(cond) \
@@ -26,40 +28,11 @@ int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 		} \
 	} while (0)
 
-/* Memory that never runs out: a failed allocation aborts the run. */
-static inline void *
-fuzz_malloc(size_t size)
-{
-	void	   *p = malloc(size ? size : 1);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
-
-/* realloc semantics for the allocators of src/core: size 0 frees */
-static inline void *
-fuzz_alloc(void *ctx, void *ptr, size_t size)
-{
-	void	   *p;
-
-	(void) ctx;
-	if (size == 0)
-	{
-		free(ptr);
-		return NULL;
-	}
-	p = realloc(ptr, size);
-	if (p == NULL)
-		abort();
-	return p;
-}
-
 /* The input as a NUL-terminated string (cut at its first NUL). */
 static inline char *
 fuzz_cstring(const uint8_t *data, size_t size)
 {
-	char	   *s = fuzz_malloc(size + 1);
+	char	   *s = test_xmalloc(size + 1);
 
 	memcpy(s, data, size);
 	s[size] = '\0';

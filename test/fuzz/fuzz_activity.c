@@ -24,13 +24,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(activity_problem(&a) == NULL);
 	len = activity_encoded_size(&a);
 	FUZZ_CHECK(len == size);
-	again = fuzz_malloc(len);
+	again = test_xmalloc(len);
 	activity_encode(&a, again);
 	FUZZ_CHECK(memcmp(again, data, size) == 0);
 	free(again);
 
 	/* the unit counted over all its periods, and over some of them */
-	counts = fuzz_malloc(3 * sizeof(int64_t) * (size_t) a.periods);
+	counts = test_xmalloc(3 * sizeof(int64_t) * (size_t) a.periods);
 	retention_init(&r, a.unit, a.periods, counts);
 	FUZZ_CHECK(retention_add(&r, a.bits, a.periods) == CA_OK);
 	FUZZ_CHECK(retention_add(&r, a.bits, (int32_t) (a.origin % (a.periods + 1))) == CA_OK);

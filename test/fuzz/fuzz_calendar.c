@@ -33,7 +33,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	day[0] = fold_day(fuzz_take(&data, &size, 8));
 	day[1] = fold_day(fuzz_take(&data, &size, 8));
 	locale = fuzz_cstring(data, size);
-	c = fuzz_malloc(sizeof(CaCalendar));
+	c = test_xmalloc(sizeof(CaCalendar));
 
 	if (ca_calendar_open(c, locale) != CA_OK)
 	{

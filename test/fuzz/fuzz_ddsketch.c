@@ -23,14 +23,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				prev = -INFINITY;
 	CaStatus	st;
 
-	if (ddsketch_decode(&s, data, size, fuzz_alloc, NULL) != NULL)
+	if (ddsketch_decode(&s, data, size, test_alloc, NULL) != NULL)
 	{
 		ddsketch_free(&s);
 		return 0;
 	}
 
 	/* canonical: one encoding per sketch */
-	again = fuzz_malloc(ddsketch_encoded_bound(&s));
+	again = test_xmalloc(ddsketch_encoded_bound(&s));
 	len = ddsketch_encode(&s, again);
 	FUZZ_CHECK(len <= ddsketch_encoded_bound(&s));
 	FUZZ_CHECK(len == size && memcmp(again, data, size) == 0);
@@ -54,17 +54,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(ddsketch_bucket_count(&s) >= 0);
 
 	/* a sketch merged with its copy holds twice the values */
-	ddsketch_copy(&t, &s, fuzz_alloc, NULL);
+	ddsketch_copy(&t, &s, test_alloc, NULL);
 	st = ddsketch_merge(&t, &s);
 	FUZZ_CHECK(st == CA_OK || st == CA_OVERFLOW);
 	if (st == CA_OK)
 	{
 		FUZZ_CHECK(t.count == 2 * s.count);
 		FUZZ_CHECK(ddsketch_problem(&t) == NULL);
-		again = fuzz_malloc(ddsketch_encoded_bound(&t));
+		again = test_xmalloc(ddsketch_encoded_bound(&t));
 		len = ddsketch_encode(&t, again);
 		ddsketch_free(&t);
-		FUZZ_CHECK(ddsketch_decode(&t, again, len, fuzz_alloc, NULL) == NULL);
+		FUZZ_CHECK(ddsketch_decode(&t, again, len, test_alloc, NULL) == NULL);
 		free(again);
 	}
 	ddsketch_free(&t);

@@ -24,7 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (retention_decode_header(data, size, &unit, &periods) != NULL)
 		return 0;
 	FUZZ_CHECK(periods >= 1 && periods <= CA_MAX_PERIODS);
-	counts = fuzz_malloc(3 * sizeof(int64_t) * (size_t) periods);
+	counts = test_xmalloc(3 * sizeof(int64_t) * (size_t) periods);
 	retention_init(&r, unit, periods, counts);
 	if (retention_decode(data, size, &r) != NULL)
 	{
@@ -33,11 +33,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	FUZZ_CHECK(retention_encoded_size(periods) == size);
-	again = fuzz_malloc(size);
+	again = test_xmalloc(size);
 	retention_encode(&r, again);
 	FUZZ_CHECK(memcmp(again, data, size) == 0);
 
-	counts2 = fuzz_malloc(3 * sizeof(int64_t) * (size_t) periods);
+	counts2 = test_xmalloc(3 * sizeof(int64_t) * (size_t) periods);
 	retention_init(&twice, unit, periods, counts2);
 	FUZZ_CHECK(retention_decode(again, size, &twice) == NULL);
 	st = retention_merge(&twice, &r);

@@ -15,7 +15,7 @@ static void *
 fuzz_surv_alloc(void *ctx, size_t size)
 {
 	(void) ctx;
-	return fuzz_malloc(size);
+	return test_xmalloc(size);
 }
 
 static void
@@ -46,10 +46,10 @@ fuzz_check_run(const SurvPoint *pts, size_t n)
 
 	/* the binary form gives back the same run */
 	len = surv_binary_size(n);
-	bin = fuzz_malloc(len);
+	bin = test_xmalloc(len);
 	surv_binary_encode(pts, n, bin);
 	FUZZ_CHECK(surv_binary_count(bin, len, &m, &why) && m == n);
-	back = fuzz_malloc(n * sizeof(SurvPoint));
+	back = test_xmalloc(n * sizeof(SurvPoint));
 	FUZZ_CHECK(surv_binary_decode(bin, len, back, &why));
 	FUZZ_CHECK(n == 0 || memcmp(back, pts, n * sizeof(SurvPoint)) == 0);
 	free(bin);

@@ -14,7 +14,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!surv_binary_count(data, size, &n, &why))
 		return 0;
-	pts = fuzz_malloc(n * sizeof(SurvPoint));
+	pts = test_xmalloc(n * sizeof(SurvPoint));
 	if (surv_binary_decode(data, size, pts, &why))
 		fuzz_check_run(pts, n);
 	free(pts);

@@ -31,15 +31,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(n == unit_map_count(data));
 	FUZZ_CHECK(unit_map_overlap(data, data) == n);
 
-	unit_builder_init(&b, fuzz_alloc, NULL);
+	unit_builder_init(&b, test_alloc, NULL);
 	FUZZ_CHECK(unit_builder_add_map(&b, data) == CA_OK);
 	len = unit_builder_encoded_size(&b);
 	FUZZ_CHECK(len == size);
-	again = fuzz_malloc(len);
+	again = test_xmalloc(len);
 	unit_builder_encode(&b, again);
 	FUZZ_CHECK(memcmp(again, data, size) == 0);
 
-	twice = fuzz_malloc(2 * size);
+	twice = test_xmalloc(2 * size);
 	if (unit_map_merge(data, data, twice, &len) == CA_OK)
 	{
 		FUZZ_CHECK(unit_map_problem(twice, len) == NULL);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../test_alloc.h"
 #include "activity.h"
 #include "calendar.h"
 #include "ddsketch.h"
@@ -44,31 +45,6 @@ write_seed(const char *harness, int k, const void *data, size_t len)
 	}
 }
 
-static void *
-xalloc(size_t size)
-{
-	void	   *p = malloc(size ? size : 1);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
-
-static void *
-dd_alloc(void *ctx, void *ptr, size_t size)
-{
-	(void) ctx;
-	if (size == 0)
-	{
-		free(ptr);
-		return NULL;
-	}
-	ptr = realloc(ptr, size);
-	if (ptr == NULL)
-		abort();
-	return ptr;
-}
-
 /* A reproducible stream of doubles in [0, 1). */
 static uint64_t rng_state = 0x5eed5eed5eed5eedULL;
 
@@ -90,7 +66,7 @@ sketch_seed(int k, double alpha, int n, double scale, double neg_share,
 	size_t		len;
 	int			i;
 
-	ddsketch_init(&s, alpha, dd_alloc, NULL);
+	ddsketch_init(&s, alpha, test_alloc, NULL);
 	for (i = 0; i < n; i++)
 	{
 		double		u = uniform();
@@ -101,7 +77,7 @@ sketch_seed(int k, double alpha, int n, double scale, double neg_share,
 		if (ddsketch_add(&s, v) != CA_OK)
 			abort();
 	}
-	buf = xalloc(ddsketch_encoded_bound(&s));
+	buf = test_xmalloc(ddsketch_encoded_bound(&s));
 	len = ddsketch_encode(&s, buf);
 	write_seed("fuzz_ddsketch", k, buf, len);
 	free(buf);
@@ -130,7 +106,7 @@ activity_seed(int k, uint8_t unit, int32_t periods, const char *locale,
 	a.bits = bits;
 	if (activity_problem(&a) != NULL)
 		abort();
-	buf = xalloc(activity_encoded_size(&a));
+	buf = test_xmalloc(activity_encoded_size(&a));
 	activity_encode(&a, buf);
 	write_seed("fuzz_activity", k, buf, activity_encoded_size(&a));
 	free(buf);
@@ -141,7 +117,7 @@ static void
 retention_seed(int k, uint8_t unit, int32_t periods, int units)
 {
 	RetentionCounts r;
-	int64_t    *counts = xalloc(3 * sizeof(int64_t) * (size_t) periods);
+	int64_t    *counts = test_xmalloc(3 * sizeof(int64_t) * (size_t) periods);
 	uint8_t    *bits = calloc(1, activity_bitmap_size(periods));
 	uint8_t    *buf;
 	int			u;
@@ -156,7 +132,7 @@ retention_seed(int k, uint8_t unit, int32_t periods, int units)
 				activity_set_bit(bits, i);
 		retention_add(&r, bits, (int32_t) (uniform() * (periods + 1)));
 	}
-	buf = xalloc(retention_encoded_size(periods));
+	buf = test_xmalloc(retention_encoded_size(periods));
 	retention_encode(&r, buf);
 	write_seed("fuzz_retention", k, buf, retention_encoded_size(periods));
 	free(buf);
@@ -167,7 +143,7 @@ retention_seed(int k, uint8_t unit, int32_t periods, int units)
 static void
 survival_seed(int k, const SurvPoint *pts, size_t n)
 {
-	unsigned char *buf = xalloc(surv_binary_size(n));
+	unsigned char *buf = test_xmalloc(surv_binary_size(n));
 
 	surv_binary_encode(pts, n, buf);
 	write_seed("fuzz_survival_binary", k, buf, surv_binary_size(n));
@@ -236,7 +212,7 @@ unit_map_seed(int k, int units, int rows)
 	size_t		len;
 	int			i;
 
-	unit_builder_init(&b, dd_alloc, NULL);
+	unit_builder_init(&b, test_alloc, NULL);
 	for (i = 0; i < rows; i++)
 	{
 		char		key[24];
@@ -247,7 +223,7 @@ unit_map_seed(int k, int units, int rows)
 								i % 4 != 0, (double) (i % 7) * 0.25);
 	}
 	len = unit_builder_encoded_size(&b);
-	buf = xalloc(len);
+	buf = test_xmalloc(len);
 	unit_builder_encode(&b, buf);
 	write_seed("fuzz_unit_map", k, buf, len);
 	free(buf);

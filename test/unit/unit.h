@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../test_alloc.h"
+
 static int	unit_passed;
 static int	unit_failed;
 static int	unit_cases_passed;
@@ -62,24 +64,6 @@ static int	unit_case_checks;	/* checks made by the cases so far */
 			fprintf(stderr, "%s:%d: %s = %.17g, expected %.17g (rel tol %g)\n", \
 					__FILE__, __LINE__, #got, g_, w_, (double) (tol)); } \
 	} while (0)
-
-/* realloc semantics for the allocators of src/core: size 0 frees */
-static inline void *
-test_alloc(void *ctx, void *ptr, size_t size)
-{
-	void	   *p;
-
-	(void) ctx;
-	if (size == 0)
-	{
-		free(ptr);
-		return NULL;
-	}
-	p = realloc(ptr, size);
-	if (p == NULL)
-		abort();
-	return p;
-}
 
 static inline int
 unit_done(const char *name)
