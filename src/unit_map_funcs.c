@@ -31,25 +31,43 @@ unit_alloc(void *ctx, void *ptr, size_t size)
 	return repalloc_huge(ptr, size);
 }
 
-/* A checked map from a bytea argument (its length in *len when asked). */
-static const uint8 *
-arg_map_len(FunctionCallInfo fcinfo, int n, size_t *len)
+/* Refuses the bytea of argument n unless it is a valid map. */
+static void
+check_map(const bytea *b, int n)
 {
-	bytea	   *b = PG_GETARG_BYTEA_PP(n);
-	const uint8 *map = (const uint8 *) VARDATA_ANY(b);
-	const char *problem = unit_map_problem(map, VARSIZE_ANY_EXHDR(b));
+	const char *problem = unit_map_problem((const uint8 *) VARDATA_ANY(b),
+										   VARSIZE_ANY_EXHDR(b));
 
 	if (problem != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid unit map in argument %d", n + 1),
 				 errdetail("%s.", problem)));
+}
+
+/* A checked map from a bytea argument (its length in *len when asked). */
+static const uint8 *
+arg_map_len(FunctionCallInfo fcinfo, int n, size_t *len)
+{
+	bytea	   *b = PG_GETARG_BYTEA_PP(n);
+
+	check_map(b, n);
 	if (len != NULL)
 		*len = VARSIZE_ANY_EXHDR(b);
-	return map;
+	return (const uint8 *) VARDATA_ANY(b);
 }
 
 #define arg_map(fcinfo, n)	arg_map_len(fcinfo, n, NULL)
+
+/* A bytea argument returned as it is, once checked (detoasted once). */
+static Datum
+checked_map_datum(FunctionCallInfo fcinfo, int n)
+{
+	bytea	   *b = PG_GETARG_BYTEA_P(n);
+
+	check_map(b, n);
+	PG_RETURN_BYTEA_P(b);
+}
 
 static bytea *
 alloc_map_bytea(size_t size)
@@ -177,10 +195,7 @@ rollout_unit_map_state_union(PG_FUNCTION_ARGS)
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
 		if (ca_state_payload(PG_GETARG_DATUM(0), &unit_map_kind) == NULL)
-		{
-			(void) arg_map(fcinfo, 0);
-			PG_RETURN_BYTEA_P(PG_GETARG_BYTEA_P(0));
-		}
+			return checked_map_datum(fcinfo, 0);
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
 	if (PG_ARGISNULL(0))
@@ -191,10 +206,7 @@ rollout_unit_map_state_union(PG_FUNCTION_ARGS)
 		 * a copy, not a rebuild.
 		 */
 		if (ca_state_payload(PG_GETARG_DATUM(1), &unit_map_kind) == NULL)
-		{
-			(void) arg_map(fcinfo, 1);
-			PG_RETURN_BYTEA_P(PG_GETARG_BYTEA_P(1));
-		}
+			return checked_map_datum(fcinfo, 1);
 		st = state_new(fcinfo, 1);
 		CA_RETURN_STATE(st);
 	}
@@ -215,8 +227,7 @@ rollout_unit_map_state_final(PG_FUNCTION_ARGS)
 	b = ca_state_payload(PG_GETARG_DATUM(0), &unit_map_kind);
 	if (b != NULL)
 		PG_RETURN_BYTEA_P(builder_bytea(b));
-	(void) arg_map(fcinfo, 0);
-	PG_RETURN_BYTEA_P(PG_GETARG_BYTEA_P(0));
+	return checked_map_datum(fcinfo, 0);
 }
 
 /* rollout_unit_map_merge(a bytea, b bytea): NULL stands for no units. */
@@ -238,8 +249,7 @@ rollout_unit_map_merge(PG_FUNCTION_ARGS)
 
 		if (PG_ARGISNULL(n))
 			PG_RETURN_NULL();
-		(void) arg_map(fcinfo, n);
-		PG_RETURN_DATUM(PG_GETARG_DATUM(n));
+		return checked_map_datum(fcinfo, n);
 	}
 	a = arg_map_len(fcinfo, 0, &alen);
 	b = arg_map_len(fcinfo, 1, &blen);
